@@ -1,0 +1,115 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// HybridRank: a four-stage hybrid recommendation service (candidates → scoring → rerank → rules)
+/// with an A/B framework, on PostgreSQL (libpq), Redis (hiredis) and BLAS.
+///
+/// Targets, one job each:
+/// - `Domain`: value types every stage shares (products, interactions, candidates, weights).
+/// - `Storage`: PostgreSQL through libpq and Redis through hiredis, migrations.
+/// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder).
+/// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages.
+/// - `Experiments`: assignment, exposures, statistics.
+/// - `Evaluation`: offline protocol (splits, metrics, batch recommendation from files).
+/// - `Server`: the composition root and the HTTP API; `hybridrank`: the command line.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "HybridRank",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hybridrank", targets: ["hybridrank"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    ],
+    targets: [
+        // C module maps for the system libraries (Debian: libpq-dev, libhiredis-dev, libblas-dev).
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+
+        .target(name: "Domain", swiftSettings: swiftSettings),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "Domain", "CLibPQ", "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "MiniLM", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(
+            name: "Candidates",
+            dependencies: ["Domain", "CBLAS", .product(name: "Collections", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Scoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(name: "Rerank", dependencies: ["Domain", "MiniLM"], swiftSettings: swiftSettings),
+        .target(name: "Rules", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(name: "Experiments", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(
+            name: "Evaluation",
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules", "Experiments",
+                "Evaluation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hybridrank",
+            dependencies: [
+                "Server", "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules",
+                "Experiments", "Evaluation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Pure logic, no servers.
+        .testTarget(
+            name: "UnitTests",
+            dependencies: ["Domain", "Scoring", "Rules", "Rerank", "Server", "Storage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CandidatesTests",
+            dependencies: ["Candidates", "Scoring", "Evaluation", "Domain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Domain"], swiftSettings: swiftSettings),
+        // Against the real PostgreSQL and Redis started by scripts/test.sh (POSTGRES_URL / REDIS_URL).
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Storage", "Server", "Domain",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// Candidates — see the module's files.

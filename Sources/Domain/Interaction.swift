@@ -1,0 +1,58 @@
+import Foundation
+
+/// The kinds of user events the service accepts. Raw values are the wire names.
+public enum InteractionType: String, Sendable, Hashable, Codable, CaseIterable {
+    case view
+    case cartAdd = "cart_add"
+    case cartRemove = "cart_remove"
+    case wishlistAdd = "wishlist_add"
+    case purchase
+    case recommendationClick = "recommendation_click"
+
+    /// Weight of one event in the user's preference vector (issue #3).
+    public var preferenceWeight: Float {
+        switch self {
+        case .purchase: return 5
+        case .cartAdd: return 3
+        case .wishlistAdd: return 2
+        case .recommendationClick: return 1.5
+        case .view: return 1
+        case .cartRemove: return -1
+        }
+    }
+}
+
+/// One user event on one product.
+public struct Interaction: Sendable, Hashable, Codable {
+    public var userID: UserID
+    public var productID: ProductID
+    public var type: InteractionType
+    public var quantity: Int
+    /// Monetary value (purchases); 0 otherwise.
+    public var value: Double
+    /// The recommendation response this event came from, for attribution.
+    public var requestID: String?
+    /// Groups purchases of one order (basket / invoice).
+    public var basketID: String?
+    public var occurredAt: Date
+
+    public init(
+        userID: UserID,
+        productID: ProductID,
+        type: InteractionType,
+        quantity: Int = 1,
+        value: Double = 0,
+        requestID: String? = nil,
+        basketID: String? = nil,
+        occurredAt: Date
+    ) {
+        self.userID = userID
+        self.productID = productID
+        self.type = type
+        self.quantity = quantity
+        self.value = value
+        self.requestID = requestID
+        self.basketID = basketID
+        self.occurredAt = occurredAt
+    }
+}

@@ -1,0 +1,31 @@
+/// A product moving through stages 2–4, carrying every component for `explain`.
+public struct ScoredItem: Sendable, Hashable {
+    public var productID: ProductID
+    /// Normalised per-source signals in [0, 1] (0 when the source did not propose the item).
+    public var content: Float = 0
+    public var coPurchase: Float = 0
+    public var similarUsers: Float = 0
+    public var popularity: Float = 0
+    /// Raw scores as the sources returned them, for explanation.
+    public var rawScores: [CandidateOrigin: Float] = [:]
+    /// `α·content + β·collaborative + γ·popularity`.
+    public var blended: Float = 0
+    /// Cross-encoder logit, when the item was inside the rerank window.
+    public var rerankLogit: Float?
+    /// The score after rerank combination and rule boosts; the list is sorted by it.
+    public var final: Float = 0
+    /// Rules that touched the item, in order ("boost:promotion", "pinned", ...).
+    public var rulesFired: [String] = []
+
+    public init(productID: ProductID) {
+        self.productID = productID
+    }
+
+    /// Collaborative evidence combined: the stronger of co-purchase and similar users,
+    /// plus a share of the weaker, so agreement between the two counts for more.
+    public var collaborative: Float {
+        let strong = max(coPurchase, similarUsers)
+        let weak = min(coPurchase, similarUsers)
+        return min(1, strong + 0.25 * weak)
+    }
+}

@@ -1,0 +1,1 @@
+// Experiments — see the module's files.

@@ -1,0 +1,1 @@
+// MiniLM — see the module's files.

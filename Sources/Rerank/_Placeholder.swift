@@ -1,0 +1,1 @@
+// Rerank — see the module's files.

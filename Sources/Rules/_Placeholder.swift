@@ -1,0 +1,1 @@
+// Rules — see the module's files.

@@ -1,0 +1,1 @@
+// Scoring — see the module's files.

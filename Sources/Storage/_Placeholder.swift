@@ -1,0 +1,1 @@
+// Storage — see the module's files.

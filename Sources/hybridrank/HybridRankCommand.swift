@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `hybridrank` command line: one executable for the service and its tools.
+@main
+struct HybridRankCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hybridrank",
+        abstract: "A four-stage hybrid recommendation and ranking service.",
+        subcommands: []
+    )
+}
