@@ -62,14 +62,13 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "Evaluation",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Server"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Server",
             dependencies: [
                 "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules", "Experiments",
-                "Evaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,1 +1,0 @@
-// Candidates — see the module's files.

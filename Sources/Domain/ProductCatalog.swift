@@ -1,0 +1,16 @@
+/// Read access to the current catalog, as of now. The server's implementation is updated
+/// synchronously by product upserts/deletes, so rules see stock changes at once.
+public protocol ProductCatalog: Sendable {
+    func product(_ id: ProductID) -> Product?
+}
+
+/// A fixed catalog in a dictionary: the offline evaluation's and the tests' catalog.
+public struct StaticProductCatalog: ProductCatalog {
+    public let products: [ProductID: Product]
+
+    public init(_ products: [Product]) {
+        self.products = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    public func product(_ id: ProductID) -> Product? { products[id] }
+}

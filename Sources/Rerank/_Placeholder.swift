@@ -1,1 +1,0 @@
-// Rerank — see the module's files.

@@ -1,1 +1,0 @@
-// Rules — see the module's files.

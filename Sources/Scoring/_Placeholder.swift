@@ -1,1 +1,0 @@
-// Scoring — see the module's files.

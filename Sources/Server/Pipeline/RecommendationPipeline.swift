@@ -1,0 +1,91 @@
+import Candidates
+import Domain
+import Rerank
+import Rules
+import Scoring
+
+/// Time spent in each stage of one batch, in milliseconds (reported per response and as metrics).
+public struct StageTimings: Sendable, Hashable, Codable {
+    public var candidates: Double = 0
+    public var scoring: Double = 0
+    public var rerank: Double = 0
+    public var rules: Double = 0
+
+    public init() {}
+}
+
+/// One request's ranked list and how long each stage took.
+public struct Recommendation: Sendable {
+    public var items: [ScoredItem]
+    public var timings: StageTimings
+}
+
+/// The four stages, top to bottom: candidates → scoring → rerank → rules.
+///
+/// The HTTP widgets and the offline `recommend-batch`/`eval` commands run this same value, so
+/// what is measured offline is what is served.
+public struct RecommendationPipeline: Sendable {
+    public var sources: [any CandidateSource]
+    public var scorer: any CandidateScorer
+    /// `nil` turns stage 3 off entirely (e.g. no model loaded).
+    public var reranker: (any Reranker)?
+
+    public init(sources: [any CandidateSource], scorer: any CandidateScorer, reranker: (any Reranker)?) {
+        self.sources = sources
+        self.scorer = scorer
+        self.reranker = reranker
+    }
+
+    /// Ranks a batch of requests.
+    /// - Parameters:
+    ///   - contexts: one per request.
+    ///   - options: one per request (the experiment variant's, or the defaults).
+    ///   - ruleContexts: one per request: catalog, block list, pins and fill lists for stage 4.
+    public func recommend(
+        _ contexts: [ShopperContext],
+        options: [PipelineOptions],
+        ruleContexts: [RuleContext]
+    ) async throws -> [Recommendation] {
+        precondition(contexts.count == options.count && contexts.count == ruleContexts.count)
+        let clock = ContinuousClock()
+        var timings = StageTimings()
+
+        // Stage 1: every source proposes candidates for every request.
+        var start = clock.now
+        let perSourceLimit = options.map(\.candidatesPerSource).max() ?? 0
+        var merged = [[Candidate]](repeating: [], count: contexts.count)
+        for source in sources {
+            let lists = try await source.candidates(for: contexts, limit: perSourceLimit)
+            for (index, list) in lists.enumerated() { merged[index].append(contentsOf: list) }
+        }
+        timings.candidates = Self.milliseconds(since: start, clock: clock)
+
+        // Stage 2: normalise per source and blend with the variant's α/β/γ.
+        start = clock.now
+        var lists = scorer.score(merged, weights: options.map(\.weights))
+        timings.scoring = Self.milliseconds(since: start, clock: clock)
+
+        // Stage 3: the cross-encoder rescoring the head of each list.
+        start = clock.now
+        if let reranker, options.contains(where: { $0.rerank.window > 0 }) {
+            lists = try await reranker.rerank(lists, contexts: contexts, options: options.map(\.rerank))
+        }
+        timings.rerank = Self.milliseconds(since: start, clock: clock)
+
+        // Stage 4: business rules, then cut to the requested length.
+        start = clock.now
+        for index in lists.indices {
+            RuleChain(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
+            let limit = contexts[index].request.limit
+            if lists[index].count > limit { lists[index].removeSubrange(limit...) }
+        }
+        timings.rules = Self.milliseconds(since: start, clock: clock)
+
+        return lists.map { Recommendation(items: $0, timings: timings) }
+    }
+
+    private static func milliseconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
+        let elapsed = start.duration(to: clock.now)
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    }
+}

@@ -1,1 +1,0 @@
-// Server — see the module's files.
