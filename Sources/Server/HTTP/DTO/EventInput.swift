@@ -1,0 +1,66 @@
+import Domain
+import Foundation
+
+/// One event as shops send it to `POST /v1/events` (a single object, an array, or `{"events": [...]}`).
+public struct EventInput: Codable, Sendable {
+    public var userID: String?
+    public var productID: String?
+    public var event: String?
+    public var quantity: Int?
+    public var value: Double?
+    public var requestID: String?
+    public var basketID: String?
+    public var timestamp: Date?
+    /// Optional client-side idempotency key; retries with the same key are stored once.
+    public var eventID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id", productID = "product_id", event, quantity, value
+        case requestID = "request_id", basketID = "basket_id", timestamp, eventID = "event_id"
+    }
+
+    public init(
+        userID: String? = nil, productID: String? = nil, event: String? = nil, quantity: Int? = nil,
+        value: Double? = nil, requestID: String? = nil, basketID: String? = nil, timestamp: Date? = nil,
+        eventID: String? = nil
+    ) {
+        self.userID = userID
+        self.productID = productID
+        self.event = event
+        self.quantity = quantity
+        self.value = value
+        self.requestID = requestID
+        self.basketID = basketID
+        self.timestamp = timestamp
+        self.eventID = eventID
+    }
+
+    /// Validates the event; errors name the field, prefixed for batches (`events[2].event`).
+    public func validated(now: Date, prefix: String = "") throws -> Interaction {
+        guard let userID, !userID.isEmpty else { throw APIError.missing(prefix + "user_id") }
+        try ProductInput.validateID(userID, field: prefix + "user_id")
+        guard let productID, !productID.isEmpty else { throw APIError.missing(prefix + "product_id") }
+        try ProductInput.validateID(productID, field: prefix + "product_id")
+        guard let event else { throw APIError.missing(prefix + "event") }
+        guard let type = InteractionType(rawValue: event) else {
+            let allowed = InteractionType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.invalid(prefix + "event", "event must be one of \(allowed)")
+        }
+        let quantity = self.quantity ?? 1
+        guard (1...100_000).contains(quantity) else {
+            throw APIError.invalid(prefix + "quantity", "quantity must be between 1 and 100000")
+        }
+        let value = self.value ?? 0
+        guard value.isFinite, value >= 0 else { throw APIError.invalid(prefix + "value", "value must be a non-negative number") }
+        if type == .recommendationClick, requestID == nil {
+            throw APIError.missing(prefix + "request_id")
+        }
+        let occurredAt = timestamp ?? now
+        guard occurredAt <= now.addingTimeInterval(300) else {
+            throw APIError.invalid(prefix + "timestamp", "timestamp must not be in the future")
+        }
+        return Interaction(
+            userID: userID, productID: productID, type: type, quantity: quantity, value: value,
+            requestID: requestID, basketID: basketID, occurredAt: occurredAt)
+    }
+}

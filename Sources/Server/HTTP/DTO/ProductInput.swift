@@ -1,0 +1,115 @@
+import Domain
+import Foundation
+
+/// A product as shops send it (`PUT /v1/products/{id}`, `POST /v1/products:batch`).
+/// `PATCH` sends the same shape with every field optional.
+public struct ProductInput: Codable, Sendable {
+    public var productID: String?
+    public var name: String?
+    public var description: String?
+    public var category: String?
+    public var price: Double?
+    public var currency: String?
+    public var stockQuantity: Int?
+    public var inStock: Bool?
+    public var promoted: Bool?
+    public var createdAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case productID = "product_id", name, description, category, price, currency
+        case stockQuantity = "stock_quantity", inStock = "in_stock", promoted, createdAt = "created_at"
+    }
+
+    /// Validates a full product (PUT / batch) and returns it; errors name the field, prefixed
+    /// with `prefix` for batch items (`products[3].price`).
+    public func validated(id: String, now: Date, prefix: String = "") throws -> Product {
+        try Self.validateID(id, field: prefix + "product_id")
+        guard let name, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.missing(prefix + "name")
+        }
+        guard name.count <= 500 else { throw APIError.invalid(prefix + "name", "name must be at most 500 characters") }
+        let price = self.price ?? 0
+        guard price.isFinite, price >= 0 else { throw APIError.invalid(prefix + "price", "price must be a non-negative number") }
+        if let stockQuantity, stockQuantity < 0 {
+            throw APIError.invalid(prefix + "stock_quantity", "stock_quantity must be ≥ 0")
+        }
+        if let currency, currency.count != 3 {
+            throw APIError.invalid(prefix + "currency", "currency must be a 3-letter ISO 4217 code")
+        }
+        let inStock = self.inStock ?? (stockQuantity.map { $0 > 0 } ?? true)
+        return Product(
+            id: id, name: name, description: description ?? "", category: category ?? "", price: price,
+            currency: currency?.uppercased() ?? "GBP", stockQuantity: stockQuantity, inStock: inStock,
+            promoted: promoted ?? false, createdAt: createdAt ?? now, updatedAt: now, deletedAt: nil)
+    }
+
+    /// Applies the fields present to an existing product (PATCH).
+    public func applied(to product: Product, now: Date) throws -> Product {
+        var merged = ProductInput(
+            productID: product.id, name: name ?? product.name, description: description ?? product.description,
+            category: category ?? product.category, price: price ?? product.price,
+            currency: currency ?? product.currency, stockQuantity: stockQuantity ?? product.stockQuantity,
+            inStock: inStock, promoted: promoted ?? product.promoted, createdAt: createdAt ?? product.createdAt)
+        if merged.inStock == nil, stockQuantity == nil { merged.inStock = product.inStock }
+        return try merged.validated(id: product.id, now: now)
+    }
+
+    static func validateID(_ id: String, field: String) throws {
+        guard !id.isEmpty else { throw APIError.missing(field) }
+        guard id.count <= 128, !id.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw APIError.invalid(field, "\(field) must be 1–128 characters without whitespace")
+        }
+    }
+
+    public init(
+        productID: String? = nil, name: String? = nil, description: String? = nil, category: String? = nil,
+        price: Double? = nil, currency: String? = nil, stockQuantity: Int? = nil, inStock: Bool? = nil,
+        promoted: Bool? = nil, createdAt: Date? = nil
+    ) {
+        self.productID = productID
+        self.name = name
+        self.description = description
+        self.category = category
+        self.price = price
+        self.currency = currency
+        self.stockQuantity = stockQuantity
+        self.inStock = inStock
+        self.promoted = promoted
+        self.createdAt = createdAt
+    }
+}
+
+/// What product routes answer with.
+public struct ProductOutput: Codable, Sendable {
+    public var productID: String
+    public var name: String
+    public var description: String
+    public var category: String
+    public var price: Double
+    public var currency: String
+    public var stockQuantity: Int?
+    public var inStock: Bool
+    public var promoted: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case productID = "product_id", name, description, category, price, currency
+        case stockQuantity = "stock_quantity", inStock = "in_stock", promoted
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    public init(_ product: Product) {
+        self.productID = product.id
+        self.name = product.name
+        self.description = product.description
+        self.category = product.category
+        self.price = product.price
+        self.currency = product.currency
+        self.stockQuantity = product.stockQuantity
+        self.inStock = product.inStock
+        self.promoted = product.promoted
+        self.createdAt = product.createdAt
+        self.updatedAt = product.updatedAt
+    }
+}

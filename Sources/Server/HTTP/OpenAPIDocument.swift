@@ -1,0 +1,117 @@
+/// The OpenAPI 3.1 description of every route, served at `/openapi.json`.
+///
+/// Written by hand next to the routes (a test checks every registered route is described).
+enum OpenAPIDocument {
+    static let widgetParameters = """
+        {"name":"user_id","in":"query","schema":{"type":"string"}},
+        {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":100,"default":10}},
+        {"name":"explain","in":"query","schema":{"type":"boolean","default":false}}
+        """
+
+    static let recommendationResponse = """
+        {"200":{"description":"Ranked items","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Recommendations"}}}},
+         "400":{"$ref":"#/components/responses/BadRequest"},"404":{"$ref":"#/components/responses/NotFound"}}
+        """
+
+    /// Route templates described below, for the completeness test.
+    static let paths: [String] = [
+        "/health", "/metrics", "/openapi.json", "/dashboard",
+        "/v1/recommendations/homepage", "/v1/recommendations/product/{id}", "/v1/recommendations/cart",
+        "/v1/recommendations/frequently-bought-together/{id}", "/v1/search",
+        "/v1/products/{id}", "/v1/products:batch", "/v1/events",
+        "/v1/experiments", "/v1/experiments/{key}", "/v1/experiments/{key}/start", "/v1/experiments/{key}/stop",
+        "/v1/experiments/{key}/results",
+    ]
+
+    static let json: String = """
+        {
+          "openapi": "3.1.0",
+          "info": {"title": "HybridRank", "version": "1.0.0",
+                   "description": "Four-stage hybrid recommendation and ranking service with A/B experiments."},
+          "paths": {
+            "/health": {"get": {"summary": "Liveness and each dependency (PostgreSQL, Redis, models)",
+                                "responses": {"200": {"description": "Healthy or degraded"}, "503": {"description": "Not serving"}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text/plain exposition"}}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI JSON"}}}},
+            "/dashboard": {"get": {"summary": "Experiments dashboard (HTML)", "responses": {"200": {"description": "HTML page"}}}},
+            "/v1/recommendations/homepage": {"get": {"summary": "Personalised homepage widget (cold start: popular/trending)",
+                "parameters": [\(widgetParameters)], "responses": \(recommendationResponse)}},
+            "/v1/recommendations/product/{id}": {"get": {"summary": "Similar and co-purchased items for a product page",
+                "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}, \(widgetParameters)],
+                "responses": \(recommendationResponse)}},
+            "/v1/recommendations/cart": {
+                "get": {"summary": "Recommendations for the user's current cart (from Redis)",
+                        "parameters": [\(widgetParameters)], "responses": \(recommendationResponse)},
+                "post": {"summary": "Recommendations for an explicit list of cart items",
+                         "parameters": [\(widgetParameters)],
+                         "requestBody": {"content": {"application/json": {"schema": {"type":"object",
+                            "properties": {"user_id":{"type":"string"},"items":{"type":"array","items":{"type":"string"}},"limit":{"type":"integer"}},
+                            "required": ["items"]}}}},
+                         "responses": \(recommendationResponse)}},
+            "/v1/recommendations/frequently-bought-together/{id}": {"get": {"summary": "Co-purchase first, similarity as fallback",
+                "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}, \(widgetParameters)],
+                "responses": \(recommendationResponse)}},
+            "/v1/search": {"get": {"summary": "Semantic search: bi-encoder query vector plus filters",
+                "parameters": [{"name":"q","in":"query","required":true,"schema":{"type":"string"}},
+                               {"name":"category","in":"query","schema":{"type":"string"}},
+                               {"name":"price_min","in":"query","schema":{"type":"number"}},
+                               {"name":"price_max","in":"query","schema":{"type":"number"}},
+                               {"name":"in_stock","in":"query","schema":{"type":"boolean"}}, \(widgetParameters)],
+                "responses": \(recommendationResponse)}},
+            "/v1/products/{id}": {
+                "get": {"summary": "Read a product", "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
+                        "responses": {"200": {"description": "Product"}, "404": {"$ref":"#/components/responses/NotFound"}}},
+                "put": {"summary": "Create or replace a product (embedded and recommendable within a second)",
+                        "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
+                        "requestBody": {"content": {"application/json": {"schema": {"$ref":"#/components/schemas/Product"}}}},
+                        "responses": {"200": {"description": "Stored"}, "400": {"$ref":"#/components/responses/BadRequest"}, "503": {"description": "PostgreSQL unavailable"}}},
+                "patch": {"summary": "Change some fields of a product",
+                        "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
+                        "requestBody": {"content": {"application/json": {"schema": {"$ref":"#/components/schemas/Product"}}}},
+                        "responses": {"200": {"description": "Stored"}, "404": {"$ref":"#/components/responses/NotFound"}}},
+                "delete": {"summary": "Delete a product (soft delete; leaves every widget at once)",
+                        "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
+                        "responses": {"204": {"description": "Deleted"}, "404": {"$ref":"#/components/responses/NotFound"}}}},
+            "/v1/products:batch": {"post": {"summary": "Upsert up to 1,000 products",
+                "requestBody": {"content": {"application/json": {"schema": {"type":"object","properties":{"products":{"type":"array","items":{"$ref":"#/components/schemas/Product"}}}}}}},
+                "responses": {"200": {"description": "Stored"}, "400": {"$ref":"#/components/responses/BadRequest"}}}},
+            "/v1/events": {"post": {"summary": "Record one event or a batch; durable in PostgreSQL before 2xx",
+                "requestBody": {"content": {"application/json": {"schema": {"oneOf": [{"$ref":"#/components/schemas/Event"},
+                    {"type":"array","items":{"$ref":"#/components/schemas/Event"}},
+                    {"type":"object","properties":{"events":{"type":"array","items":{"$ref":"#/components/schemas/Event"}}}}]}}}},
+                "responses": {"202": {"description": "Accepted and stored"}, "400": {"$ref":"#/components/responses/BadRequest"}, "503": {"description": "PostgreSQL unavailable; nothing stored, retry"}}}},
+            "/v1/experiments": {
+                "get": {"summary": "List experiments", "responses": {"200": {"description": "Experiments"}}},
+                "post": {"summary": "Create an experiment (draft)", "responses": {"201": {"description": "Created"}, "400": {"$ref":"#/components/responses/BadRequest"}, "409": {"description": "Exists"}}}},
+            "/v1/experiments/{key}": {
+                "get": {"summary": "Read an experiment", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Experiment"}, "404": {"$ref":"#/components/responses/NotFound"}}},
+                "put": {"summary": "Update a draft experiment", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Updated"}, "400": {"$ref":"#/components/responses/BadRequest"}, "409": {"description": "Not a draft"}}}},
+            "/v1/experiments/{key}/start": {"post": {"summary": "Start (draft → running)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Running"}, "409": {"description": "Conflicts with a running experiment"}}}},
+            "/v1/experiments/{key}/stop": {"post": {"summary": "Stop (running → stopped; results kept)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Stopped"}}}},
+            "/v1/experiments/{key}/results": {"get": {"summary": "Per-variant metrics with 95% intervals, lifts, p-values, SRM, CUPED, latency guardrail",
+                "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Results"}, "404": {"$ref":"#/components/responses/NotFound"}}}}
+          },
+          "components": {
+            "responses": {
+              "BadRequest": {"description": "Invalid input", "content": {"application/json": {"schema": {"$ref":"#/components/schemas/Error"}}}},
+              "NotFound": {"description": "Unknown resource", "content": {"application/json": {"schema": {"$ref":"#/components/schemas/Error"}}}}
+            },
+            "schemas": {
+              "Error": {"type":"object","properties":{"error":{"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"},"field":{"type":["string","null"]}}}}},
+              "Product": {"type":"object","properties":{"product_id":{"type":"string"},"name":{"type":"string"},"description":{"type":"string"},
+                  "category":{"type":"string"},"price":{"type":"number"},"currency":{"type":"string"},"stock_quantity":{"type":"integer"},
+                  "in_stock":{"type":"boolean"},"promoted":{"type":"boolean"},"created_at":{"type":"string","format":"date-time"}}},
+              "Event": {"type":"object","required":["user_id","product_id","event"],"properties":{"user_id":{"type":"string"},"product_id":{"type":"string"},
+                  "event":{"type":"string","enum":["view","cart_add","cart_remove","wishlist_add","purchase","recommendation_click"]},
+                  "quantity":{"type":"integer"},"value":{"type":"number"},"request_id":{"type":"string"},"basket_id":{"type":"string"},
+                  "timestamp":{"type":"string","format":"date-time"},"event_id":{"type":"string"}}},
+              "Recommendations": {"type":"object","properties":{"request_id":{"type":"string"},"widget":{"type":"string"},
+                  "experiment":{"type":["object","null"]},"model_versions":{"type":"object"},"generated_at":{"type":"string","format":"date-time"},
+                  "timings_ms":{"type":"object"},"items":{"type":"array","items":{"type":"object","properties":{"product_id":{"type":"string"},
+                  "name":{"type":"string"},"category":{"type":"string"},"price":{"type":"number"},"score":{"type":"number"},"position":{"type":"integer"},
+                  "explain":{"type":"object"}}}}}}
+            }
+          }
+        }
+        """
+}
