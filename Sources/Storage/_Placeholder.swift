@@ -1,1 +1,0 @@
-// Storage — see the module's files.
