@@ -1,6 +1,24 @@
 import Foundation
 import Domain
 
+/// Embedding vectors of catalog products, for the MMR diversity rule on catalogs without
+/// categories. The server backs it with its vector index; tests with a dictionary.
+public protocol ProductEmbeddingLookup: Sendable {
+    /// The product's embedding (any length, the same for every product), or `nil` when unknown.
+    func embedding(for productID: ProductID) -> [Float]?
+}
+
+/// A fixed set of embeddings in a dictionary (tests and offline runs).
+public struct StaticEmbeddingLookup: ProductEmbeddingLookup {
+    public let vectors: [ProductID: [Float]]
+
+    public init(_ vectors: [ProductID: [Float]]) {
+        self.vectors = vectors
+    }
+
+    public func embedding(for productID: ProductID) -> [Float]? { vectors[productID] }
+}
+
 /// What the business rules may consult besides the list itself.
 public struct RuleContext: Sendable {
     public var shopper: ShopperContext
@@ -12,6 +30,8 @@ public struct RuleContext: Sendable {
     /// Popular products for refilling, best first: same-category lists, then global.
     public var fillByCategory: [String: [ProductID]]
     public var fillGlobal: [ProductID]
+    /// Product embeddings for the MMR rule (`RuleOptions.mmrLambda`); `nil` turns MMR off.
+    public var embeddings: (any ProductEmbeddingLookup)?
 
     public init(
         shopper: ShopperContext,
@@ -19,7 +39,8 @@ public struct RuleContext: Sendable {
         blockList: Set<ProductID> = [],
         pinned: [Int: ProductID] = [:],
         fillByCategory: [String: [ProductID]] = [:],
-        fillGlobal: [ProductID] = []
+        fillGlobal: [ProductID] = [],
+        embeddings: (any ProductEmbeddingLookup)? = nil
     ) {
         self.shopper = shopper
         self.catalog = catalog
@@ -27,12 +48,24 @@ public struct RuleContext: Sendable {
         self.pinned = pinned
         self.fillByCategory = fillByCategory
         self.fillGlobal = fillGlobal
+        self.embeddings = embeddings
     }
 }
 
 /// Stage 4: one business rule. Rules run in a fixed order (stock, exclusions, boosts, diversity,
-/// fill) and record what they did in `ScoredItem.rulesFired` for explain.
+/// fill, pins) and record what they did: on the items they keep in `ScoredItem.rulesFired`
+/// (for explain), and the items they drop in the `RuleReport` (a dropped item has no place left
+/// to carry its label).
 public protocol Rule: Sendable {
+    /// Short stable name, used in `rulesFired` labels and reports ("stock", "promotion", ...).
     var name: String { get }
-    func apply(to items: inout [ScoredItem], context: RuleContext)
+    func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport)
+}
+
+extension Rule {
+    /// Applies the rule and discards the report of removed items.
+    public func apply(to items: inout [ScoredItem], context: RuleContext) {
+        var report = RuleReport()
+        apply(to: &items, context: context, report: &report)
+    }
 }

@@ -2,18 +2,52 @@ import Domain
 
 /// The fixed order of stage 4: stock → exclusions → boosts → diversity → fill → pins.
 ///
-/// Built per request from the variant's `RuleOptions`; each rule is a small `Rule` value.
+/// Built per request from the variant's `RuleOptions`; each rule is a small `Rule` value, and a
+/// rule switched off by its options is simply not in the chain.
 public struct RuleChain: Sendable {
     public let rules: [any Rule]
 
     public init(options: RuleOptions) {
-        // Filled in by the Rules implementation (issue #5).
-        self.rules = []
+        var rules: [any Rule] = []
+        if options.stockFilter { rules.append(StockRule()) }
+        let exclusions = ExclusionRule(excludePurchased: options.excludePurchased, excludeContext: options.excludeContext)
+        rules.append(exclusions)
+        if options.promotionBoost != 0 { rules.append(PromotionBoostRule(boost: options.promotionBoost)) }
+        if options.newArrivalBoost != 0, options.newArrivalDays > 0 {
+            rules.append(NewArrivalBoostRule(boost: options.newArrivalBoost, days: options.newArrivalDays))
+        }
+        if let lambda = options.mmrLambda {
+            rules.append(MMRDiversityRule(lambda: lambda, window: options.diversityWindow))
+        }
+        if options.diversityMaxPerCategory > 0, options.diversityWindow > 0 {
+            rules.append(CategoryDiversityRule(maxPerCategory: options.diversityMaxPerCategory, window: options.diversityWindow))
+        }
+        if options.fill {
+            rules.append(
+                FillRule(
+                    exclusions: exclusions,
+                    maxPerCategory: options.diversityMaxPerCategory,
+                    diversityWindow: options.diversityWindow
+                )
+            )
+        }
+        rules.append(PinRule())
+        self.rules = rules
     }
 
-    public func apply(to items: inout [ScoredItem], context: RuleContext) {
+    /// Explicit rules, in the given order (tests and custom chains).
+    public init(rules: [any Rule]) {
+        self.rules = rules
+    }
+
+    /// Runs every rule in order on one list.
+    /// - Returns: the products the rules removed, with their labels (for explain).
+    @discardableResult
+    public func apply(to items: inout [ScoredItem], context: RuleContext) -> RuleReport {
+        var report = RuleReport()
         for rule in rules {
-            rule.apply(to: &items, context: context)
+            rule.apply(to: &items, context: context, report: &report)
         }
+        return report
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import Domain
+
+/// Raises the `final` of products created in the last `days` days (relative to the request's
+/// clock, `shopper.now`, so offline evaluation sees the split date's new arrivals) by `boost`
+/// (+10% by default) and re-sorts the list.
+/// - Complexity: O(n log n).
+public struct NewArrivalBoostRule: Rule {
+    public let name = "new_arrival"
+    public var boost: Float
+    public var days: Int
+
+    public init(boost: Float = 0.10, days: Int = 30) {
+        self.boost = boost
+        self.days = days
+    }
+
+    public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
+        let now = context.shopper.now
+        let since = now.addingTimeInterval(-Double(days) * 86_400)
+        var changed = false
+        for index in items.indices {
+            guard let product = context.catalog.product(items[index].productID),
+                product.createdAt >= since, product.createdAt <= now
+            else { continue }
+            items[index].final = ScoreBoost.boosted(items[index].final, by: boost)
+            items[index].rulesFired.append(RuleLabel.boostNewArrival)
+            changed = true
+        }
+        if changed { ScoreBoost.resort(&items) }
+    }
+}

@@ -1,0 +1,24 @@
+import Domain
+
+/// Raises promoted products' `final` by `boost` (+20% by default) and re-sorts the list.
+/// - Complexity: O(n log n).
+public struct PromotionBoostRule: Rule {
+    public let name = "promotion"
+    /// Fraction added to `final`: 0.2 = +20%.
+    public var boost: Float
+
+    public init(boost: Float = 0.20) {
+        self.boost = boost
+    }
+
+    public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
+        var changed = false
+        for index in items.indices {
+            guard let product = context.catalog.product(items[index].productID), product.promoted else { continue }
+            items[index].final = ScoreBoost.boosted(items[index].final, by: boost)
+            items[index].rulesFired.append(RuleLabel.boostPromotion)
+            changed = true
+        }
+        if changed { ScoreBoost.resort(&items) }
+    }
+}

@@ -1,0 +1,18 @@
+import Domain
+
+/// Shared mechanics of the multiplicative boosts: raise `final` by a fraction and re-sort.
+enum ScoreBoost {
+    /// `final · (1 + fraction)` for positive scores; for a negative score the same absolute step
+    /// upwards (`final + |final| · fraction`), so a boost never lowers an item.
+    static func boosted(_ score: Float, by fraction: Float) -> Float {
+        score + abs(score) * fraction
+    }
+
+    /// Sorts by `final` descending; ties keep their current order (deterministic).
+    static func resort(_ items: inout [ScoredItem]) {
+        let order = items.indices.sorted { lhs, rhs in
+            items[lhs].final != items[rhs].final ? items[lhs].final > items[rhs].final : lhs < rhs
+        }
+        items = order.map { items[$0] }
+    }
+}
