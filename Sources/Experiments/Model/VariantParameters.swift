@@ -1,0 +1,91 @@
+/// The ranking parameters a variant may override. Every field is optional: an unset field
+/// inherits the service default (the integrator maps these onto `PipelineOptions`).
+///
+/// JSON keys are snake_case (`candidates_per_source`, `rerank_window`, …).
+public struct VariantParameters: Sendable, Hashable, Codable {
+    /// Weight of the content signal (α ≥ 0).
+    public var alpha: Float?
+    /// Weight of the collaborative signal (β ≥ 0).
+    public var beta: Float?
+    /// Weight of the popularity signal (γ ≥ 0).
+    public var gamma: Float?
+    /// Candidates each source proposes before blending (≥ 1).
+    public var candidatesPerSource: Int?
+    /// How many top blended items the cross-encoder rescores; 0 turns rerank off.
+    public var rerankWindow: Int?
+    /// `additive`, `replace` or `rrf` (the raw values of `RerankCombination`).
+    public var rerankCombination: String?
+    /// Weight of the cross-encoder term for `additive` (≥ 0).
+    public var rerankWeight: Float?
+    /// At most this many items of one category in the diversity window (≥ 1).
+    public var diversityMaxPerCategory: Int?
+    /// Positions the diversity cap applies to (≥ 0; 0 = no cap).
+    public var diversityWindow: Int?
+    /// Multiplicative boost for promoted products (≥ 0; 0.2 = +20%).
+    public var promotionBoost: Float?
+    /// Multiplicative boost for new arrivals (≥ 0).
+    public var newArrivalBoost: Float?
+    /// How recent a product must be to count as a new arrival (≥ 0 days).
+    public var newArrivalDays: Int?
+    /// MMR λ in [0, 1] for catalogs without categories.
+    public var mmrLambda: Float?
+    /// Rules switched on for this variant (names from `knownRules`).
+    public var enabledRules: [String]?
+    /// Rules switched off for this variant (names from `knownRules`).
+    public var disabledRules: [String]?
+
+    /// The rule names a variant may switch, matching the `Bool` switches of `RuleOptions`
+    /// plus the boosts and the diversity cap (switching those off sets their size to 0).
+    public static let knownRules: Set<String> = [
+        "stock_filter", "exclude_purchased", "exclude_context", "promotion_boost",
+        "new_arrival_boost", "diversity", "mmr", "fill",
+    ]
+
+    /// The values `rerankCombination` may take.
+    public static let knownCombinations: Set<String> = ["additive", "replace", "rrf"]
+
+    public init(
+        alpha: Float? = nil, beta: Float? = nil, gamma: Float? = nil,
+        candidatesPerSource: Int? = nil,
+        rerankWindow: Int? = nil, rerankCombination: String? = nil, rerankWeight: Float? = nil,
+        diversityMaxPerCategory: Int? = nil, diversityWindow: Int? = nil,
+        promotionBoost: Float? = nil, newArrivalBoost: Float? = nil, newArrivalDays: Int? = nil,
+        mmrLambda: Float? = nil,
+        enabledRules: [String]? = nil, disabledRules: [String]? = nil
+    ) {
+        self.alpha = alpha
+        self.beta = beta
+        self.gamma = gamma
+        self.candidatesPerSource = candidatesPerSource
+        self.rerankWindow = rerankWindow
+        self.rerankCombination = rerankCombination
+        self.rerankWeight = rerankWeight
+        self.diversityMaxPerCategory = diversityMaxPerCategory
+        self.diversityWindow = diversityWindow
+        self.promotionBoost = promotionBoost
+        self.newArrivalBoost = newArrivalBoost
+        self.newArrivalDays = newArrivalDays
+        self.mmrLambda = mmrLambda
+        self.enabledRules = enabledRules
+        self.disabledRules = disabledRules
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case alpha, beta, gamma
+        case candidatesPerSource = "candidates_per_source"
+        case rerankWindow = "rerank_window"
+        case rerankCombination = "rerank_combination"
+        case rerankWeight = "rerank_weight"
+        case diversityMaxPerCategory = "diversity_max_per_category"
+        case diversityWindow = "diversity_window"
+        case promotionBoost = "promotion_boost"
+        case newArrivalBoost = "new_arrival_boost"
+        case newArrivalDays = "new_arrival_days"
+        case mmrLambda = "mmr_lambda"
+        case enabledRules = "enabled_rules"
+        case disabledRules = "disabled_rules"
+    }
+
+    /// Whether the variant changes nothing (a pure control).
+    public var isEmpty: Bool { self == VariantParameters() }
+}

@@ -1,1 +1,0 @@
-// Experiments — see the module's files.
