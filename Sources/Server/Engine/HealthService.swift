@@ -1,0 +1,64 @@
+import Foundation
+import Storage
+
+/// `/health`: liveness plus each dependency. `status` is `ok` when everything answers,
+/// `degraded` when Redis or a model is missing (the service still answers, see README
+/// "Degraded modes"), and `down` only when PostgreSQL is unreachable *and* nothing is loaded.
+public struct HealthReport: Codable, Sendable {
+    public struct Dependency: Codable, Sendable {
+        public var status: String
+        public var latencyMs: Double?
+        enum CodingKeys: String, CodingKey { case status, latencyMs = "latency_ms" }
+    }
+
+    public var status: String
+    public var postgres: Dependency
+    public var redis: Dependency
+    public var models: [String: String]
+    public var catalogProducts: Int
+    public var uptimeSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case status, postgres, redis, models, catalogProducts = "catalog_products", uptimeSeconds = "uptime_seconds"
+    }
+}
+
+public final class HealthService: Sendable {
+    let postgres: PostgresClient
+    let redis: RedisClient
+    let models: ModelRuntime
+    let catalog: LiveCatalog
+    let started = Date()
+
+    public init(postgres: PostgresClient, redis: RedisClient, models: ModelRuntime, catalog: LiveCatalog) {
+        self.postgres = postgres
+        self.redis = redis
+        self.models = models
+        self.catalog = catalog
+    }
+
+    public func report() async -> HealthReport {
+        async let pg = Self.measure { await self.postgres.ping() }
+        async let rd = Self.measure { await self.redis.ping() }
+        let (postgresUp, postgresMs) = await pg
+        let (redisUp, redisMs) = await rd
+        let versions = models.modelVersions
+        var status = "ok"
+        if !redisUp || versions.count < 2 { status = "degraded" }
+        if !postgresUp { status = catalog.count > 0 ? "degraded" : "down" }
+        return HealthReport(
+            status: status,
+            postgres: .init(status: postgresUp ? "up" : "down", latencyMs: postgresUp ? postgresMs : nil),
+            redis: .init(status: redisUp ? "up" : "down", latencyMs: redisUp ? redisMs : nil),
+            models: versions, catalogProducts: catalog.count,
+            uptimeSeconds: Date().timeIntervalSince(started))
+    }
+
+    private static func measure(_ body: @Sendable () async -> Bool) async -> (Bool, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let ok = await body()
+        let elapsed = start.duration(to: clock.now)
+        return (ok, Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+    }
+}

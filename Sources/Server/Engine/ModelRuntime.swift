@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import MiniLM
+import NIOPosix
+
+/// The MiniLM models and the threads they run on.
+///
+/// BLAS work never runs on the event loops: every call hops to a dedicated `NIOThreadPool`
+/// whose size is `modelThreads`. With the default of one pool thread (and OpenBLAS set to the
+/// same count) the model owns one core and the HTTP event loops keep the other.
+public final class ModelRuntime: Sendable {
+    public let biEncoder: BiEncoder?
+    public let crossEncoder: CrossEncoder?
+    private let threadPool: NIOThreadPool
+
+    public init(configuration: ServiceConfiguration, logger: Logger) {
+        let threads = max(1, configuration.modelThreads)
+        self.threadPool = NIOThreadPool(numberOfThreads: threads)
+        threadPool.start()
+        do {
+            self.biEncoder = try BiEncoder(modelDirectory: URL(fileURLWithPath: configuration.biEncoderDirectory), threads: threads)
+        } catch {
+            logger.warning("bi-encoder not loaded; content search uses stored embeddings only", metadata: ["error": "\(error)"])
+            self.biEncoder = nil
+        }
+        do {
+            self.crossEncoder = try CrossEncoder(modelDirectory: URL(fileURLWithPath: configuration.crossEncoderDirectory), threads: threads)
+        } catch {
+            logger.warning("cross-encoder not loaded; rerank is off", metadata: ["error": "\(error)"])
+            self.crossEncoder = nil
+        }
+    }
+
+    /// Embeds texts with the bi-encoder on the model pool (L2-normalised vectors).
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        guard let biEncoder else { throw ModelUnavailableError(model: "bi-encoder") }
+        return try await threadPool.runIfActive { biEncoder.embed(texts) }
+    }
+
+    /// Scores (query, document) pairs with the cross-encoder on the model pool (raw logits).
+    public func score(pairs: [(query: String, document: String)]) async throws -> [Float] {
+        guard let crossEncoder else { throw ModelUnavailableError(model: "cross-encoder") }
+        let sendablePairs = pairs.map { SendablePair(query: $0.query, document: $0.document) }
+        return try await threadPool.runIfActive {
+            crossEncoder.score(pairs: sendablePairs.map { (query: $0.query, document: $0.document) })
+        }
+    }
+
+    public var modelVersions: [String: String] {
+        var versions: [String: String] = [:]
+        if let biEncoder { versions["bi_encoder"] = biEncoder.modelVersion }
+        if let crossEncoder { versions["cross_encoder"] = crossEncoder.modelVersion }
+        return versions
+    }
+
+    public func shutdown() async {
+        try? await threadPool.shutdownGracefully()
+    }
+}
+
+private struct SendablePair: Sendable {
+    var query: String
+    var document: String
+}
+
+/// A model the request needs is not loaded (missing files); the caller degrades.
+public struct ModelUnavailableError: Error, CustomStringConvertible {
+    public var model: String
+    public var description: String { "\(model) is not loaded" }
+}

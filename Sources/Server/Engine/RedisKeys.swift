@@ -1,0 +1,25 @@
+import Domain
+
+/// Every Redis key the service writes, in one place (prefix `hr:`), so replicas agree and an
+/// operator can find them.
+enum RedisKeys {
+    /// Recent events of a user, newest first (list of `EncodedEvent`), trimmed to `historyLength`.
+    static func history(_ user: UserID) -> String { "hr:u:{\(user)}:h" }
+    /// Everything the user bought (set of product ids).
+    static func purchased(_ user: UserID) -> String { "hr:u:{\(user)}:p" }
+    /// The user's cart: sorted set product → time added.
+    static func cart(_ user: UserID) -> String { "hr:u:{\(user)}:cart" }
+    /// Time-decayed popularity, global and per category (sorted sets, see `PopularityClock`).
+    static let popularityGlobal = "hr:pop:global"
+    static func popularity(category: String) -> String { "hr:pop:cat:\(category)" }
+    /// Cross-encoder score cache: model version, context hash, product.
+    static func rerankScore(model: String, context: String, product: ProductID) -> String {
+        "hr:ce:\(model):\(context):\(product)"
+    }
+    /// The event stream every replica tails to keep its in-memory indexes current.
+    static let eventStream = "hr:events"
+
+    static let historyLength = 200
+    /// User keys expire after 90 days without activity.
+    static let userTTLSeconds = 90 * 24 * 3600
+}
