@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // C module maps for the system libraries (Debian: libpq-dev, libhiredis-dev, libblas-dev).
@@ -60,7 +61,11 @@ let package = Package(
         .target(name: "Scoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(name: "Rerank", dependencies: ["Domain", "MiniLM"], swiftSettings: swiftSettings),
         .target(name: "Rules", dependencies: ["Domain"], swiftSettings: swiftSettings),
-        .target(name: "Experiments", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(
+            name: "Experiments",
+            dependencies: ["Domain", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Evaluation",
             dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Server"],
