@@ -6,6 +6,8 @@ struct HybridRankCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hybridrank",
         abstract: "A four-stage hybrid recommendation and ranking service.",
-        subcommands: []
+        subcommands: [
+            MigrateCommand.self,
+        ]
     )
 }

@@ -37,13 +37,10 @@ final class BlockingResourcePool<Resource: AnyObject & Sendable>: Sendable {
     /// Borrows a resource, runs `body` with it on the pool's thread, and gives it back.
     ///
     /// `body` runs synchronously and may block (that is the point); it must not keep the resource.
-    func withResource<T: Sendable>(_ body: @Sendable (Resource) throws -> T) async throws -> T {
+    func withResource<T: Sendable>(_ body: @escaping @Sendable (Resource) throws -> T) async throws -> T {
         let resource = try await acquire()
         defer { release(resource) }
-        return try await withoutActuallyEscaping(body) { escapable in
-            // `runIfActive` returns only after the closure ran, so it never really escapes.
-            try await threadPool.runIfActive { try escapable(resource) }
-        }
+        return try await threadPool.runIfActive { try body(resource) }
     }
 
     private enum Decision {

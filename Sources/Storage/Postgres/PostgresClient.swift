@@ -40,7 +40,7 @@ public final class PostgresClient: Sendable, Service {
 
     /// Runs `body` with one connection, outside a transaction (autocommit), on a pool thread.
     /// Use it for work that needs the same session throughout (temporary tables, COPY then INSERT).
-    public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         do {
             return try await pool.withResource { connection in
                 try connection.prepareForUse()
@@ -53,7 +53,7 @@ public final class PostgresClient: Sendable, Service {
 
     /// Runs `body` inside `BEGIN … COMMIT` on one connection; any error thrown rolls back.
     /// `body` runs synchronously on a pool thread and must not keep the connection.
-    public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await withConnection { connection in
             try connection.execute("BEGIN")
             let value: T

@@ -16,18 +16,24 @@ public struct PostgresConfiguration: Sendable {
     public var statementTimeoutMilliseconds: Int
     /// Shown in `pg_stat_activity`. Default `hybridrank`.
     public var applicationName: String
+    /// The session's `search_path` (a schema name, or a comma-separated list) when set: lets
+    /// tests and side-by-side installs use their own schema with unqualified SQL. Default nil:
+    /// the server's default (`public`).
+    public var searchPath: String?
 
     public init(
         url: String,
         poolSize: Int = 4,
         connectTimeoutSeconds: Int = 5,
         statementTimeoutMilliseconds: Int = 0,
-        applicationName: String = "hybridrank"
+        applicationName: String = "hybridrank",
+        searchPath: String? = nil
     ) {
         self.url = url
         self.poolSize = max(1, poolSize)
         self.connectTimeoutSeconds = max(1, connectTimeoutSeconds)
         self.statementTimeoutMilliseconds = max(0, statementTimeoutMilliseconds)
         self.applicationName = applicationName
+        self.searchPath = searchPath
     }
 }

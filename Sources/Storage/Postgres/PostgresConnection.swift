@@ -148,6 +148,10 @@ public final class PostgresConnection: @unchecked Sendable {
         if configuration.statementTimeoutMilliseconds > 0 {
             options += " -c statement_timeout=\(configuration.statementTimeoutMilliseconds)"
         }
+        if let searchPath = configuration.searchPath {
+            // Spaces in `options` need escaping; schema names here are identifiers.
+            options += " -c search_path=" + searchPath.replacingOccurrences(of: " ", with: "\\ ")
+        }
         let pairs: [(String, String)] = [
             ("dbname", configuration.url),
             ("connect_timeout", String(configuration.connectTimeoutSeconds)),

@@ -68,7 +68,7 @@ public final class RedisClient: Sendable, Service {
         await close()
     }
 
-    private func withConnection<T: Sendable>(_ body: @Sendable (RedisConnection) throws -> T) async throws -> T {
+    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
         do {
             return try await pool.withResource { connection in
                 connection.prepareForUse()
