@@ -7,7 +7,10 @@ struct HybridRankCommand: AsyncParsableCommand {
         commandName: "hybridrank",
         abstract: "A four-stage hybrid recommendation and ranking service.",
         subcommands: [
+            ServeCommand.self,
+            EmbedCommand.self,
             MigrateCommand.self,
+            ExperimentsCommand.self,
         ]
     )
 }

@@ -6,32 +6,50 @@ import NIOConcurrencyHelpers
 /// same call that writes PostgreSQL, so a deleted or out-of-stock product leaves every widget at
 /// once (the stock rule reads this, not a cache with a TTL).
 public final class LiveCatalog: ProductCatalog, Sendable {
-    private let products = NIOLockedValueBox([ProductID: Product]())
+    private struct Storage {
+        var products: [ProductID: Product] = [:]
+        /// How many live products each category has (so the category list is O(categories)).
+        var categoryCounts: [String: Int] = [:]
+
+        mutating func put(_ product: Product) {
+            if let old = products[product.id], old.deletedAt == nil, !old.category.isEmpty {
+                categoryCounts[old.category, default: 0] -= 1
+                if categoryCounts[old.category] == 0 { categoryCounts[old.category] = nil }
+            }
+            products[product.id] = product
+            if product.deletedAt == nil, !product.category.isEmpty { categoryCounts[product.category, default: 0] += 1 }
+        }
+    }
+
+    private let storage = NIOLockedValueBox(Storage())
 
     public init(_ initial: [Product] = []) {
-        products.withLockedValue { storage in
-            for product in initial { storage[product.id] = product }
+        storage.withLockedValue { storage in
+            for product in initial { storage.put(product) }
         }
     }
 
     public func product(_ id: ProductID) -> Product? {
-        products.withLockedValue { $0[id] }
+        storage.withLockedValue { $0.products[id] }
     }
 
     public func upsert(_ product: Product) {
-        products.withLockedValue { $0[product.id] = product }
+        storage.withLockedValue { $0.put(product) }
     }
 
     public func upsert(_ batch: [Product]) {
-        products.withLockedValue { storage in
-            for product in batch { storage[product.id] = product }
+        storage.withLockedValue { storage in
+            for product in batch { storage.put(product) }
         }
     }
 
-    public var count: Int { products.withLockedValue { $0.count } }
+    public var count: Int { storage.withLockedValue { $0.products.count } }
+
+    /// Categories that have at least one live product.
+    public var categories: Set<String> { storage.withLockedValue { Set($0.categoryCounts.keys) } }
 
     /// Every product, available or not (for index rebuilds and fill lists).
     public func allProducts() -> [Product] {
-        products.withLockedValue { Array($0.values) }
+        storage.withLockedValue { Array($0.products.values) }
     }
 }

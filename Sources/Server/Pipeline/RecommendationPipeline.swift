@@ -18,6 +18,10 @@ public struct StageTimings: Sendable, Hashable, Codable {
 public struct Recommendation: Sendable {
     public var items: [ScoredItem]
     public var timings: StageTimings
+    /// Products stage 4 removed, with the rule that removed them (for explain).
+    public var removed: [RuleReport.Removal]
+    /// Human-readable notes for explain (e.g. the rerank window actually used).
+    public var notes: [String]
 }
 
 /// The four stages, top to bottom: candidates → scoring → rerank → rules.
@@ -74,14 +78,17 @@ public struct RecommendationPipeline: Sendable {
 
         // Stage 4: business rules, then cut to the requested length.
         start = clock.now
+        var reports = [RuleReport](repeating: RuleReport(), count: lists.count)
         for index in lists.indices {
-            RuleChain(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
+            reports[index] = RuleChain(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
             let limit = contexts[index].request.limit
             if lists[index].count > limit { lists[index].removeSubrange(limit...) }
         }
         timings.rules = Self.milliseconds(since: start, clock: clock)
 
-        return lists.map { Recommendation(items: $0, timings: timings) }
+        return lists.indices.map { index in
+            Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: [])
+        }
     }
 
     private static func milliseconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {

@@ -1,0 +1,19 @@
+import ServiceLifecycle
+
+/// Keeps the replica's running-experiment set current (and retries the initial load when
+/// PostgreSQL was down at start) until graceful shutdown.
+struct ExperimentRefresher: Service {
+    let bootstrap: StateBootstrap
+    let interval: Double
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
+            if bootstrap.isLoaded {
+                await bootstrap.refreshExperiments()
+            } else {
+                await bootstrap.loadIfPossible()
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Experiments
+import Foundation
+import Storage
+
+/// Experiment administration for product managers: create, read, update (drafts), list, start,
+/// stop. Validation is `ExperimentValidator`'s; its field errors become one 400.
+public final class ExperimentService: Sendable {
+    let store: PostgresExperimentStore
+    let router: ExperimentRouter
+    let validator = ExperimentValidator()
+    let results: ExperimentResultsService
+
+    init(store: PostgresExperimentStore, router: ExperimentRouter, results: ExperimentResultsService) {
+        self.store = store
+        self.router = router
+        self.results = results
+    }
+
+    public func list() async throws -> [Experiment] {
+        try await Self.guarded { try await self.store.loadExperiments() }
+    }
+
+    public func find(_ key: String) async throws -> Experiment {
+        guard let experiment = try await Self.guarded({ try await self.store.find(key) }) else {
+            throw APIError.notFound("experiment", field: "key")
+        }
+        return experiment
+    }
+
+    public func create(_ experiment: Experiment) async throws -> Experiment {
+        var experiment = experiment
+        experiment.status = .draft
+        let all = try await list()
+        if all.contains(where: { $0.key == experiment.key }) {
+            throw APIError.conflict("an experiment with this key exists", field: "key")
+        }
+        try Self.check(validator.validate(experiment, among: all))
+        try await Self.guarded { try await self.store.save([experiment]) }
+        return experiment
+    }
+
+    public func update(_ key: String, to updated: Experiment) async throws -> Experiment {
+        let all = try await list()
+        guard let stored = all.first(where: { $0.key == key }) else { throw APIError.notFound("experiment", field: "key") }
+        try Self.check(validator.validateUpdate(from: stored, to: updated, among: all))
+        try await Self.guarded { try await self.store.save([updated]) }
+        await refreshRouter()
+        return updated
+    }
+
+    public func transition(_ key: String, to status: ExperimentStatus) async throws -> Experiment {
+        let all = try await list()
+        guard var experiment = all.first(where: { $0.key == key }) else { throw APIError.notFound("experiment", field: "key") }
+        guard experiment.status.canTransition(to: status) else {
+            throw APIError.conflict("cannot change from \(experiment.status.rawValue) to \(status.rawValue)", field: "status")
+        }
+        let stored = experiment
+        experiment.status = status
+        if status == .running, experiment.startsAt == nil { experiment.startsAt = Date() }
+        if status == .stopped { experiment.endsAt = min(experiment.endsAt ?? Date(), Date()) }
+        let errors = validator.validateUpdate(from: stored, to: experiment, among: all)
+        if errors.contains(where: { $0.field == "widgets" }) {
+            throw APIError.conflict(errors.first(where: { $0.field == "widgets" })!.message, field: "widgets")
+        }
+        try Self.check(errors)
+        try await Self.guarded { try await self.store.save([experiment]) }
+        await refreshRouter()
+        return experiment
+    }
+
+    private func refreshRouter() async {
+        if let all = try? await store.loadExperiments() { router.replace(with: all) }
+    }
+
+    static func check(_ errors: [FieldError]) throws {
+        guard let first = errors.first else { return }
+        var error = APIError.invalid(first.field, first.message)
+        if errors.count > 1 {
+            error.message += " (and \(errors.count - 1) more: " + errors.dropFirst().map(\.field).joined(separator: ", ") + ")"
+        }
+        throw error
+    }
+
+    static func guarded<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError where error.isRetryable || error.code == .poolClosed {
+            throw APIError.unavailable("PostgreSQL")
+        }
+    }
+}

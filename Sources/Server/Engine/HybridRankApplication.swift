@@ -1,0 +1,76 @@
+import Candidates
+import Domain
+import Foundation
+import Hummingbird
+import Logging
+import Rerank
+import Scoring
+import ServiceLifecycle
+import Storage
+
+/// The composition root: builds every part of the service from one `ServiceConfiguration` and
+/// runs the long-lived parts (database pools, exposure writer, experiment refresher, event
+/// stream tail, HTTP server) in one `ServiceGroup`, which shuts them down in reverse order on
+/// SIGTERM/SIGINT.
+public enum HybridRankApplication {
+    public static func makeApplication(
+        configuration: ServiceConfiguration, logger: Logger
+    ) async throws -> some ApplicationProtocol {
+        let metrics = ServiceMetrics()
+        let postgres = PostgresClient(
+            configuration: PostgresConfiguration(url: configuration.databaseURL, poolSize: configuration.postgresPoolSize))
+        let redis = try RedisClient(
+            configuration: RedisConfiguration(url: configuration.redisURL, poolSize: configuration.redisPoolSize))
+        let models = ModelRuntime(configuration: configuration, logger: logger)
+
+        let productRepository = ProductRepository(postgres: postgres)
+        let interactionRepository = InteractionRepository(postgres: postgres)
+        let catalog = LiveCatalog()
+        let indexes = LiveIndexes(catalog: catalog, redis: redis, metrics: metrics, logger: logger)
+        let shoppers = ShopperStateStore(redis: redis, interactions: interactionRepository, logger: logger)
+        let experimentStore = PostgresExperimentStore(postgres: postgres)
+        let experimentRouter = ExperimentRouter()
+        let exposures = ExposureWriter(
+            postgres: postgres, batchSize: configuration.exposureBatchSize,
+            flushInterval: configuration.exposureFlushInterval, logger: logger)
+        metrics.registerGauge("hybridrank_exposure_queue_depth") { Double(exposures.pending) }
+
+        // Load the catalog, embeddings and interaction history; a PostgreSQL outage here leaves
+        // the replica serving popularity until the refresher loads it.
+        let bootstrap = StateBootstrap(
+            products: productRepository, interactions: interactionRepository, catalog: catalog, indexes: indexes,
+            models: models, experiments: experimentStore, router: experimentRouter, redis: redis, logger: logger)
+        await bootstrap.loadIfPossible()
+
+        let pipeline = RecommendationPipeline(
+            sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: nil)
+
+        let services = ServiceBundle(
+            configuration: configuration, metrics: metrics, catalog: catalog,
+            recommendations: RecommendationService(
+                configuration: configuration, catalog: catalog, indexes: indexes, shoppers: shoppers, models: models,
+                experiments: experimentRouter, pipeline: pipeline, exposures: exposures, metrics: metrics, logger: logger),
+            products: ProductService(
+                repository: productRepository, catalog: catalog, indexes: indexes, models: models, logger: logger),
+            events: EventService(
+                interactions: interactionRepository, shoppers: shoppers, indexes: indexes, catalog: catalog,
+                metrics: metrics, logger: logger),
+            experiments: ExperimentService(
+                store: experimentStore, router: experimentRouter,
+                results: ExperimentResultsService(postgres: postgres, metrics: metrics)),
+            health: HealthService(postgres: postgres, redis: redis, models: models, catalog: catalog))
+
+        let router = Router()
+        router.add(middleware: MetricsRecordingMiddleware(metrics: metrics))
+        APIRoutes(services: services).register(on: router)
+
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hybridrank"),
+            logger: logger)
+        app.addServices(
+            postgres, redis, exposures,
+            ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval))
+        return app
+    }
+}

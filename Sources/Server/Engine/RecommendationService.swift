@@ -1,0 +1,128 @@
+import Candidates
+import Domain
+import Foundation
+import Logging
+import Rerank
+import Rules
+
+/// A widget request's whole path, top to bottom: experiment → shopper state → content query →
+/// the four stages → response → exposure. Every widget route ends here.
+public final class RecommendationService: Sendable {
+    let configuration: ServiceConfiguration
+    let catalog: LiveCatalog
+    let indexes: LiveIndexes
+    let shoppers: ShopperStateStore
+    let models: ModelRuntime
+    let experiments: ExperimentRouter
+    let pipeline: RecommendationPipeline
+    let exposures: ExposureWriter
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    init(
+        configuration: ServiceConfiguration, catalog: LiveCatalog, indexes: LiveIndexes, shoppers: ShopperStateStore,
+        models: ModelRuntime, experiments: ExperimentRouter, pipeline: RecommendationPipeline, exposures: ExposureWriter,
+        metrics: ServiceMetrics, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.indexes = indexes
+        self.shoppers = shoppers
+        self.models = models
+        self.experiments = experiments
+        self.pipeline = pipeline
+        self.exposures = exposures
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func recommend(
+        _ request: RecommendationRequest, explicitCart: Bool, explain: Bool, requestID: String
+    ) async throws -> RecommendationResponse {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let now = Date()
+        var request = request
+        var degraded: [String] = []
+
+        // 1. Experiment: the user's variant (a pure hash of user id and experiment) and its options.
+        let defaults = configuration.pipeline.defaults(for: request.widget)
+        let (options, selection) = experiments.route(
+            widget: request.widget, userID: request.userID, defaults: defaults, now: now)
+
+        // 2. Shopper state: recent events, purchases and cart (Redis; PostgreSQL when Redis is down).
+        let state = await shoppers.state(for: request.userID)
+        if state.redisUnavailable { degraded.append("redis_unavailable") }
+        if state.postgresUnavailable { degraded.append("postgres_unavailable") }
+        if request.widget == .cart, !explicitCart { request.cartItems = state.cart }
+
+        // 3. The content query vector for this widget.
+        var queryVector: [Float]?
+        switch request.widget {
+        case .homepage:
+            queryVector = indexes.preferenceVector(history: state.history, now: now)
+        case .product, .frequentlyBoughtTogether:
+            queryVector = request.anchorProductID.flatMap(indexes.vector(for:))
+        case .cart:
+            queryVector = indexes.meanVector(of: request.cartItems)
+        case .search:
+            do {
+                queryVector = try await models.embed([request.queryText ?? ""]).first
+            } catch {
+                degraded.append("bi_encoder_unavailable")
+            }
+        }
+        let shopper = ShopperContext(
+            request: request, history: state.history, purchased: state.purchased, queryVector: queryVector, now: now)
+
+        // 4. Stage-4 context: the live catalog and popularity lists for refilling.
+        let ruleContext = RuleContext(
+            shopper: shopper, catalog: catalog, blockList: [], pinned: [:],
+            fillByCategory: indexes.popularByCategory(
+                limit: request.limit * 3,
+                categories: catalog.categories),
+            fillGlobal: request.widget == .search ? [] : indexes.popularGlobal(limit: request.limit * 3))
+
+        // 5. The four stages.
+        let recommendation = try await pipeline.recommend([shopper], options: [options], ruleContexts: [ruleContext])[0]
+        let timings = recommendation.timings
+        metrics.recordStage("candidates", milliseconds: timings.candidates)
+        metrics.recordStage("scoring", milliseconds: timings.scoring)
+        metrics.recordStage("rerank", milliseconds: timings.rerank)
+        metrics.recordStage("rules", milliseconds: timings.rules)
+
+        // 6. The response, then the exposure (queued; no request waits for PostgreSQL).
+        let items = recommendation.items.enumerated().compactMap { position, item -> RecommendationResponse.Item? in
+            guard let product = catalog.product(item.productID) else { return nil }
+            return RecommendationResponse.Item(
+                productID: product.id, name: product.name, category: product.category, price: product.price,
+                currency: product.currency, score: item.final, position: position + 1,
+                explain: explain ? Self.explanation(of: item) : nil)
+        }
+        let elapsed = started.duration(to: clock.now)
+        let totalMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        exposures.record(
+            ExposureRecord(
+                requestID: requestID, userID: request.userID, widget: request.widget,
+                experimentKey: selection?.experimentKey, variantKey: selection?.variantKey,
+                productIDs: items.map(\.productID), latencyMs: totalMs, createdAt: now))
+        return RecommendationResponse(
+            requestID: requestID, widget: request.widget.rawValue,
+            experiment: selection.map { .init(key: $0.experimentKey, variant: $0.variantKey) },
+            modelVersions: models.modelVersions, items: items, generatedAt: now,
+            timingsMs: .init(
+                candidates: timings.candidates, scoring: timings.scoring, rerank: timings.rerank, rules: timings.rules,
+                total: totalMs),
+            degraded: degraded.isEmpty ? nil : degraded,
+            notes: explain ? recommendation.notes + recommendation.removed.map { "\($0.label): \($0.productID)" } : nil)
+    }
+
+    static func explanation(of item: ScoredItem) -> RecommendationResponse.ItemExplanation {
+        var raw: [String: Float] = [:]
+        for (origin, score) in item.rawScores { raw[origin.rawValue] = score }
+        return .init(
+            content: item.content, coPurchase: item.coPurchase, similarUsers: item.similarUsers,
+            popularity: item.popularity, raw: raw, blended: item.blended, crossEncoderLogit: item.rerankLogit,
+            final: item.final, rules: item.rulesFired)
+    }
+}

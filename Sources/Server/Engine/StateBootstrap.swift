@@ -1,0 +1,113 @@
+import Candidates
+import Domain
+import Experiments
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Storage
+
+/// Loads this replica's derived state from PostgreSQL: the catalog, the embeddings of the loaded
+/// bi-encoder's version, the interaction log (into the retrieval indexes) and the experiments.
+/// Runs once before serving; if PostgreSQL is down then, the refresher retries until it succeeds.
+final class StateBootstrap: Sendable {
+    let products: ProductRepository
+    let interactions: InteractionRepository
+    let catalog: LiveCatalog
+    let indexes: LiveIndexes
+    let models: ModelRuntime
+    let experiments: PostgresExperimentStore
+    let router: ExperimentRouter
+    let redis: RedisClient
+    let logger: Logger
+    private let loaded = NIOLockedValueBox(false)
+
+    init(
+        products: ProductRepository, interactions: InteractionRepository, catalog: LiveCatalog, indexes: LiveIndexes,
+        models: ModelRuntime, experiments: PostgresExperimentStore, router: ExperimentRouter, redis: RedisClient, logger: Logger
+    ) {
+        self.products = products
+        self.interactions = interactions
+        self.catalog = catalog
+        self.indexes = indexes
+        self.models = models
+        self.experiments = experiments
+        self.router = router
+        self.redis = redis
+        self.logger = logger
+    }
+
+    var isLoaded: Bool { loaded.withLockedValue { $0 } }
+
+    /// Loads everything unless already loaded; logs and returns false when PostgreSQL is down.
+    @discardableResult
+    func loadIfPossible() async -> Bool {
+        if isLoaded { return true }
+        do {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let all = try await products.all()
+            catalog.upsert(all)
+            var embedded = 0
+            if let version = models.modelVersions["bi_encoder"] {
+                let vectors = try await products.embeddings(modelVersion: version)
+                for product in all where product.deletedAt == nil {
+                    if let vector = vectors[product.id] {
+                        indexes.vectors.upsert(product, vector: vector)
+                        embedded += 1
+                    }
+                }
+            }
+            var events: [Interaction] = []
+            try await interactions.forEachPage { page in events.append(contentsOf: page) }
+            events.sort { $0.occurredAt < $1.occurredAt }
+            indexes.rebuild(from: events)
+            await seedRedisPopularityIfEmpty()
+            router.replace(with: try await experiments.loadExperiments())
+            loaded.withLockedValue { $0 = true }
+            logger.info(
+                "state loaded",
+                metadata: [
+                    "products": "\(all.count)", "embedded": "\(embedded)", "events": "\(events.count)",
+                    "seconds": "\(start.duration(to: clock.now))",
+                ])
+            return true
+        } catch {
+            logger.warning("PostgreSQL unavailable at start; serving without history until it answers", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Re-reads the experiments (every replica converges within the refresh interval).
+    func refreshExperiments() async {
+        do {
+            router.replace(with: try await experiments.loadExperiments())
+        } catch {
+            logger.debug("experiment refresh failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A fresh Redis (new deployment, restart without persistence) gets the popularity lists
+    /// from the log, so replicas do not serve an empty trending list until traffic rebuilds it.
+    private func seedRedisPopularityIfEmpty() async {
+        guard let count = try? await redis.command(["ZCARD", RedisKeys.popularityGlobal]).int, count == 0 else { return }
+        let now = Date()
+        var commands: [[String]] = []
+        let global = indexes.popularity.top(5000, now: now)
+        if !global.isEmpty {
+            commands.append(
+                ["ZADD", RedisKeys.popularityGlobal]
+                    + global.flatMap { [String(PopularityDecay.shared.increment(weight: $0.score, at: now)), $0.productID] })
+        }
+        var byCategory: [String: [(String, Double)]] = [:]
+        for entry in global {
+            guard let category = catalog.product(entry.productID)?.category, !category.isEmpty else { continue }
+            byCategory[category, default: []].append((entry.productID, entry.score))
+        }
+        for (category, entries) in byCategory {
+            commands.append(
+                ["ZADD", RedisKeys.popularity(category: category)]
+                    + entries.flatMap { [String(PopularityDecay.shared.increment(weight: $0.1, at: now)), $0.0] })
+        }
+        if !commands.isEmpty { _ = try? await redis.pipeline(commands) }
+    }
+}

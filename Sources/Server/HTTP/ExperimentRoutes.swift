@@ -1,0 +1,74 @@
+import Experiments
+import Foundation
+import Hummingbird
+import HummingbirdCore
+
+/// `/v1/experiments…`: administration for product managers and results for analysts.
+struct ExperimentRoutes: Sendable {
+    let services: ServiceBundle
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        let experiments = services.experiments
+        let limit = services.configuration.maximumBodySize
+        group.get("experiments") { _, _ in
+            try APIRoutes.json(ExperimentList(experiments: try await experiments.list()), encoder: Self.encoder)
+        }
+        group.post("experiments") { request, _ in
+            var request = request
+            let experiment = try await Self.decodeExperiment(from: &request, limit: limit)
+            return try APIRoutes.json(try await experiments.create(experiment), status: .created, encoder: Self.encoder)
+        }
+        group.get("experiments/{key}") { _, context in
+            try APIRoutes.json(try await experiments.find(try context.parameters.require("key")), encoder: Self.encoder)
+        }
+        group.put("experiments/{key}") { request, context in
+            let key = try context.parameters.require("key")
+            var request = request
+            let experiment = try await Self.decodeExperiment(from: &request, limit: limit)
+            return try APIRoutes.json(try await experiments.update(key, to: experiment), encoder: Self.encoder)
+        }
+        group.post("experiments/{key}/start") { _, context in
+            try APIRoutes.json(
+                try await experiments.transition(try context.parameters.require("key"), to: .running), encoder: Self.encoder)
+        }
+        group.post("experiments/{key}/stop") { _, context in
+            try APIRoutes.json(
+                try await experiments.transition(try context.parameters.require("key"), to: .stopped), encoder: Self.encoder)
+        }
+        group.get("experiments/{key}/results") { _, context in
+            let key = try context.parameters.require("key")
+            let experiment = try await experiments.find(key)
+            return try APIRoutes.json(try await experiments.results.results(for: experiment), encoder: Self.encoder)
+        }
+    }
+
+    struct ExperimentList: Encodable {
+        var experiments: [Experiment]
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = ExperimentCoding.makeEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static func decodeExperiment(from request: inout Request, limit: Int) async throws -> Experiment {
+        let buffer = try await APIRoutes.collect(&request, limit: limit)
+        let data = Data(buffer.readableBytesView)
+        do {
+            return try ExperimentCoding.makeDecoder().decode(Experiment.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw APIError.missing(BodyDecoder.path(context.codingPath + [key]))
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw APIError.invalid(BodyDecoder.path(context.codingPath), "\(BodyDecoder.path(context.codingPath)) has the wrong type")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw APIError.invalid(BodyDecoder.path(context.codingPath), "\(BodyDecoder.path(context.codingPath)) must not be null")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw APIError.invalid(BodyDecoder.path(context.codingPath), "\(BodyDecoder.path(context.codingPath)) is malformed")
+        } catch let error as FieldError {
+            throw APIError.invalid(error.field, error.message)
+        } catch {
+            throw APIError(status: .badRequest, code: "invalid_body", message: "request body is not a valid experiment")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Domain
+import Rerank
+import Rules
+
+extension PipelineOptions {
+    /// The service defaults adjusted for one widget, before any experiment variant applies:
+    /// - homepage: discovery, so products the user already bought are excluded;
+    /// - product / frequently bought together / cart: the anchor and cart items are excluded;
+    /// - search: the cross-encoder's contract is purchase context, not a typed query, so rerank
+    ///   is off, and filtered results are not refilled from unfiltered popularity.
+    public func defaults(for widget: Widget) -> PipelineOptions {
+        var options = self
+        switch widget {
+        case .homepage:
+            options.rules.excludePurchased = true
+        case .product, .frequentlyBoughtTogether, .cart:
+            options.rules.excludeContext = true
+        case .search:
+            options.rerank.window = 0
+            options.rules.fill = false
+        }
+        return options
+    }
+}

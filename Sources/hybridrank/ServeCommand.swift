@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Server
+
+/// `hybridrank serve`: runs the HTTP service until SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the HTTP API (PORT, DATABASE_URL, REDIS_URL from the environment).")
+
+    @Option(help: "Port to listen on (default: PORT or 8080).") var port: Int?
+    @Option(help: "Address to bind (default: HOST or 127.0.0.1).") var host: String?
+    @Option(help: "Threads for the BLAS/model pool (default 1: one core for models, one for HTTP).") var modelThreads: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+    func run() async throws {
+        var configuration = ServiceConfiguration(environment: ProcessInfo.processInfo.environment)
+        if let port { configuration.port = port }
+        if let host { configuration.host = host }
+        if let modelThreads { configuration.modelThreads = modelThreads }
+        var logger = Logger(label: "hybridrank")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}
