@@ -1,0 +1,73 @@
+/// One input row as named text fields, whatever the file format: CSV columns by header name,
+/// NDJSON members by key. Empty strings and JSON nulls are absent.
+public struct ImportRecord: Sendable, Hashable {
+    /// 1-based line number in the file.
+    public var line: Int
+    public var fields: [String: String]
+
+    public init(line: Int, fields: [String: String]) {
+        self.line = line
+        self.fields = fields
+    }
+
+    /// The first present, non-blank value among `names` (aliases such as `user_id`/`customer_id`),
+    /// trimmed of surrounding spaces.
+    public func value(_ names: [String]) -> String? {
+        for name in names {
+            if let value = fields[name] {
+                let trimmed = value.trimmingASCIISpaces()
+                if !trimmed.isEmpty { return trimmed }
+            }
+        }
+        return nil
+    }
+
+    /// A required value; the error names the first alias.
+    public func required(_ names: [String]) throws(ImportRowError) -> String {
+        guard let value = value(names) else { throw ImportRowError(line: line, field: names[0], reason: "is missing") }
+        return value
+    }
+
+    /// An optional number; present but unparsable (or not finite) is an error.
+    public func double(_ names: [String]) throws(ImportRowError) -> Double? {
+        guard let text = value(names) else { return nil }
+        guard let number = Double(text), number.isFinite else {
+            throw ImportRowError(line: line, field: names[0], reason: "is not a number")
+        }
+        return number
+    }
+
+    /// An optional integer; accepts `12` and `12.0`, rejects `12.5` and text.
+    public func int(_ names: [String]) throws(ImportRowError) -> Int? {
+        guard let text = value(names) else { return nil }
+        if let number = Int(text) { return number }
+        if let number = Double(text), number.isFinite, number.rounded() == number, abs(number) < 1e15 {
+            return Int(number)
+        }
+        throw ImportRowError(line: line, field: names[0], reason: "is not an integer")
+    }
+
+    /// An optional boolean: true/false, t/f, yes/no, 1/0 (any case).
+    public func bool(_ names: [String]) throws(ImportRowError) -> Bool? {
+        guard let text = value(names) else { return nil }
+        switch text.lowercased() {
+        case "true", "t", "yes", "y", "1": return true
+        case "false", "f", "no", "n", "0": return false
+        default: throw ImportRowError(line: line, field: names[0], reason: "is not a boolean")
+        }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs (no Foundation, no allocation when clean).
+    func trimmingASCIISpaces() -> String {
+        let utf8 = self.utf8
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 && last != 0x0d { return self }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, [0x20, 0x09, 0x0d].contains(utf8[start]) { start = utf8.index(after: start) }
+        while end > start, [0x20, 0x09, 0x0d].contains(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        return String(self[start..<end])
+    }
+}
