@@ -11,6 +11,9 @@ public struct ServiceConfiguration: Sendable {
     public var databaseURL: String = "postgresql://127.0.0.1:5432/hybridrank"
     /// Redis, the hot state shared by replicas (`REDIS_URL`).
     public var redisURL: String = "redis://127.0.0.1:6379"
+    /// PostgreSQL schema to use (`search_path`); nil = the server default. Lets tests and
+    /// side-by-side installs keep separate tables in one database.
+    public var databaseSchema: String? = nil
     /// libpq connections. Four covers two cores: libpq calls block a pool thread each.
     public var postgresPoolSize: Int = 4
     /// hiredis contexts. Redis answers in microseconds; a few contexts keep pipelines apart.
@@ -19,6 +22,9 @@ public struct ServiceConfiguration: Sendable {
     public var crossEncoderDirectory: String = "models/retail-reranker"
     /// Bi-encoder directory (all-MiniLM-L6-v2 from the PyPI wheel, see scripts/fetch-models.sh).
     public var biEncoderDirectory: String = ".models/all-MiniLM-L6-v2"
+    /// Whether to load the bi-encoder and cross-encoder at start (tests of non-model paths
+    /// switch it off to start in milliseconds).
+    public var loadModels: Bool = true
     /// Threads of the BLAS pool. The model work owns one core by default and the event loops the
     /// other; on 2 cores this keeps HTTP latency flat while a rerank runs (BENCHMARKS.md).
     public var modelThreads: Int = 1

@@ -18,7 +18,9 @@ public enum HybridRankApplication {
     ) async throws -> some ApplicationProtocol {
         let metrics = ServiceMetrics()
         let postgres = PostgresClient(
-            configuration: PostgresConfiguration(url: configuration.databaseURL, poolSize: configuration.postgresPoolSize))
+            configuration: PostgresConfiguration(
+                url: configuration.databaseURL, poolSize: configuration.postgresPoolSize,
+                searchPath: configuration.databaseSchema))
         let redis = try RedisClient(
             configuration: RedisConfiguration(url: configuration.redisURL, poolSize: configuration.redisPoolSize))
         let models = ModelRuntime(configuration: configuration, logger: logger)

@@ -17,6 +17,11 @@ public final class ModelRuntime: Sendable {
         let threads = max(1, configuration.modelThreads)
         self.threadPool = NIOThreadPool(numberOfThreads: threads)
         threadPool.start()
+        guard configuration.loadModels else {
+            self.biEncoder = nil
+            self.crossEncoder = nil
+            return
+        }
         do {
             self.biEncoder = try BiEncoder(modelDirectory: URL(fileURLWithPath: configuration.biEncoderDirectory), threads: threads)
         } catch {

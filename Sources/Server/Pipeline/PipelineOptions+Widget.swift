@@ -1,10 +1,12 @@
 import Domain
+import Scoring
 import Rerank
 import Rules
 
 extension PipelineOptions {
     /// The service defaults adjusted for one widget, before any experiment variant applies:
-    /// - homepage: discovery, so products the user already bought are excluded;
+    /// - homepage: discovery, so products the user already bought are excluded; weights tuned on task A;
+    /// - cart: weights tuned on task C (basket completion);
     /// - product / frequently bought together / cart: the anchor and cart items are excluded;
     /// - search: the cross-encoder's contract is purchase context, not a typed query, so rerank
     ///   is off, and filtered results are not refilled from unfiltered popularity.
@@ -12,8 +14,12 @@ extension PipelineOptions {
         var options = self
         switch widget {
         case .homepage:
+            options.weights = .homepageDefault
             options.rules.excludePurchased = true
-        case .product, .frequentlyBoughtTogether, .cart:
+        case .cart:
+            options.weights = .cartDefault
+            options.rules.excludeContext = true
+        case .product, .frequentlyBoughtTogether:
             options.rules.excludeContext = true
         case .search:
             options.rerank.window = 0

@@ -1,0 +1,223 @@
+import Foundation
+import HummingbirdTesting
+import Domain
+import Storage
+import Testing
+
+@testable import Server
+
+/// The HTTP API end to end against the real PostgreSQL and Redis: every route, its errors, and
+/// the behaviours issue #5 names (upserts recommendable, out-of-stock vanishes, purchases change
+/// the homepage, diversity and boosts hold, explain adds up).
+@Suite(.enabled(if: ServerTestEnvironment.available, "needs POSTGRES_URL and REDIS_URL (scripts/test.sh starts them)"))
+struct ServerRouteTests {
+    /// 4 categories × 5 products; `k-0` is promoted, prices 10…
+    static let catalogBatch: String = {
+        var items: [String] = []
+        for (c, category) in ["Kitchen", "Garden", "Lighting", "Toys"].enumerated() {
+            for i in 0..<5 {
+                items.append(
+                    #"{"product_id":"\#(category.lowercased())-\#(i)","name":"\#(category) item \#(i)","category":"\#(category)","price":\#(10 + c * 5 + i),"promoted":\#(i == 0 && c == 0),"created_at":"2020-01-01T00:00:00Z"}"#
+                )
+            }
+        }
+        return #"{"products":[\#(items.joined(separator: ","))]}"#
+    }()
+
+    static func event(_ user: String, _ product: String, _ type: String, basket: String? = nil) -> String {
+        let basketField = basket.map { #","basket_id":"\#($0)""# } ?? ""
+        return #"{"user_id":"\#(user)","product_id":"\#(product)","event":"\#(type)","value":5\#(basketField)}"#
+    }
+
+    @Test func healthReportsEachDependency() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            let (status, json) = try await client.json("/health")
+            #expect(status == 200)
+            #expect((json["postgres"] as? [String: Any])?["status"] as? String == "up")
+            #expect((json["redis"] as? [String: Any])?["status"] as? String == "up")
+        }
+    }
+
+    @Test func openAPIDescribesEveryRouteAndMetricsAreServed() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            let (status, json) = try await client.json("/openapi.json")
+            #expect(status == 200)
+            let paths = (json["paths"] as? [String: Any]) ?? [:]
+            for path in OpenAPIDocument.paths { #expect(paths[path] != nil, "missing \(path)") }
+            _ = try await client.json("/v1/recommendations/homepage?limit=5")
+            let metrics = try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil)
+            let text = String(buffer: metrics.body)
+            #expect(text.contains("http_server_request_duration_seconds_bucket"))
+            #expect(text.contains(#"http_route="/v1/recommendations/homepage""#))
+            #expect(text.contains(#"hybridrank_stage_duration_seconds_count{stage="candidates"}"#))
+        }
+    }
+
+    @Test func productLifecycleThroughTheAPI() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            var (status, json) = try await client.json(
+                "/v1/products/p-1", method: .put, body: #"{"name":"Blue mug","category":"Kitchen","price":4.5,"stock_quantity":3}"#)
+            #expect(status == 200)
+            #expect(json["in_stock"] as? Bool == true)
+            (status, json) = try await client.json("/v1/products/p-1")
+            #expect(status == 200)
+            #expect(json["name"] as? String == "Blue mug")
+            (status, json) = try await client.json("/v1/products/p-1", method: .patch, body: #"{"price":5.25}"#)
+            #expect(status == 200)
+            #expect(json["price"] as? Double == 5.25)
+            #expect(json["name"] as? String == "Blue mug")
+            (status, _) = try await client.json("/v1/products/p-1", method: .delete)
+            #expect(status == 204)
+            (status, json) = try await client.json("/v1/products/p-1")
+            #expect(status == 404)
+            #expect(errorField(json) == "id")
+            (status, _) = try await client.json("/v1/products/p-1", method: .delete)
+            #expect(status == 404)
+            (status, json) = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            #expect(status == 200)
+            #expect(json["stored"] as? Int == 20)
+        }
+    }
+
+    @Test func badInputAnswers4xxNamingTheField() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            let cases: [(String, HTTPRequest.Method, String?, Int, String?)] = [
+                ("/v1/recommendations/homepage?limit=0", .get, nil, 400, "limit"),
+                ("/v1/recommendations/homepage?limit=abc", .get, nil, 400, "limit"),
+                ("/v1/recommendations/homepage?limit=101", .get, nil, 400, "limit"),
+                ("/v1/recommendations/homepage?explain=maybe", .get, nil, 400, "explain"),
+                ("/v1/recommendations/product/nope", .get, nil, 404, "id"),
+                ("/v1/recommendations/frequently-bought-together/nope", .get, nil, 404, "id"),
+                ("/v1/recommendations/cart", .get, nil, 400, "user_id"),
+                ("/v1/recommendations/cart", .post, #"{"user_id":"u"}"#, 400, "items"),
+                ("/v1/recommendations/cart", .post, #"{"items":"x"}"#, 400, "items"),
+                ("/v1/search", .get, nil, 400, "q"),
+                ("/v1/search?q=mug&price_min=5&price_max=1", .get, nil, 400, "price_min"),
+                ("/v1/search?q=mug&price_max=cheap", .get, nil, 400, "price_max"),
+                ("/v1/products/x", .put, #"{"price":1}"#, 400, "name"),
+                ("/v1/products/x", .put, #"{"name":"a","price":-1}"#, 400, "price"),
+                ("/v1/products/x", .put, #"{"name":"a","price":"one"}"#, 400, "price"),
+                ("/v1/products/x", .put, #"{"name":"a""#, 400, nil),
+                ("/v1/products/x", .patch, #"{"price":2}"#, 404, "id"),
+                ("/v1/products:batch", .post, #"{"products":[{"product_id":"a","name":"A"},{"name":"B"}]}"#, 400, "products[1].product_id"),
+                ("/v1/events", .post, #"{"user_id":"u","product_id":"p","event":"teleport"}"#, 400, "event"),
+                ("/v1/events", .post, #"{"product_id":"p","event":"view"}"#, 400, "user_id"),
+                ("/v1/events", .post, #"[{"user_id":"u","product_id":"p","event":"view"},{"user_id":"u","product_id":"p","event":"purchase","quantity":0}]"#, 400, "events[1].quantity"),
+                ("/v1/events", .post, #"{"user_id":"u","product_id":"p","event":"recommendation_click"}"#, 400, "request_id"),
+                ("/v1/events", .post, #"{"user_id":"u","product_id":"p","event":"view","timestamp":"yesterday"}"#, 400, "timestamp"),
+                ("/v1/experiments", .post, #"{"key":"bad","widgets":["homepage"],"variants":[{"key":"a","weight":0.7},{"key":"b","weight":0.7}]}"#, 400, nil),
+                ("/v1/experiments/none", .get, nil, 404, "key"),
+            ]
+            for (uri, method, body, expectedStatus, field) in cases {
+                let (status, json) = try await client.json(uri, method: method, body: body)
+                #expect(status == expectedStatus, "\(method) \(uri)")
+                let error = json["error"] as? [String: Any]
+                #expect(error?["code"] is String, "\(method) \(uri) has an error code")
+                if let field { #expect(errorField(json) == field, "\(method) \(uri)") }
+            }
+            let big = String(repeating: "x", count: 5 * 1024 * 1024)
+            let (status, _) = try await client.json("/v1/events", method: .post, body: big)
+            #expect(status == 413)
+        }
+    }
+
+    @Test func eventsAreDurableAndAPurchaseChangesTheHomepage() async throws {
+        try await ServerTestEnvironment.withServer(
+            seed: { postgres in
+                _ = postgres
+            }
+        ) { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            // Other shoppers buy kitchen-0 together with garden-3.
+            var events: [String] = []
+            for shopper in 0..<6 {
+                events.append(Self.event("other-\(shopper)", "kitchen-0", "purchase", basket: "b\(shopper)"))
+                events.append(Self.event("other-\(shopper)", "garden-3", "purchase", basket: "b\(shopper)"))
+            }
+            var (status, json) = try await client.json("/v1/events", method: .post, body: "[\(events.joined(separator: ","))]")
+            #expect(status == 202)
+            #expect(json["accepted"] as? Int == 12)
+
+            (status, json) = try await client.json("/v1/recommendations/homepage?user_id=alice&limit=10")
+            #expect(status == 200)
+            let before = productIDs(json)
+            #expect(before.contains("kitchen-0"), "popular product shown to a cold-start user")
+
+            (status, _) = try await client.json(
+                "/v1/events", method: .post, body: Self.event("alice", "kitchen-0", "purchase", basket: "alice-1"))
+            #expect(status == 202)
+            (status, json) = try await client.json("/v1/recommendations/homepage?user_id=alice&limit=10&explain=true")
+            let after = productIDs(json)
+            #expect(!after.contains("kitchen-0"), "already purchased is excluded from the homepage")
+            #expect(after.first == "garden-3", "the co-purchased product leads after the purchase: \(after)")
+            #expect(before != after)
+        }
+    }
+
+    @Test func outOfStockAndDeletedProductsVanishFromEveryWidget() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            var events: [String] = []
+            for shopper in 0..<5 {
+                events.append(Self.event("s\(shopper)", "toys-1", "purchase", basket: "t\(shopper)"))
+                events.append(Self.event("s\(shopper)", "toys-2", "purchase", basket: "t\(shopper)"))
+            }
+            _ = try await client.json("/v1/events", method: .post, body: "[\(events.joined(separator: ","))]")
+            let widgets = [
+                "/v1/recommendations/homepage?limit=20", "/v1/recommendations/product/toys-2?limit=20",
+                "/v1/recommendations/frequently-bought-together/toys-2?limit=20",
+            ]
+            var (_, json) = try await client.json(widgets[1])
+            #expect(productIDs(json).contains("toys-1"))
+            _ = try await client.json("/v1/products/toys-1", method: .patch, body: #"{"in_stock":false}"#)
+            _ = try await client.json("/v1/products/toys-3", method: .delete)
+            for widget in widgets {
+                (_, json) = try await client.json(widget)
+                #expect(!productIDs(json).contains("toys-1"), "\(widget) shows an out-of-stock product")
+                #expect(!productIDs(json).contains("toys-3"), "\(widget) shows a deleted product")
+            }
+        }
+    }
+
+    @Test func diversityBoostsAndExplainAddUp() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            // Make the whole Kitchen category the most popular.
+            var events: [String] = []
+            for shopper in 0..<8 {
+                for item in 0..<5 { events.append(Self.event("k\(shopper)", "kitchen-\(item)", "purchase")) }
+            }
+            events.append(Self.event("g", "garden-1", "purchase"))
+            _ = try await client.json("/v1/events", method: .post, body: "[\(events.joined(separator: ","))]")
+            let (status, json) = try await client.json("/v1/recommendations/homepage?limit=10&explain=true")
+            #expect(status == 200)
+            let items = (json["items"] as? [[String: Any]]) ?? []
+            #expect(items.count == 10, "fill completes the list")
+            let kitchen = items.prefix(10).filter { $0["category"] as? String == "Kitchen" }
+            #expect(kitchen.count <= 3, "at most 3 of a category in the first 10")
+            let weights = PipelineOptions().defaults(for: .homepage).weights
+            for item in items {
+                let explain = try #require(item["explain"] as? [String: Any])
+                let final = try #require(explain["final"] as? Double)
+                #expect(abs(final - (item["score"] as? Double ?? .nan)) < 1e-6, "score is the explained final")
+                var parts = ScoredItem(productID: "")
+                parts.content = Float(explain["content"] as? Double ?? 0)
+                parts.coPurchase = Float(explain["co_purchase"] as? Double ?? 0)
+                parts.similarUsers = Float(explain["similar_users"] as? Double ?? 0)
+                parts.popularity = Float(explain["popularity"] as? Double ?? 0)
+                let blended = try #require(explain["blended"] as? Double)
+                let expected = weights.content * parts.content + weights.collaborative * parts.collaborative
+                    + weights.popularity * parts.popularity
+                #expect(abs(Float(blended) - expected) < 1e-4, "blended = α·content + β·collaborative + γ·popularity")
+                let rules = (explain["rules"] as? [String]) ?? []
+                if rules.isEmpty { #expect(abs(final - blended) < 1e-5, "no rule, no rerank: final = blended") }
+            }
+            let promoted = items.first { $0["product_id"] as? String == "kitchen-0" }
+            let rules = ((promoted?["explain"] as? [String: Any])?["rules"] as? [String]) ?? []
+            #expect(rules.contains { $0.contains("promotion") }, "the promoted product records its boost: \(rules)")
+            #expect(json["request_id"] is String)
+            #expect(json["generated_at"] is String)
+            #expect((json["timings_ms"] as? [String: Any])?["total"] is Double)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Server
+import Storage
+import Testing
+
+/// Runs the whole service (real PostgreSQL schema of its own, a Redis database of its own) and
+/// hands the test a live HTTP client.
+enum ServerTestEnvironment {
+    static var available: Bool { StorageTestEnvironment.hasPostgres && StorageTestEnvironment.hasRedis }
+
+    /// Redis databases 1…15 are handed out round-robin so suites running in parallel do not share
+    /// popularity lists; each is flushed before use.
+    nonisolated(unsafe) private static var nextDatabase = 0
+    private static let lock = NSLock()
+
+    static func redisDatabase() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        nextDatabase = nextDatabase % 15 + 1
+        return nextDatabase
+    }
+
+    static func withServer(
+        loadModels: Bool = false,
+        configure: (inout ServiceConfiguration) -> Void = { _ in },
+        seed: (PostgresClient) async throws -> Void = { _ in },
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let database = redisDatabase()
+        let redisURL = try #require(StorageTestEnvironment.redisURL) + "/\(database)"
+        let redis = try RedisClient(url: redisURL)
+        _ = try await redis.command(["FLUSHDB"])
+        try await StorageTestEnvironment.withSchema("srv") { client, schema in
+            try await Migrator(
+                client: client, directory: StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
+            ).migrate()
+            try await seed(client)
+            var configuration = ServiceConfiguration()
+            configuration.databaseURL = try #require(StorageTestEnvironment.postgresURL)
+            configuration.databaseSchema = schema
+            configuration.redisURL = redisURL
+            configuration.port = 0
+            configuration.loadModels = loadModels
+            let root = StorageTestEnvironment.repositoryRoot.path
+            configuration.crossEncoderDirectory = root + "/models/retail-reranker"
+            configuration.biEncoderDirectory = root + "/.models/all-MiniLM-L6-v2"
+            configuration.exposureFlushInterval = 0.05
+            configure(&configuration)
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)
+            try await app.test(.live) { client in try await body(client) }
+        }
+        await redis.close()
+    }
+}
+
+extension TestClientProtocol {
+    /// GET/POST/PUT… returning status and decoded JSON object.
+    func json(
+        _ uri: String, method: HTTPRequest.Method = .get, body: String? = nil
+    ) async throws -> (status: Int, json: [String: Any]) {
+        let response = try await executeRequest(
+            uri: uri, method: method, headers: body == nil ? [:] : [.contentType: "application/json"],
+            body: body.map { ByteBuffer(string: $0) })
+        let data = Data(response.body.readableBytesView)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (Int(response.status.code), object)
+    }
+}
+
+/// Reads `items[].product_id` from a recommendations response.
+func productIDs(_ json: [String: Any]) -> [String] {
+    ((json["items"] as? [[String: Any]]) ?? []).compactMap { $0["product_id"] as? String }
+}
+
+/// Reads the error field name from an error response.
+func errorField(_ json: [String: Any]) -> String? {
+    (json["error"] as? [String: Any])?["field"] as? String
+}
