@@ -44,8 +44,15 @@ public enum HybridRankApplication {
             models: models, experiments: experimentStore, router: experimentRouter, redis: redis, logger: logger)
         await bootstrap.loadIfPossible()
 
+        var reranker: CrossEncoderReranker?
+        if let crossEncoder = models.crossEncoder {
+            reranker = CrossEncoderReranker(
+                scorer: CrossEncoderPairScorer(encoder: crossEncoder, executor: { job in try await models.run(job) }),
+                catalog: catalog,
+                cache: RedisRerankScoreCache(redis: redis, ttlSeconds: configuration.rerankCacheTTL, metrics: metrics))
+        }
         let pipeline = RecommendationPipeline(
-            sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: nil)
+            sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: reranker)
 
         let services = ServiceBundle(
             configuration: configuration, metrics: metrics, catalog: catalog,

@@ -51,6 +51,11 @@ public final class ModelRuntime: Sendable {
         }
     }
 
+    /// Runs BLAS work on the model pool (the reranker's executor).
+    public func run(_ job: @escaping @Sendable () -> [Float]) async throws -> [Float] {
+        try await threadPool.runIfActive { job() }
+    }
+
     public var modelVersions: [String: String] {
         var versions: [String: String] = [:]
         if let biEncoder { versions["bi_encoder"] = biEncoder.modelVersion }

@@ -71,8 +71,15 @@ public struct RecommendationPipeline: Sendable {
 
         // Stage 3: the cross-encoder rescoring the head of each list.
         start = clock.now
+        var notes = [[String]](repeating: [], count: contexts.count)
         if let reranker, options.contains(where: { $0.rerank.window > 0 }) {
-            lists = try await reranker.rerank(lists, contexts: contexts, options: options.map(\.rerank))
+            if let crossEncoder = reranker as? CrossEncoderReranker {
+                let outcome = try await crossEncoder.rerankReporting(lists, contexts: contexts, options: options.map(\.rerank))
+                lists = outcome.lists
+                for (index, report) in outcome.reports.enumerated() { notes[index].append(report.note) }
+            } else {
+                lists = try await reranker.rerank(lists, contexts: contexts, options: options.map(\.rerank))
+            }
         }
         timings.rerank = Self.milliseconds(since: start, clock: clock)
 
@@ -87,7 +94,7 @@ public struct RecommendationPipeline: Sendable {
         timings.rules = Self.milliseconds(since: start, clock: clock)
 
         return lists.indices.map { index in
-            Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: [])
+            Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: notes[index])
         }
     }
 
