@@ -1,0 +1,129 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Storage
+
+/// `hybridrank experiments …`: tools around the A/B framework.
+struct ExperimentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiments",
+        abstract: "Check assignments and load experiment definitions.",
+        subcommands: [AssignExperimentsCommand.self, ApplyExperimentsCommand.self]
+    )
+}
+
+/// `hybridrank experiments assign`: GrowthBook-compatible assignment of JSON lines on stdin.
+struct AssignExperimentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign",
+        abstract: "Assign units to variations, one JSON line in, one JSON line out.",
+        discussion: """
+            Input lines: {"id", "seed", "hashVersion", "numVariations", "coverage"?, "weights"?, \
+            "namespace"?: [name, start, end]}. Output lines: {"variation": i or -1, "inExperiment", \
+            "inNamespace", "bucket"}; bucket is the unit's hash value in [0, 1) (null when the hash \
+            version is unsupported or the unit is outside the namespace). Empty lines are skipped.
+            """
+    )
+
+    func run() throws {
+        var output = ""
+        output.reserveCapacity(1 << 16)
+        while let line = readLine(strippingNewline: true) {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            output += AssignmentLine.process(line)
+            output += "\n"
+            if output.utf8.count >= 1 << 16 {
+                FileHandle.standardOutput.write(Data(output.utf8))
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+    }
+}
+
+/// `hybridrank experiments apply FILE`: validate YAML/JSON definitions and store them.
+struct ApplyExperimentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Validate experiment definitions (YAML or JSON) and write them to the database.",
+        discussion: """
+            The file holds one experiment, a list, or {"experiments": [...]}. Every problem is \
+            printed as a JSON line {"field", "message"} on stderr and nothing is written. With \
+            --dry-run the file is validated on its own (no database), or against the stored \
+            experiments when a database is configured.
+            """
+    )
+
+    @Argument(help: "The definitions file (.yaml, .yml or .json).")
+    var file: String
+
+    @Option(help: "PostgreSQL URL (default: $DATABASE_URL, else $POSTGRES_URL).")
+    var databaseURL: String?
+
+    @Flag(help: "Validate only; write nothing.")
+    var dryRun = false
+
+    func run() async throws {
+        let definitions: ExperimentDefinitionFile
+        do {
+            definitions = try ExperimentDefinitionFile.load(path: file)
+        } catch let error as ExperimentDefinitionFile.ParseError {
+            // The file's author runs this command, so the decoder's detail is shown.
+            FileHandle.standardError.write(Data("apply: \(error.description): \(error.detail)\n".utf8))
+            throw ExitCode.failure
+        }
+        let applier = ExperimentApplier()
+        let url = try? DatabaseURL.resolve(databaseURL)
+        if url == nil, dryRun {
+            let errors = definitions.validate(with: applier.validator)
+            report(errors: errors)
+            if !errors.isEmpty { throw ExitCode.failure }
+            print("apply: \(definitions.experiments.count) experiment(s) valid (dry run, not compared with the database)")
+            return
+        }
+        let client = PostgresClient(configuration: PostgresConfiguration(url: try DatabaseURL.resolve(databaseURL), poolSize: 1))
+        do {
+            let result = try await applier.apply(definitions, to: PostgresExperimentStore(client: client), dryRun: dryRun)
+            let suffix = dryRun ? " (dry run)" : ""
+            print("apply: created \(result.created.count), updated \(result.updated.count), unchanged \(result.unchanged.count)\(suffix)")
+            for key in result.created { print("  created \(key)") }
+            for key in result.updated { print("  updated \(key)") }
+        } catch let error as ExperimentValidationError {
+            await client.close()
+            report(errors: error.errors)
+            throw ExitCode.failure
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+    }
+
+    private func report(errors: [FieldError]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for error in errors {
+            if let data = try? encoder.encode(error) {
+                FileHandle.standardError.write(data + Data("\n".utf8))
+            }
+        }
+    }
+}
+
+/// `ExperimentStore` on the `experiments` table through the Storage client.
+struct PostgresExperimentStore: ExperimentStore {
+    let client: PostgresClient
+
+    func loadExperiments() async throws -> [Experiment] {
+        try await client.query(ExperimentSQL.selectAll).map { try ExperimentSQL.decodeDefinition(try $0.string("definition")) }
+    }
+
+    func save(_ experiments: [Experiment]) async throws {
+        let rows = try experiments.map { try ExperimentSQL.upsertParameters($0) }
+        try await client.withTransaction { connection in
+            for row in rows {
+                try connection.execute(ExperimentSQL.upsert, [row.key, row.definition, row.status])
+            }
+        }
+    }
+}
