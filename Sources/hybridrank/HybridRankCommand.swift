@@ -11,7 +11,6 @@ struct HybridRankCommand: AsyncParsableCommand {
             EmbedCommand.self,
             MigrateCommand.self,
             ExperimentsCommand.self,
-            ExperimentsCommand.self,
         ]
     )
 }
