@@ -109,7 +109,7 @@ let package = Package(
             dependencies: ["Candidates", "Scoring", "Evaluation", "Domain"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"], swiftSettings: swiftSettings),
         // Against the real PostgreSQL and Redis started by scripts/test.sh (POSTGRES_URL / REDIS_URL).
         .testTarget(
             name: "IntegrationTests",
