@@ -15,13 +15,15 @@ public final class EventService: Sendable {
     let shoppers: ShopperStateStore
     let indexes: LiveIndexes
     let catalog: LiveCatalog
+    let stream: EventStreamTail
     let metrics: ServiceMetrics
     let logger: Logger
 
     init(
         interactions: InteractionRepository, shoppers: ShopperStateStore, indexes: LiveIndexes, catalog: LiveCatalog,
-        metrics: ServiceMetrics, logger: Logger
+        stream: EventStreamTail, metrics: ServiceMetrics, logger: Logger
     ) {
+        self.stream = stream
         self.interactions = interactions
         self.shoppers = shoppers
         self.indexes = indexes
@@ -46,6 +48,7 @@ public final class EventService: Sendable {
         indexes.apply(fresh)
         let hot = await shoppers.record(fresh, categoryOf: { self.catalog.product($0)?.category })
         if !hot { metrics.increment("hybridrank_redis_errors_total", labels: ["operation": "record_events"]) }
+        await stream.publish(fresh)
         return events.count
     }
 }

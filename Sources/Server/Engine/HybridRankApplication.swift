@@ -54,6 +54,7 @@ public enum HybridRankApplication {
         let pipeline = RecommendationPipeline(
             sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: reranker)
 
+        let eventStream = EventStreamTail(redis: redis, indexes: indexes, logger: logger)
         let services = ServiceBundle(
             configuration: configuration, metrics: metrics, catalog: catalog,
             recommendations: RecommendationService(
@@ -63,7 +64,7 @@ public enum HybridRankApplication {
                 repository: productRepository, catalog: catalog, indexes: indexes, models: models, logger: logger),
             events: EventService(
                 interactions: interactionRepository, shoppers: shoppers, indexes: indexes, catalog: catalog,
-                metrics: metrics, logger: logger),
+                stream: eventStream, metrics: metrics, logger: logger),
             experiments: ExperimentService(
                 store: experimentStore, router: experimentRouter,
                 results: ExperimentResultsService(postgres: postgres, metrics: metrics)),
@@ -78,7 +79,7 @@ public enum HybridRankApplication {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hybridrank"),
             logger: logger)
         app.addServices(
-            postgres, redis, exposures,
+            postgres, redis, exposures, eventStream,
             ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval))
         return app
     }
