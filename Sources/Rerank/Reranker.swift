@@ -32,3 +32,31 @@ public struct RerankOptions: Sendable, Hashable, Codable {
 public protocol Reranker: Sendable {
     func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]]
 }
+
+/// Stage 3's result with what it did per list (for explain notes and metrics).
+public struct RerankOutcome: Sendable {
+    public var lists: [[ScoredItem]]
+    /// One per list, in order.
+    public var reports: [RerankReport]
+
+    public init(lists: [[ScoredItem]], reports: [RerankReport]) {
+        self.lists = lists
+        self.reports = reports
+    }
+}
+
+extension Reranker {
+    /// Reranks and says what happened per list. Rerankers that can report (e.g.
+    /// `CrossEncoderReranker`) provide their own; this default reports only the requested window.
+    public func rerankReporting(
+        _ lists: [[ScoredItem]],
+        contexts: [ShopperContext],
+        options: [RerankOptions]
+    ) async throws -> RerankOutcome {
+        let reranked = try await rerank(lists, contexts: contexts, options: options)
+        return RerankOutcome(
+            lists: reranked,
+            reports: zip(options, lists).map { RerankReport(windowRequested: $0.window, windowUsed: min($0.window, $1.count)) }
+        )
+    }
+}

@@ -7,6 +7,9 @@ import Domain
 /// (live catalog). While refilling, a candidate that would break the category cap inside the
 /// diversity window is held back and used only if nothing else is left.
 ///
+/// Items that `CategoryDiversityRule` demoted but could not push below the window (a short
+/// list) are moved behind the refills, so the cap holds whenever the fill lists allow it.
+///
 /// Refilled items are appended with `final` equal to the lowest score in the list (or 0), so
 /// the list stays sorted, and carry "fill:category" or "fill:global".
 /// - Complexity: O(f) for f fill candidates read.
@@ -27,6 +30,21 @@ public struct FillRule: Rule {
         guard items.count < limit else { return }
         let cart = Set(context.shopper.request.cartItems)
         var present = Set(items.map(\.productID))
+        // Items the diversity rule demoted but that still sit inside the window (the list was too
+        // short to push them below it) make room for diverse refills and follow them.
+        var demotedInWindow: [ScoredItem] = []
+        if maxPerCategory > 0 {
+            var kept: [ScoredItem] = []
+            kept.reserveCapacity(items.count)
+            for (position, item) in items.enumerated() {
+                if position < diversityWindow, item.rulesFired.last == RuleLabel.demotedDiversity {
+                    demotedInWindow.append(item)
+                } else {
+                    kept.append(item)
+                }
+            }
+            items = kept
+        }
         var categoryCounts: [String: Int] = [:]
         var categories: [String] = []
         var seenCategories = Set<String>()
@@ -81,5 +99,6 @@ public struct FillRule: Rule {
         for (item, _) in heldBack where items.count < limit {
             items.append(item)
         }
+        items.append(contentsOf: demotedInWindow)
     }
 }

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// Counts of what the generator made, for the CLI's report and the tests' statistics.
 public struct DemoShopSummary: Sendable, Hashable {

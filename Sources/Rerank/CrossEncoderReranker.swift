@@ -1,0 +1,216 @@
+import Domain
+import Foundation
+
+/// Stage 3: rescores the head of each blended list with a cross-encoder.
+///
+/// For each list: take the top `window` items, build the query text from the shopper's context
+/// (`RerankQueryBuilder`, the model's input contract) and each product's document text
+/// (`Product.rerankDocument`), look every (context, product, model) logit up in the score cache,
+/// score the misses of the whole batch in ONE call to the `PairScorer` (identical pairs across
+/// lists are scored once), store them, combine logit and blended score per `RerankCombination`,
+/// and re-sort the window. The tail below the window is left as it was, and stays below.
+///
+/// Latency budget: with `RerankOptions.budgetMilliseconds` and a measured cost per pair (EWMA over
+/// past calls, `PairCostEstimator`), the window shrinks to the longest head whose uncached pairs
+/// fit the budget (cached pairs are free). The budget is per list; a batch of several requests
+/// shares one model call. An unknown cost (no call measured yet, no prior) never shrinks.
+///
+/// A failing scorer degrades: lists that needed the model stay in blended order and their report
+/// says "model_error"; fully cached lists are still reranked.
+public struct CrossEncoderReranker: Reranker {
+    public let scorer: any PairScorer
+    public let catalog: any ProductCatalog
+    public let cache: (any RerankScoreCache)?
+    public let costEstimator: PairCostEstimator
+    public let queryBuilder: RerankQueryBuilder
+    /// The `k` of reciprocal-rank fusion (`1 / (k + rank)`, ranks from 1); 60 is the usual choice.
+    public var rrfK: Float
+
+    public init(
+        scorer: any PairScorer,
+        catalog: any ProductCatalog,
+        cache: (any RerankScoreCache)? = nil,
+        costEstimator: PairCostEstimator = PairCostEstimator(),
+        rrfK: Float = 60
+    ) {
+        self.scorer = scorer
+        self.catalog = catalog
+        self.cache = cache
+        self.costEstimator = costEstimator
+        self.queryBuilder = RerankQueryBuilder(catalog: catalog)
+        self.rrfK = rrfK
+    }
+
+    public func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]] {
+        try await rerankReporting(lists, contexts: contexts, options: options).lists
+    }
+
+    /// One list's work: its window's cache keys and documents.
+    private struct Plan {
+        var list: Int
+        var query: String
+        var keys: [String]
+        var documents: [String]
+        /// Index of each key in the batch's flat key array.
+        var firstKey: Int
+    }
+
+    public func rerankReporting(
+        _ lists: [[ScoredItem]],
+        contexts: [ShopperContext],
+        options: [RerankOptions]
+    ) async throws -> RerankOutcome {
+        precondition(lists.count == contexts.count && lists.count == options.count)
+        let modelVersion = scorer.modelVersion
+        var reports = options.map { RerankReport(windowRequested: $0.window, modelVersion: modelVersion) }
+
+        // 1. Plan every list's window and collect the cache keys of the whole batch.
+        var plans: [Plan] = []
+        var allKeys: [String] = []
+        for index in lists.indices {
+            let window = min(options[index].window, lists[index].count)
+            guard options[index].window > 0 else {
+                reports[index].skippedReason = "disabled"
+                continue
+            }
+            guard window > 0 else { continue }
+            let (query, source) = queryBuilder.query(for: contexts[index])
+            reports[index].querySource = source
+            guard !query.isEmpty else {
+                reports[index].skippedReason = "no_context"
+                continue
+            }
+            let contextHash = RerankCacheKey.contextHash(query: query)
+            var plan = Plan(list: index, query: query, keys: [], documents: [], firstKey: allKeys.count)
+            for item in lists[index].prefix(window) {
+                plan.keys.append(RerankCacheKey.make(modelVersion: modelVersion, contextHash: contextHash, productID: item.productID))
+                plan.documents.append(catalog.product(item.productID)?.rerankDocument ?? item.productID)
+            }
+            allKeys.append(contentsOf: plan.keys)
+            plans.append(plan)
+        }
+        guard !plans.isEmpty else { return RerankOutcome(lists: lists, reports: reports) }
+
+        // 2. One cache round trip for the batch.
+        var logits: [Float?] = allKeys.isEmpty ? [] : (await cache?.get(keys: allKeys) ?? Array(repeating: nil, count: allKeys.count))
+        if logits.count != allKeys.count { logits = Array(repeating: nil, count: allKeys.count) }
+
+        // 3. Size each window (budget) and collect the misses, each distinct key once.
+        var windows: [Int] = []
+        var pairs: [(query: String, document: String)] = []
+        var pairKeys: [String] = []
+        var pairIndexByKey: [String: Int] = [:]
+        for plan in plans {
+            var window = plan.keys.count
+            let options = options[plan.list]
+            if let budget = options.budgetMilliseconds, let affordable = costEstimator.affordablePairs(budgetMilliseconds: budget) {
+                var misses = 0
+                var fitting = 0
+                for offset in 0..<window {
+                    if logits[plan.firstKey + offset] == nil { misses += 1 }
+                    if misses > affordable { break }
+                    fitting = offset + 1
+                }
+                if fitting < window {
+                    window = fitting
+                    reports[plan.list].shrunkForBudget = true
+                }
+            }
+            windows.append(window)
+            for offset in 0..<window where logits[plan.firstKey + offset] == nil {
+                let key = plan.keys[offset]
+                if pairIndexByKey[key] == nil {
+                    pairIndexByKey[key] = pairs.count
+                    pairs.append((query: plan.query, document: plan.documents[offset]))
+                    pairKeys.append(key)
+                }
+            }
+        }
+
+        // 4. One model call for every miss of the batch.
+        var scored: [Float]? = []
+        if !pairs.isEmpty {
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                let result = try await scorer.score(pairs: pairs)
+                scored = result.count == pairs.count ? result : nil
+            } catch {
+                scored = nil
+            }
+            if let scored {
+                let elapsed = start.duration(to: clock.now)
+                costEstimator.record(
+                    pairs: pairs.count,
+                    milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                )
+                if let cache { await cache.set(Array(zip(pairKeys, scored))) }
+            }
+        }
+
+        // 5. Combine and re-sort each window.
+        var lists = lists
+        for (plan, window) in zip(plans, windows) {
+            var windowLogits: [Float] = []
+            windowLogits.reserveCapacity(window)
+            var hits = 0
+            var failed = false
+            for offset in 0..<window {
+                if let cached = logits[plan.firstKey + offset] {
+                    hits += 1
+                    windowLogits.append(cached)
+                } else if let scored, let pairIndex = pairIndexByKey[plan.keys[offset]] {
+                    windowLogits.append(scored[pairIndex])
+                } else {
+                    failed = true
+                    break
+                }
+            }
+            if failed {
+                reports[plan.list].skippedReason = "model_error"
+                continue
+            }
+            reports[plan.list].windowUsed = window
+            reports[plan.list].cacheHits = hits
+            reports[plan.list].modelPairs = window - hits
+            guard window > 0 else { continue }
+            combine(&lists[plan.list], window: window, logits: windowLogits, options: options[plan.list])
+        }
+        return RerankOutcome(lists: lists, reports: reports)
+    }
+
+    /// Sets `rerankLogit` and `final` for the first `window` items and re-sorts them.
+    /// - additive: `final = blended + weight · sigmoid(logit)`, which keeps the window above the
+    ///   tail (every window item's blended is at least every tail item's);
+    /// - replace: `final = top tail score + sigmoid(logit)`: logit order inside the window;
+    /// - rrf: `final = top tail score + 1/(k + blended rank) + 1/(k + logit rank)`.
+    func combine(_ list: inout [ScoredItem], window: Int, logits: [Float], options: RerankOptions) {
+        let tailTop = list.count > window ? list[window...].map(\.final).max() ?? 0 : 0
+        var logitRank = [Int](repeating: 0, count: window)
+        if options.combination == .reciprocalRank {
+            let order = (0..<window).sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
+            for (rank, index) in order.enumerated() { logitRank[index] = rank + 1 }
+        }
+        for offset in 0..<window {
+            let logit = logits[offset]
+            list[offset].rerankLogit = logit
+            switch options.combination {
+            case .additive:
+                list[offset].final = list[offset].blended + options.weight * Self.sigmoid(logit)
+            case .replace:
+                list[offset].final = tailTop + Self.sigmoid(logit)
+            case .reciprocalRank:
+                list[offset].final = tailTop + 1 / (rrfK + Float(offset + 1)) + 1 / (rrfK + Float(logitRank[offset]))
+            }
+        }
+        let order = (0..<window).sorted { lhs, rhs in
+            list[lhs].final != list[rhs].final ? list[lhs].final > list[rhs].final : lhs < rhs
+        }
+        let head = order.map { list[$0] }
+        list.replaceSubrange(0..<window, with: head)
+    }
+
+    static func sigmoid(_ x: Float) -> Float {
+        1 / (1 + exp(-x))
+    }
+}

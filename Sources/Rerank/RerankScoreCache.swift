@@ -1,0 +1,25 @@
+import Domain
+
+/// Where cross-encoder logits are remembered, so a repeat context costs no model call.
+/// The server's implementation is Redis (shared by replicas, with a TTL); `InMemoryRerankScoreCache`
+/// serves tests and offline runs. Both take whole batches: one round trip per request.
+public protocol RerankScoreCache: Sendable {
+    /// One entry per key, in order; `nil` for a miss. Never throws: an unavailable cache misses.
+    func get(keys: [String]) async -> [Float?]
+    func set(_ entries: [(String, Float)]) async
+}
+
+/// The cache key of one (context, product, model) logit:
+/// `ce:{modelVersion}:{16 hex digits of FNV-1a 64 of the query text}:{productID}`.
+///
+/// The document text is not in the key: it follows from the product, and a renamed product's
+/// stale entry lives only as long as the cache's TTL.
+public enum RerankCacheKey {
+    public static func contextHash(query: String) -> String {
+        StableHash.hex(query)
+    }
+
+    public static func make(modelVersion: String, contextHash: String, productID: ProductID) -> String {
+        "ce:" + modelVersion + ":" + contextHash + ":" + productID
+    }
+}

@@ -1,0 +1,61 @@
+import Domain
+import Foundation
+import Rules
+
+/// Hand-made catalogs and lists for the rule tests.
+enum RulesFixture {
+    static let now = Date(timeIntervalSince1970: 1_750_000_000)
+
+    static func product(
+        _ id: String,
+        category: String = "",
+        inStock: Bool = true,
+        stock: Int? = nil,
+        promoted: Bool = false,
+        ageDays: Double = 365,
+        deleted: Bool = false
+    ) -> Product {
+        Product(
+            id: id,
+            name: "Product \(id)",
+            category: category,
+            price: 10,
+            stockQuantity: stock,
+            inStock: inStock,
+            promoted: promoted,
+            createdAt: now.addingTimeInterval(-ageDays * 86_400),
+            deletedAt: deleted ? now : nil
+        )
+    }
+
+    /// Items in the given order with strictly decreasing `final` = `blended` (1.0, 0.9, ...).
+    static func items(_ ids: [String], top: Float = 1.0, step: Float = 0.1) -> [ScoredItem] {
+        ids.enumerated().map { index, id in
+            var item = ScoredItem(productID: id)
+            item.blended = top - Float(index) * step
+            item.final = item.blended
+            return item
+        }
+    }
+
+    static func context(
+        _ products: [Product],
+        request: RecommendationRequest = RecommendationRequest(widget: .homepage, userID: "u1", limit: 10),
+        purchased: Set<ProductID> = [],
+        blockList: Set<ProductID> = [],
+        pinned: [Int: ProductID] = [:],
+        fillByCategory: [String: [ProductID]] = [:],
+        fillGlobal: [ProductID] = [],
+        embeddings: [ProductID: [Float]]? = nil
+    ) -> RuleContext {
+        RuleContext(
+            shopper: ShopperContext(request: request, purchased: purchased, now: now),
+            catalog: StaticProductCatalog(products),
+            blockList: blockList,
+            pinned: pinned,
+            fillByCategory: fillByCategory,
+            fillGlobal: fillGlobal,
+            embeddings: embeddings.map(StaticEmbeddingLookup.init)
+        )
+    }
+}

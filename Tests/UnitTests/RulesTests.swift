@@ -1,0 +1,196 @@
+import Domain
+import Foundation
+import Rules
+import Testing
+
+@Suite("Business rules (stage 4)")
+struct RulesTests {
+    typealias F = RulesFixture
+
+    @Test func stockRuleDropsOutOfStockDeletedAndUnknownProducts() {
+        let products = [
+            F.product("a"), F.product("b", inStock: false), F.product("c", stock: 0),
+            F.product("d", deleted: true), F.product("e", stock: 4),
+        ]
+        var items = F.items(["a", "b", "c", "d", "e", "ghost", "a"])
+        var report = RuleReport()
+        StockRule().apply(to: &items, context: F.context(products), report: &report)
+        #expect(items.map(\.productID) == ["a", "e"])
+        #expect(report.removedCounts["filtered:stock"] == 2)
+        #expect(report.removedCounts["filtered:deleted"] == 2)
+        #expect(report.removedCounts["filtered:duplicate"] == 1)
+    }
+
+    @Test func exclusionsDropPurchasedAnchorCartAndBlocked() {
+        let products = ["a", "b", "c", "d", "e", "f"].map { F.product($0) }
+        let request = RecommendationRequest(widget: .product, userID: "u", anchorProductID: "a", cartItems: ["b"], limit: 10)
+        let context = F.context(products, request: request, purchased: ["c"], blockList: ["d"])
+        var items = F.items(["a", "b", "c", "d", "e", "f"])
+        var report = RuleReport()
+        ExclusionRule(excludePurchased: true, excludeContext: true).apply(to: &items, context: context, report: &report)
+        #expect(items.map(\.productID) == ["e", "f"])
+        #expect(Set(report.removed.map(\.label)) == ["filtered:anchor", "filtered:cart", "filtered:purchased", "filtered:blocked"])
+
+        var kept = F.items(["a", "b", "c", "d"])
+        ExclusionRule(excludePurchased: false, excludeContext: false).apply(to: &kept, context: context)
+        #expect(kept.map(\.productID) == ["a", "b", "c"], "block list applies even with the other exclusions off")
+    }
+
+    @Test func promotionBoostMultipliesFinalByTwentyPercentAndResorts() {
+        let products = [F.product("a"), F.product("b", promoted: true), F.product("c")]
+        var items = F.items(["a", "b", "c"], top: 1.0, step: 0.1)  // 1.0, 0.9, 0.8
+        PromotionBoostRule().apply(to: &items, context: F.context(products))
+        #expect(items.map(\.productID) == ["b", "a", "c"])
+        #expect(abs(items[0].final - 1.08) < 1e-5)
+        #expect(items[0].rulesFired == ["boost:promotion"])
+        #expect(items[1].rulesFired.isEmpty)
+        // Not enough to overtake a 25% lead.
+        var far = F.items(["a", "b"], top: 1.0, step: 0.25)
+        PromotionBoostRule().apply(to: &far, context: F.context(products))
+        #expect(far.map(\.productID) == ["a", "b"])
+    }
+
+    @Test func newArrivalBoostAppliesOnlyInsideTheWindowRelativeToNow() {
+        let products = [F.product("old", ageDays: 31), F.product("new", ageDays: 29), F.product("future", ageDays: -2)]
+        var items = F.items(["old", "new", "future"], top: 1.0, step: 0.05)  // 1.0, 0.95, 0.9
+        NewArrivalBoostRule(boost: 0.10, days: 30).apply(to: &items, context: F.context(products))
+        #expect(items.map(\.productID) == ["new", "old", "future"])
+        #expect(abs(items[0].final - 1.045) < 1e-5)
+        #expect(items.first { $0.productID == "old" }?.rulesFired.isEmpty == true)
+        #expect(items.first { $0.productID == "future" }?.rulesFired.isEmpty == true)
+    }
+
+    @Test func boostNeverLowersANegativeScore() {
+        let products = [F.product("a", promoted: true)]
+        var items = F.items(["a"], top: -1.0)
+        PromotionBoostRule(boost: 0.2).apply(to: &items, context: F.context(products))
+        #expect(abs(items[0].final - (-0.8)) < 1e-5)
+    }
+
+    @Test func categoryDiversityCapsEachCategoryInTheWindow() {
+        // 8 kitchen items score highest, then 4 garden, 4 uncategorised.
+        let kitchen = (0..<8).map { "k\($0)" }, garden = (0..<4).map { "g\($0)" }, plain = (0..<4).map { "p\($0)" }
+        let products = kitchen.map { F.product($0, category: "Kitchen") } + garden.map { F.product($0, category: "Garden") }
+            + plain.map { F.product($0) }
+        var items = F.items(kitchen + garden + plain, top: 2, step: 0.1)
+        CategoryDiversityRule(maxPerCategory: 3, window: 10).apply(to: &items, context: F.context(products))
+        let head = items.prefix(10).map(\.productID)
+        #expect(head.filter { $0.hasPrefix("k") }.count <= 3)
+        #expect(head.filter { $0.hasPrefix("g") }.count <= 3)
+        #expect(head == ["k0", "k1", "k2", "g0", "g1", "g2", "p0", "p1", "p2", "p3"])
+        #expect(items.count == 16, "demoted, not dropped")
+        #expect(Array(items[10...].map(\.productID)) == ["k3", "k4", "k5", "k6", "k7", "g3"])
+        #expect(items[10].rulesFired == ["demoted:diversity"])
+    }
+
+    @Test func mmrSpreadsNearDuplicatesApart() {
+        let products = ["a", "a2", "b", "c"].map { F.product($0) }
+        let embeddings: [ProductID: [Float]] = ["a": [1, 0, 0], "a2": [0.99, 0.1, 0], "b": [0, 1, 0], "c": [0, 0, 1]]
+        var items = F.items(["a", "a2", "b", "c"], top: 1.0, step: 0.05)
+        MMRDiversityRule(lambda: 0.5, window: 3).apply(to: &items, context: F.context(products, embeddings: embeddings))
+        #expect(items.map(\.productID).prefix(3) == ["a", "b", "c"])
+        #expect(items.last?.productID == "a2")
+        // Without embeddings the rule leaves the list alone.
+        var untouched = F.items(["a", "a2", "b", "c"])
+        MMRDiversityRule(lambda: 0.5, window: 3).apply(to: &untouched, context: F.context(products))
+        #expect(untouched.map(\.productID) == ["a", "a2", "b", "c"])
+    }
+
+    @Test func fillRefillsToTheLimitFromTheListsCategoriesFirst() {
+        let products = [
+            F.product("k0", category: "Kitchen"), F.product("k1", category: "Kitchen"), F.product("k2", category: "Kitchen"),
+            F.product("k3", category: "Kitchen", inStock: false), F.product("g0", category: "Garden"),
+            F.product("g1", category: "Garden"), F.product("x0", category: "Toys"), F.product("x1", category: "Toys"),
+            F.product("bought", category: "Toys"),
+        ]
+        let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 5)
+        let context = F.context(
+            products, request: request, purchased: ["bought"], blockList: ["k2"],
+            fillByCategory: ["Kitchen": ["k0", "k2", "k3", "k1"], "Garden": ["g0", "g1"]],
+            fillGlobal: ["bought", "x0", "x1"]
+        )
+        var items = F.items(["k0"])
+        FillRule(exclusions: ExclusionRule(excludePurchased: true, excludeContext: true)).apply(to: &items, context: context)
+        // Kitchen is the only present category: k0 is a duplicate, k2 blocked, k3 out of stock.
+        #expect(items.map(\.productID) == ["k0", "k1", "x0", "x1"], "garden is not present, bought is excluded")
+        #expect(items[1].rulesFired == ["fill:category"])
+        #expect(items[2].rulesFired == ["fill:global"])
+        #expect(items.allSatisfy { $0.final <= items[0].final })
+    }
+
+    @Test func fillReachesTheLimitWhenEnoughCandidatesExist() {
+        let products = (0..<20).map { F.product("p\($0)", category: $0 < 10 ? "A" : "B") }
+        let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 8)
+        let context = F.context(
+            products, request: request,
+            fillByCategory: ["A": (0..<10).map { "p\($0)" }, "B": (10..<20).map { "p\($0)" }],
+            fillGlobal: (0..<20).map { "p\($0)" }
+        )
+        var items = F.items(["p0", "p10"])
+        FillRule(exclusions: ExclusionRule(excludePurchased: false, excludeContext: true), maxPerCategory: 3, diversityWindow: 10)
+            .apply(to: &items, context: context)
+        #expect(items.count == 8)
+        #expect(Set(items.map(\.productID)).count == 8)
+        // Round-robin over A and B under the cap of 3 per category: 3 A and 3 B first, held-back ones last.
+        let firstSix = items.prefix(6).compactMap { context.catalog.product($0.productID)?.category }
+        #expect(firstSix.filter { $0 == "A" }.count == 3)
+        #expect(firstSix.filter { $0 == "B" }.count == 3)
+    }
+
+    @Test func pinsLandAtTheirPositionsButNeverRestoreUnavailableProducts() {
+        let products = ["a", "b", "c", "d", "e"].map { F.product($0) } + [F.product("gone", inStock: false)]
+        let context = F.context(products, blockList: ["blocked"], pinned: [0: "d", 2: "e", 1: "gone", 3: "blocked"])
+        var items = F.items(["a", "b", "c", "d"])
+        PinRule().apply(to: &items, context: context)
+        #expect(items.map(\.productID) == ["d", "a", "e", "b", "c"])
+        #expect(items[0].rulesFired == ["pinned"])
+        #expect(items[0].blended == F.items(["a", "b", "c", "d"])[3].blended, "a moved pin keeps its scores")
+    }
+
+    @Test func chainRunsInOrderAndNeverLeaksFilteredProducts() {
+        var products: [Product] = []
+        for index in 0..<30 {
+            products.append(
+                F.product(
+                    "p\(index)", category: ["A", "B", "C"][index % 3], inStock: index % 7 != 3,
+                    promoted: index == 20, ageDays: index == 25 ? 3 : 400
+                )
+            )
+        }
+        products.append(F.product("pin"))
+        var options = RuleOptions()
+        options.excludePurchased = true
+        let request = RecommendationRequest(widget: .homepage, userID: "u", cartItems: ["p1"], limit: 10)
+        let context = F.context(
+            products, request: request, purchased: ["p0"], blockList: ["p2"], pinned: [9: "pin"],
+            fillByCategory: ["A": ["p3", "p6", "p9"]], fillGlobal: (0..<30).map { "p\($0)" }
+        )
+        var items = F.items((0..<12).map { "p\($0)" } + ["p20", "p25"], top: 2, step: 0.1)
+        let report = RuleChain(options: options).apply(to: &items, context: context)
+        let ids = items.map(\.productID)
+        let forbidden: Set<ProductID> = ["p0", "p1", "p2", "p3", "p10", "p17", "p24"]
+        #expect(forbidden.isDisjoint(with: ids))
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.count >= 10)
+        #expect(ids[9] == "pin")
+        for category in ["A", "B", "C"] {
+            let inHead = items.prefix(10).filter { context.catalog.product($0.productID)?.category == category }.count
+            #expect(inHead <= 3, "category \(category) has \(inHead) in the first 10")
+        }
+        #expect(items.first { $0.productID == "p20" }?.rulesFired.contains("boost:promotion") == true)
+        #expect(items.first { $0.productID == "p25" }?.rulesFired.contains("boost:new_arrival") == true)
+        #expect(report.removed.contains(RuleReport.Removal(productID: "p3", label: "filtered:stock")))
+        #expect(report.removed.contains(RuleReport.Removal(productID: "p0", label: "filtered:purchased")))
+    }
+
+    @Test func chainOmitsRulesSwitchedOff() {
+        var options = RuleOptions()
+        options.stockFilter = false
+        options.promotionBoost = 0
+        options.fill = false
+        let names = RuleChain(options: options).rules.map(\.name)
+        #expect(names == ["exclusions", "new_arrival", "category_diversity", "pin"])
+        options.mmrLambda = 0.7
+        #expect(RuleChain(options: options).rules.map(\.name).contains("mmr"))
+    }
+}
