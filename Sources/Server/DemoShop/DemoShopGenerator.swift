@@ -8,8 +8,8 @@ import Foundation
 ///
 /// Structure the ranking stages can find: popularity is Zipf inside each category; every product
 /// has a few companions (same or complementary category) that are bought with it; users stay
-/// with their favourite categories and price level. Events come out in time order, one session
-/// at a time, through a sink, so 50,000 users need no event array in memory.
+/// with their favourite categories and price level. Events come out in time order, one day at a
+/// time, through a sink, so 50,000 users need no event array in memory.
 public struct DemoShopGenerator: Sendable {
     public let configuration: DemoShopConfiguration
 
@@ -209,6 +209,7 @@ public struct DemoShopGenerator: Sendable {
         var carried = 0.0
         var basketNumber = 0
         var sessionStarts: [(time: Double, user: Int)] = []
+        var dayEvents: [Interaction] = []
         for day in 0..<days {
             carried += Double(totalSessions) * dayWeights[day] / weightTotal
             let sessionsToday = Int(carried.rounded(.down))
@@ -221,12 +222,19 @@ public struct DemoShopGenerator: Sendable {
                 sessionStarts.append((dayStart + (hour * 3600).rounded(.down), random.pick(cumulative: activitySums)))
             }
             sessionStarts.sort { $0.time != $1.time ? $0.time < $1.time : $0.user < $1.user }
+            // Sessions overlap: collect the day's events and hand them out in time order.
+            dayEvents.removeAll(keepingCapacity: true)
             for session in sessionStarts where session.time < end {
-                try simulateSession(
+                simulateSession(
                     user: session.user, start: session.time, end: end, taste: tastes[session.user], catalog: catalog,
-                    random: &random, basketNumber: &basketNumber, summary: &summary, sink: sink
+                    random: &random, basketNumber: &basketNumber, summary: &summary, sink: { dayEvents.append($0) }
                 )
             }
+            let order = dayEvents.indices.sorted { lhs, rhs in
+                dayEvents[lhs].occurredAt != dayEvents[rhs].occurredAt
+                    ? dayEvents[lhs].occurredAt < dayEvents[rhs].occurredAt : lhs < rhs
+            }
+            for index in order { try sink(dayEvents[index]) }
         }
         return summary
     }
@@ -240,16 +248,16 @@ public struct DemoShopGenerator: Sendable {
         random: inout SeededRandom,
         basketNumber: inout Int,
         summary: inout DemoShopSummary,
-        sink: (Interaction) throws -> Void
-    ) throws {
+        sink: (Interaction) -> Void
+    ) {
         let userID = Self.userID(user)
         var time = start
         var cart: [Int] = []
         let mainCategory = random.pick(cumulative: taste.cumulativeCategories)
 
-        func emit(_ product: Int, _ type: InteractionType, quantity: Int = 1, value: Double = 0, basket: String? = nil) throws {
+        func emit(_ product: Int, _ type: InteractionType, quantity: Int = 1, value: Double = 0, basket: String? = nil) {
             guard time < end else { return }
-            try sink(
+            sink(
                 Interaction(
                     userID: userID, productID: catalog.products[product].id, type: type, quantity: quantity, value: value,
                     basketID: basket, occurredAt: Date(timeIntervalSince1970: time)
@@ -263,14 +271,14 @@ public struct DemoShopGenerator: Sendable {
             let complements = catalog.complementCategories[mainCategory]
             if !complements.isEmpty, random.chance(0.15) { category = complements[random.below(complements.count)] }
             guard let product = pickProduct(in: category, at: time, taste: taste, catalog: catalog, random: &random) else { continue }
-            try emit(product, .view)
+            emit(product, .view)
             time += 20 + Double(random.below(160))
             if random.chance(0.03) {
-                try emit(product, .wishlistAdd)
+                emit(product, .wishlistAdd)
                 time += 5
             }
             if catalog.products[product].inStock, random.chance(0.22), !cart.contains(product) {
-                try emit(product, .cartAdd)
+                emit(product, .cartAdd)
                 cart.append(product)
                 time += 10 + Double(random.below(50))
             }
@@ -278,7 +286,7 @@ public struct DemoShopGenerator: Sendable {
         guard !cart.isEmpty else { return }
         // Second thoughts.
         for product in cart where cart.count > 1 && random.chance(0.08) {
-            try emit(product, .cartRemove)
+            emit(product, .cartRemove)
             cart.removeAll { $0 == product }
             time += 10
         }
@@ -289,7 +297,7 @@ public struct DemoShopGenerator: Sendable {
             where catalog.createdAtSeconds[companion] <= time && catalog.products[companion].inStock && !cart.contains(companion)
                 && random.chance(0.3)
             {
-                try emit(companion, .cartAdd)
+                emit(companion, .cartAdd)
                 cart.append(companion)
                 time += 15
             }
@@ -301,7 +309,7 @@ public struct DemoShopGenerator: Sendable {
             let roll = random.unit()
             let quantity = roll < 0.7 ? 1 : (roll < 0.9 ? 2 : 3 + random.below(4))
             let value = (Double(quantity) * catalog.products[product].price * 100).rounded() / 100
-            try emit(product, .purchase, quantity: quantity, value: value, basket: basket)
+            emit(product, .purchase, quantity: quantity, value: value, basket: basket)
         }
         summary.baskets += 1
     }
