@@ -108,9 +108,9 @@ public enum DashboardPage {
         let observed = srm.observed.map(String.init).joined(separator: " / ")
         let expected = srm.expectedShares.map { percent($0, digits: 1) }.joined(separator: " / ")
         if srm.mismatch {
-            return "<div class=\"warning srm-warning\" role=\"alert\"><strong>Sample ratio mismatch</strong> — users per variant \(observed) do not match the configured split \(expected) (χ² = \(fixed(srm.chiSquare, 2)), p = \(pValue(srm.pValue)) &lt; \(srm.threshold)). Assignment or logging is broken; do not trust these results.</div>"
+            return "<div class=\"warning srm-warning\" role=\"alert\"><strong>Sample ratio mismatch</strong> — users per variant \(observed) do not match the configured split \(expected) (χ² = \(fixed(srm.chiSquare, 2)), \(pValue(srm.pValue)); flagged below p = \(srm.threshold)). Assignment or logging is broken; do not trust these results.</div>"
         }
-        return "<p class=\"muted srm-ok\">Sample ratio OK: users \(observed) vs split \(expected) (p = \(pValue(srm.pValue))).</p>"
+        return "<p class=\"muted srm-ok\">Sample ratio OK: users \(observed) vs split \(expected) (\(pValue(srm.pValue))).</p>"
     }
 
     static func table(_ results: ExperimentResults, key: String) -> String {
@@ -160,7 +160,7 @@ public enum DashboardPage {
 
     static func estimate(_ m: MetricEstimate, percent isPercent: Bool) -> String {
         let f: (Double) -> String = isPercent ? { percent($0, digits: 2) } : { fixed($0, 2) }
-        return "\(f(m.value)) <span class=\"ci\">[\(f(m.ciLower)), \(f(m.ciUpper))]</span>"
+        return "\(f(m.value))<br><span class=\"ci\">[\(f(m.ciLower)), \(f(m.ciUpper))]</span>"
     }
 
     static func lift(_ lift: LiftEstimate?) -> String {
@@ -174,7 +174,7 @@ public enum DashboardPage {
         if let lower = lift.ciLower, let upper = lift.ciUpper {
             text += " [\(signedPercent(lower)), \(signedPercent(upper))]"
         }
-        return "<div class=\"lift \(cls)\" data-p-value=\"\(raw(lift.pValue))\">\(text) <span class=\"p\">p = \(pValue(lift.pValue))</span></div>"
+        return "<div class=\"lift \(cls)\" data-p-value=\"\(raw(lift.pValue))\">\(text)<br><span class=\"p\">\(pValue(lift.pValue))</span></div>"
     }
 
     static func percent(_ value: Double, digits: Int) -> String {
@@ -189,8 +189,9 @@ public enum DashboardPage {
         String(format: "%.\(digits)f", value)
     }
 
+    /// `p = 0.0123`, or `p &lt; 0.0001` for tiny values (already HTML-escaped).
     static func pValue(_ p: Double) -> String {
-        p < 0.0001 ? "&lt;0.0001" : String(format: "%.4f", p)
+        p < 0.0001 ? "p &lt; 0.0001" : String(format: "p = %.4f", p)
     }
 
     /// Shortest round-tripping text of a value for `data-value`.

@@ -43,9 +43,9 @@ struct SVGLineChart {
             svg += #"<line x1="\#(n(left))" x2="\#(n(left + plotWidth))" y1="\#(n(ty))" y2="\#(n(ty))" class="grid"/>"#
             svg += #"<text x="\#(n(left - 6))" y="\#(n(ty + 4))" class="tick" text-anchor="end">\#(HTMLText.escape(format(value)))</text>"#
         }
-        let stride = max(1, Int((Double(xLabels.count) / 6).rounded(.up)))
-        for (i, label) in xLabels.enumerated() where i % stride == 0 || i == xLabels.count - 1 {
-            svg += #"<text x="\#(n(x(i)))" y="\#(n(top + plotHeight + 16))" class="tick" text-anchor="middle">\#(HTMLText.escape(label))</text>"#
+        for i in labelIndices() {
+            let anchor = xLabels.count == 1 ? "middle" : i == 0 ? "start" : i == xLabels.count - 1 ? "end" : "middle"
+            svg += #"<text x="\#(n(x(i)))" y="\#(n(top + plotHeight + 16))" class="tick" text-anchor="\#(anchor)">\#(HTMLText.escape(xLabels[i]))</text>"#
         }
         for (s, line) in series.enumerated() {
             let colour = Self.palette[s % Self.palette.count]
@@ -67,5 +67,19 @@ struct SVGLineChart {
         }
         svg += "</svg>"
         return svg
+    }
+
+    /// At most about six evenly spaced x labels, always including the first and the last, never
+    /// two closer than the spacing (so long date labels do not overlap).
+    func labelIndices() -> [Int] {
+        guard !xLabels.isEmpty else { return [] }
+        let stride = max(1, Int((Double(xLabels.count) / 6).rounded(.up)))
+        var indices = Array(Swift.stride(from: 0, to: xLabels.count, by: stride))
+        let last = xLabels.count - 1
+        if indices.last != last {
+            if let previous = indices.last, previous != 0, last - previous < stride { indices.removeLast() }
+            indices.append(last)
+        }
+        return indices
     }
 }
