@@ -1,1 +1,0 @@
-// MiniLM — see the module's files.

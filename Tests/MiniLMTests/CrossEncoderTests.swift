@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import MiniLM
+
+@Suite("Cross-encoder logits against the Python reference")
+struct CrossEncoderTests {
+    @Test("Every fixture logit within 1e-3, and every query's candidates in the same order",
+        .enabled(if: Fixtures.sharedPresent, "needs ../shared"))
+    func logitsMatchReference() throws {
+        let model = try #require(Fixtures.crossEncoder, "models/retail-reranker must load")
+        let cases = try Fixtures.pairs()
+        let logits = model.score(pairs: cases.map { (query: $0.query, document: $0.document) })
+        #expect(logits.count == cases.count)
+        var worst: Float = 0
+        for (item, logit) in zip(cases, logits) {
+            worst = max(worst, abs(logit - item.logit))
+            #expect(abs(logit - item.logit) <= 1e-3, "pair kind \(item.kind): \(logit) vs \(item.logit)")
+        }
+        print("cross-encoder: max |logit − reference| = \(worst) over \(cases.count) pairs")
+
+        var byQuery: [String: [Int]] = [:]
+        for (index, item) in cases.enumerated() { byQuery[item.query, default: []].append(index) }
+        for (_, indices) in byQuery where indices.count > 1 {
+            let reference = indices.sorted { cases[$0].logit > cases[$1].logit }
+            let ours = indices.sorted { logits[$0] > logits[$1] }
+            #expect(reference == ours)
+        }
+    }
+
+    @Test("Scoring one pair alone equals scoring it inside a packed batch", .enabled(if: Fixtures.sharedPresent, "needs ../shared"))
+    func batchingDoesNotChangeLogits() throws {
+        let model = try #require(Fixtures.crossEncoder)
+        let cases = Array(try Fixtures.pairs().prefix(12))
+        let batched = model.score(pairs: cases.map { (query: $0.query, document: $0.document) })
+        for (index, item) in cases.enumerated() where index % 4 == 0 {
+            let single = model.score(pairs: [(query: item.query, document: item.document)])
+            #expect(abs(single[0] - batched[index]) <= 1e-5)
+        }
+        let sameQuery = model.score(query: cases[0].query, documents: cases.map(\.document))
+        let pairs = model.score(pairs: cases.map { (query: cases[0].query, document: $0.document) })
+        #expect(zip(sameQuery, pairs).allSatisfy { abs($0 - $1) <= 1e-5 })
+    }
+
+    @Test("Edge inputs score to finite logits without crashing")
+    func edgeInputs() throws {
+        let model = try #require(Fixtures.crossEncoder, "models/retail-reranker must load")
+        let long = String(repeating: "regency cakestand three tier ", count: 400)
+        let invalid = String(decoding: [0x43, 0xC3, 0x28, 0xFF, 0x20, 0x4D, 0x55, 0x47] as [UInt8], as: UTF8.self)
+        let logits = model.score(pairs: [
+            (query: "", document: ""), (query: "   \t\n ", document: "mug"), (query: long, document: long),
+            (query: invalid, document: invalid), (query: "🎄🎁✨", document: "東京 タワー 🗼"),
+        ])
+        #expect(logits.count == 5)
+        #expect(logits.allSatisfy { $0.isFinite })
+        #expect(model.tokenize(query: long, document: long).count == 128)
+        #expect(model.score(pairs: []).isEmpty)
+    }
+
+    @Test("The model version names the directory and the weights' SHA-256")
+    func modelVersion() throws {
+        let model = try #require(Fixtures.crossEncoder)
+        // models/retail-reranker/README.md states sha256 d67a0c626301d286… for model.safetensors.
+        #expect(model.modelVersion == "retail-reranker@d67a0c626301")
+    }
+
+    @Test("Concurrent callers get the same logits as a single caller", .enabled(if: Fixtures.sharedPresent, "needs ../shared"))
+    func concurrentCalls() async throws {
+        let model = try #require(Fixtures.crossEncoder)
+        let cases = Array(try Fixtures.pairs().prefix(8))
+        let pairs = cases.map { (query: $0.query, document: $0.document) }
+        let expected = model.score(pairs: pairs)
+        let results = await withTaskGroup(of: [Float].self) { group in
+            for _ in 0..<4 { group.addTask { model.score(pairs: pairs) } }
+            var all: [[Float]] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 4)
+        for result in results { #expect(result == expected) }
+    }
+}
