@@ -55,8 +55,10 @@ public struct DemoShopConfiguration: Sendable, Hashable {
         self.categories = categories
     }
 
-    /// The first instant of the event history.
+    /// The first instant of the event history: `months` average months before `endDate`, at
+    /// midnight UTC (sessions are scheduled by hour of the day).
     public var startDate: Date {
-        endDate.addingTimeInterval(-Double(max(1, months)) * 30.4375 * 86_400)
+        let start = endDate.timeIntervalSince1970 - Double(max(1, months)) * 30.4375 * 86_400
+        return Date(timeIntervalSince1970: (start / 86_400).rounded(.down) * 86_400)
     }
 }

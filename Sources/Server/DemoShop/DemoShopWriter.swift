@@ -58,7 +58,7 @@ public struct DemoShopWriter: Sendable {
         line.string("product_id", event.productID)
         line.string("event", event.type.rawValue)
         line.integer("quantity", event.quantity)
-        line.money("value", event.value)
+        if event.type == .purchase { line.money("value", event.value) } else { line.null("value") }
         line.timestamp("timestamp", event.occurredAt)
         if let basket = event.basketID { line.string("basket_id", basket) } else { line.null("basket_id") }
         line.end()
