@@ -11,6 +11,7 @@ struct HybridRankCommand: AsyncParsableCommand {
             EmbedCommand.self,
             MigrateCommand.self,
             ExperimentsCommand.self,
+            DemoCommand.self,
         ]
     )
 }
