@@ -11,6 +11,8 @@ struct HybridRankCommand: AsyncParsableCommand {
             EmbedCommand.self,
             MigrateCommand.self,
             ExperimentsCommand.self,
+            ScoreCommand.self,
+            BenchCommand.self,
             DemoCommand.self,
         ]
     )

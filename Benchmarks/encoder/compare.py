@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Peers for `hybridrank bench encoder`: the same cross-encoder on PyTorch and on onnxruntime.
+
+Scores the same workload as the Swift benchmark — the first 20 cases of
+../shared/models/fixtures/cross_encoder_pairs.json whose encoding has 30–40 tokens — with
+  1. sentence-transformers' CrossEncoder on PyTorch CPU (what a Python user would pick), and
+  2. onnxruntime on an ONNX export of the same model made here with torch.onnx.export,
+at each requested thread count, and prints the median latency and pairs/s (tokenization included,
+as in the Swift benchmark). The model loads from the local models/retail-reranker (no hub).
+
+    python3 -m venv .venv && .venv/bin/pip install -r Benchmarks/encoder/requirements.txt
+    .venv/bin/python Benchmarks/encoder/compare.py --threads 1 2 --runs 30
+
+Not part of the product; nothing here runs in the service.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def workload(shared: Path):
+    cases = json.loads((shared / "models/fixtures/cross_encoder_pairs.json").read_text())["cases"]
+    chosen = [c for c in cases if 30 <= len(c["input_ids"]) <= 40][:20]
+    return [(c["query"], c["document"]) for c in chosen], [c["logit"] for c in chosen]
+
+
+def timed(fn, runs):
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default=str(ROOT / "models/retail-reranker"))
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    args = parser.parse_args()
+
+    import numpy as np
+    import torch
+    import onnxruntime as ort
+    from sentence_transformers import CrossEncoder
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    pairs, reference = workload(Path(args.shared))
+    tokenizer = AutoTokenizer.from_pretrained(args.model)
+    tokens = sum(len(tokenizer(q, d, truncation="longest_first", max_length=128)["input_ids"]) for q, d in pairs)
+
+    # ONNX export of the same model (fp16 weights upcast to fp32, as the Swift encoder computes).
+    hf = AutoModelForSequenceClassification.from_pretrained(args.model, dtype=torch.float32).eval()
+    onnx_path = Path(tempfile.mkdtemp()) / "retail-reranker.onnx"
+    sample = tokenizer([q for q, _ in pairs[:2]], [d for _, d in pairs[:2]], padding=True, truncation="longest_first",
+                       max_length=128, return_tensors="pt")
+    inputs = (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"])
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    with torch.no_grad():
+        try:
+            torch.onnx.export(hf, inputs, str(onnx_path), input_names=names, output_names=["logits"],
+                              dynamic_axes={n: {0: "batch", 1: "sequence"} for n in names}, opset_version=17,
+                              dynamo=False)
+        except TypeError:
+            torch.onnx.export(hf, inputs, str(onnx_path), input_names=names, output_names=["logits"],
+                              dynamic_axes={n: {0: "batch", 1: "sequence"} for n in names}, opset_version=17)
+
+    results = []
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        # The weights are stored as fp16; compute in fp32 like the Swift encoder and the fixtures.
+        fp32 = {"dtype": torch.float32}
+        try:
+            st = CrossEncoder(args.model, device="cpu", max_length=128, activation_fn=torch.nn.Identity(),
+                              model_kwargs=fp32)
+        except TypeError:
+            st = CrossEncoder(args.model, device="cpu", max_length=128,
+                              default_activation_function=torch.nn.Identity(), automodel_args={"torch_dtype": torch.float32})
+        st_logits = np.asarray(st.predict(pairs, batch_size=32)).reshape(-1)
+        st_median = timed(lambda: st.predict(pairs, batch_size=32), args.runs)
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+        def run_onnx():
+            batch = tokenizer([q for q, _ in pairs], [d for _, d in pairs], padding=True, truncation="longest_first",
+                              max_length=128, return_tensors="np")
+            feeds = {n: batch[n].astype(np.int64) for n in names}
+            return session.run(["logits"], feeds)[0].reshape(-1)
+
+        ort_logits = run_onnx()
+        ort_median = timed(run_onnx, args.runs)
+        for name, median, logits in [("sentence-transformers (PyTorch CPU)", st_median, st_logits),
+                                     ("onnxruntime (torch.onnx.export)", ort_median, ort_logits)]:
+            results.append({
+                "runtime": name, "threads": threads, "pairs": len(pairs), "tokens": tokens,
+                "median_ms": median * 1000, "pairs_per_second": len(pairs) / median,
+                "tokens_per_second": tokens / median,
+                "max_abs_logit_error": float(np.max(np.abs(np.asarray(logits) - np.asarray(reference)))),
+            })
+
+    if args.json:
+        for r in results:
+            print(json.dumps(r))
+        return
+    print(f"torch {torch.__version__}, onnxruntime {ort.__version__}, {os.cpu_count()} CPUs; "
+          f"{len(pairs)} pairs, {tokens} tokens, {args.runs} runs (median)")
+    print(f"{'runtime':38} {'threads':>7} {'median ms':>10} {'pairs/s':>9} {'tokens/s':>9} {'max |Δlogit|':>13}")
+    for r in results:
+        print(f"{r['runtime']:38} {r['threads']:>7} {r['median_ms']:>10.2f} {r['pairs_per_second']:>9.1f} "
+              f"{r['tokens_per_second']:>9.0f} {r['max_abs_logit_error']:>13.2e}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+import ArgumentParser
+import Foundation
+import MiniLM
+
+/// `hybridrank bench encoder`: speed of the MiniLM cross-encoder (one rerank request: 20 pairs of
+/// about 35 tokens) and bi-encoder (256 product titles), at 1 and 2 BLAS threads, next to the
+/// sgemm peak measured on the same shapes.
+///
+/// Workload (the same as `Benchmarks/encoder/compare.py`): the first 20 cases of
+/// `../shared/models/fixtures/cross_encoder_pairs.json` whose encoding has 30–40 tokens, and the
+/// first 256 product names of `../shared/data/online-retail/products.csv.gz`.
+struct BenchEncoderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encoder",
+        abstract: "Benchmark the MiniLM cross-encoder and bi-encoder (median latency, pairs/s, GFLOP/s)."
+    )
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(help: "BLAS threads to measure (repeat for several); default 1 and 2.")
+    var threads: [Int] = []
+
+    @Option(help: "Timed runs per measurement (the median is reported).")
+    var runs: Int = 30
+
+    @Option(help: "Cross-encoder directory.")
+    var model: String = "models/retail-reranker"
+
+    @Option(help: "Bi-encoder directory (skipped when absent).")
+    var biModel: String = ".models/all-MiniLM-L6-v2"
+
+    @Option(help: "The shared data directory (fixtures and products).")
+    var shared: String = "../shared"
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if threads.contains(where: { $0 < 1 }) { throw ValidationError("--threads must be at least 1") }
+    }
+
+    struct Measurement: Encodable {
+        var workload: String
+        var threads: Int
+        var items: Int
+        var tokens: Int
+        var median_ms: Double
+        var p90_ms: Double
+        var items_per_second: Double
+        var tokens_per_second: Double
+        var gflops: Double
+        var sgemm_peak_gflops: Double
+        var fraction_of_sgemm_peak: Double
+    }
+
+    struct Report: Encodable {
+        var pairs_per_second: Double
+        var tokens_per_second: Double
+        var gflops: Double
+        var median_ms: Double
+        var threads: Int
+        var titles_per_second: Double?
+        var model_version: String
+        var blas: String
+        var fp32_weights_mb: Double
+        var rss_after_cross_encoder_load_mb: Double
+        var peak_rss_after_cross_encoder_load_mb: Double
+        var measurements: [Measurement]
+    }
+
+    func run() throws {
+        let threadCounts = threads.isEmpty ? [1, 2] : threads
+        let pairs = try Self.benchmarkPairs(shared: shared)
+        let titles = Self.productTitles(shared: shared, count: 256)
+
+        let cross = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: 1)
+        let memoryAfterLoad = Self.memoryMegabytes()
+        let fp32Megabytes = Double(cross.parameterCount * 4) / 1_048_576
+        let bi: BiEncoder? =
+            FileManager.default.fileExists(atPath: biModel + "/model.safetensors")
+            ? try BiEncoder(modelDirectory: URL(fileURLWithPath: biModel), threads: 1) : nil
+        if bi == nil && !json {
+            print("note: \(biModel) absent (run scripts/fetch-models.sh); bi-encoder skipped")
+        }
+
+        var measurements: [Measurement] = []
+        for count in threadCounts {
+            let crossAtThreads = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: count)
+            let sequences = pairs.map { crossAtThreads.tokenize(query: $0.query, document: $0.document) }
+            let tokens = sequences.reduce(0) { $0 + $1.count }
+            let flops = crossAtThreads.flops(for: sequences)
+            let times = Self.time(runs: runs) { _ = crossAtThreads.score(pairs: pairs) }
+            let peak = SGEMMPeak.measure(configuration: cross.configuration, tokens: tokens, threads: count, repetitions: runs)
+            measurements.append(Self.measurement("cross-encoder 20 pairs", count, pairs.count, tokens, flops, times, peak))
+
+            if let bi {
+                let biAtThreads = try BiEncoder(modelDirectory: URL(fileURLWithPath: biModel), threads: count)
+                let biSequences = titles.map(biAtThreads.tokenize)
+                let biTokens = biSequences.reduce(0) { $0 + $1.count }
+                let biFlops = biAtThreads.flops(for: biSequences)
+                let biTimes = Self.time(runs: runs) { _ = biAtThreads.embed(titles) }
+                let biPeak = SGEMMPeak.measure(configuration: bi.configuration, tokens: min(biTokens, 2048), threads: count, repetitions: runs)
+                measurements.append(Self.measurement("bi-encoder 256 titles", count, titles.count, biTokens, biFlops, biTimes, biPeak))
+            }
+        }
+
+        let primary = measurements.last { $0.workload.hasPrefix("cross") }!
+        let titlesPrimary = measurements.last { $0.workload.hasPrefix("bi") }
+        if json {
+            let report = Report(
+                pairs_per_second: primary.items_per_second, tokens_per_second: primary.tokens_per_second,
+                gflops: primary.gflops, median_ms: primary.median_ms, threads: primary.threads,
+                titles_per_second: titlesPrimary?.items_per_second, model_version: cross.modelVersion,
+                blas: BLASThreading.libraryDescription, fp32_weights_mb: fp32Megabytes,
+                rss_after_cross_encoder_load_mb: memoryAfterLoad.current, peak_rss_after_cross_encoder_load_mb: memoryAfterLoad.peak,
+                measurements: measurements)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("BLAS: \(BLASThreading.libraryDescription)")
+        print("cross-encoder \(cross.modelVersion): fp32 weights \(Self.format(fp32Megabytes)) MB, "
+            + "RSS after load \(Self.format(memoryAfterLoad.current)) MB (peak \(Self.format(memoryAfterLoad.peak)) MB)")
+        print("workload                 threads  items  tokens  median ms   p90 ms   items/s  tokens/s  GFLOP/s  sgemm peak  of peak")
+        for m in measurements {
+            print(
+                [
+                    m.workload.padding(toLength: 24, withPad: " ", startingAt: 0), Self.pad(m.threads, 7), Self.pad(m.items, 6),
+                    Self.pad(m.tokens, 7), Self.pad(m.median_ms, 10), Self.pad(m.p90_ms, 8), Self.pad(m.items_per_second, 9),
+                    Self.pad(m.tokens_per_second, 9), Self.pad(m.gflops, 8), Self.pad(m.sgemm_peak_gflops, 11),
+                    Self.pad(m.fraction_of_sgemm_peak * 100, 7) + "%",
+                ].joined(separator: " "))
+        }
+    }
+
+    // MARK: - Workload
+
+    struct PairCase: Decodable {
+        var query: String
+        var document: String
+        var input_ids: [Int]
+    }
+
+    struct FixtureFile: Decodable {
+        var cases: [PairCase]
+    }
+
+    /// The first 20 fixture pairs whose encoding has 30–40 tokens (one rerank request's worth).
+    static func benchmarkPairs(shared: String) throws -> [(query: String, document: String)] {
+        let url = URL(fileURLWithPath: shared).appendingPathComponent("models/fixtures/cross_encoder_pairs.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ValidationError("cannot read the fixture pairs under --shared")
+        }
+        let cases = try JSONDecoder().decode(FixtureFile.self, from: data).cases
+        return cases.filter { (30...40).contains($0.input_ids.count) }.prefix(20).map { (query: $0.query, document: $0.document) }
+    }
+
+    /// The first `count` product names of products.csv.gz (read through `gzip -dc`), or a small
+    /// built-in list repeated when the data is not there.
+    static func productTitles(shared: String, count: Int) -> [String] {
+        let path = URL(fileURLWithPath: shared).appendingPathComponent("data/online-retail/products.csv.gz").path
+        var names: [String] = []
+        if FileManager.default.fileExists(atPath: path) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["gzip", "-dc", path]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            if (try? process.run()) != nil {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
+                    let fields = csvFields(line)
+                    if fields.count >= 2 { names.append(fields[1]) }
+                    if names.count == count { break }
+                }
+            }
+        }
+        if names.count < count {
+            let fallback = [
+                "WHITE HANGING HEART T-LIGHT HOLDER", "REGENCY CAKESTAND 3 TIER", "JUMBO BAG RED RETROSPOT",
+                "PARTY BUNTING", "LUNCH BAG RED RETROSPOT", "ASSORTED COLOUR BIRD ORNAMENT",
+                "SET OF 3 CAKE TINS PANTRY DESIGN", "PACK OF 72 RETROSPOT CAKE CASES",
+            ]
+            while names.count < count { names.append(fallback[names.count % fallback.count]) }
+        }
+        return names
+    }
+
+    /// Splits one CSV line, honouring double-quoted fields.
+    static func csvFields(_ line: Substring) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var iterator = line.makeIterator()
+        while let character = iterator.next() {
+            if quoted {
+                if character == "\"" {
+                    quoted = false
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+
+    // MARK: - Measuring
+
+    /// Seconds of each of `runs` timed calls, after 3 warm-up calls.
+    static func time(runs: Int, _ body: () -> Void) -> [Double] {
+        for _ in 0..<3 { body() }
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()
+    }
+
+    static func measurement(
+        _ workload: String, _ threads: Int, _ items: Int, _ tokens: Int, _ flops: (dense: Double, attention: Double),
+        _ times: [Double], _ peak: Double
+    ) -> Measurement {
+        let median = times[times.count / 2]
+        let p90 = times[min(times.count - 1, Int(Double(times.count) * 0.9))]
+        let gflops = (flops.dense + flops.attention) / median / 1e9
+        return Measurement(
+            workload: workload, threads: threads, items: items, tokens: tokens, median_ms: median * 1000, p90_ms: p90 * 1000,
+            items_per_second: Double(items) / median, tokens_per_second: Double(tokens) / median, gflops: gflops,
+            sgemm_peak_gflops: peak, fraction_of_sgemm_peak: (flops.dense / median / 1e9) / peak)
+    }
+
+    /// Current and peak resident memory from /proc/self/status (0 where unavailable).
+    static func memoryMegabytes() -> (current: Double, peak: Double) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func value(_ key: String) -> Double {
+            for line in status.split(separator: "\n") where line.hasPrefix(key) {
+                let digits = line.split(separator: " ").compactMap { Double($0) }
+                return (digits.first ?? 0) / 1024
+            }
+            return 0
+        }
+        return (value("VmRSS:"), value("VmHWM:"))
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func pad(_ value: Double, _ width: Int) -> String {
+        let text = String(format: value >= 100 ? "%.0f" : "%.2f", value)
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
