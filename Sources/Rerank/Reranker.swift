@@ -31,6 +31,9 @@ public struct RerankOptions: Sendable, Hashable, Codable {
 /// Stage 3: rescoring the head of each blended list with the cross-encoder.
 public protocol Reranker: Sendable {
     func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]]
+    /// `rerank`, plus what happened per list (window used, cache hits, budget) for explain.
+    /// A requirement with a default, so calls through `any Reranker` reach the conforming type's own.
+    func rerankReporting(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> RerankOutcome
 }
 
 /// Stage 3's result with what it did per list (for explain notes and metrics).
