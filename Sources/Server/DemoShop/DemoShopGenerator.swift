@@ -303,6 +303,7 @@ public struct DemoShopGenerator: Sendable {
             }
         }
         time += 60 + Double(random.below(240))
+        guard time < end else { return }
         basketNumber += 1
         let basket = "B" + Self.padded(basketNumber, width: 7)
         for product in cart {
