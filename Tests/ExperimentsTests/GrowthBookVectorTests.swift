@@ -81,3 +81,16 @@ struct GrowthBookVectorTests {
         }
     }
 }
+
+/// The allocation-free pieces agree with hashing the concatenated strings.
+struct BucketHasherTests {
+    @Test func piecewiseHashingEqualsHashingTheConcatenation() {
+        let pairs = [("", ""), ("seed", "a"), ("b", "a"), ("ümlaut", "😀 emoji"), ("90850943850283058242805", "123")]
+        for (a, b) in pairs {
+            #expect(BucketHasher.fnv32a(a, b) == BucketHasher.fnv32a(a + b))
+        }
+        for value: UInt32 in [0, 7, 10, 99, 1_000_000, 4_294_967_295, 2_166_136_261] {
+            #expect(BucketHasher.fnv32aOfDecimal(value) == BucketHasher.fnv32a(String(value)))
+        }
+    }
+}
