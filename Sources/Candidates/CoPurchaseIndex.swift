@@ -1,0 +1,254 @@
+import Domain
+import Foundation
+
+/// Item–item co-occurrence over groups of purchases — baskets (orders) for "frequently bought
+/// together", or customers for "customers who bought this also bought" — with a normalisation that
+/// keeps best-sellers from dominating every neighbour list.
+///
+/// A group's membership weights decay with time: item `i` in group `g` weighs
+/// `exp((t_gi − epoch)/τ)` where `t_gi` is its latest purchase in the group. Cosine and lift rank
+/// neighbours identically under a common scale, so the growing weights never need rewriting
+/// (the `PopularityDecay` trick). Adding a purchase touches only the group's other items, so
+/// `add(group:items:at:)` is O(group size) and the next query sees it.
+public final class CoPurchaseIndex: @unchecked Sendable {
+    /// How raw co-occurrence `C_ij` becomes a neighbour score.
+    public enum Normalization: Sendable, Hashable {
+        /// `C_ij / √(N_i · N_j)` with `N_i = Σ_g w_gi²`: symmetric, discounts popular items.
+        case cosine
+        /// `C_ij / (n_i^(1−α) · n_j^α)`: α = 0.5 is cosine on binary data, α = 0 is P(j | i).
+        case asymmetric(alpha: Float)
+        /// `C_ij / (n_i · n_j) · C_ij / (C_ij + shrinkage)`: lift, shrunk toward 0 on small support.
+        case lift(shrinkage: Float)
+        /// `C_ij / n_i` = P(j | i): dominated by best-sellers; kept as a measured baseline.
+        case conditionalProbability
+    }
+
+    public struct Configuration: Sendable, Hashable {
+        public var normalization: Normalization
+        /// Neighbours kept per item (few neighbours work best on retail data, BENCHMARKS.md).
+        public var neighboursPerItem: Int
+        /// Half-life of a group membership in days; `nil` = no decay (baskets are short-lived).
+        public var halfLifeDays: Double?
+        /// Only a group's most recent `maxGroupSize` items count, bounding the O(n²) pair work of
+        /// wholesale customers with thousands of products.
+        public var maxGroupSize: Int
+
+        public init(
+            normalization: Normalization = .cosine,
+            neighboursPerItem: Int = 10,
+            halfLifeDays: Double? = nil,
+            maxGroupSize: Int = 400
+        ) {
+            self.normalization = normalization
+            self.neighboursPerItem = neighboursPerItem
+            self.halfLifeDays = halfLifeDays
+            self.maxGroupSize = maxGroupSize
+        }
+    }
+
+    public let configuration: Configuration
+    private let epoch = Date(timeIntervalSince1970: 1_262_304_000)  // 2010-01-01
+    private let lock = NSLock()
+    private var ordinals: [ProductID: Int32] = [:]
+    private var productIDs: [ProductID] = []
+    /// Σ_g w_gi (support) and Σ_g w_gi² (squared norm) per item.
+    private var support: [Float] = []
+    private var squaredNorm: [Float] = []
+    private var pairs: [[Int32: Float]] = []
+    /// Group key → (item ordinal → (weight, time)).
+    private var groups: [String: [Int32: Membership]] = [:]
+    private var neighbourCache: [Int32: [(Int32, Float)]] = [:]
+
+    private struct Membership {
+        var weight: Float
+        var time: Date
+    }
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Number of products seen so far.
+    public var productCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return productIDs.count
+    }
+
+    /// Records that `items` were bought in `group` (a basket id, or a customer id) at `time`.
+    /// - Complexity: O(|items| · group size).
+    public func add(group: String, items: [ProductID], at time: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        for item in Set(items) {
+            addLocked(group: group, ordinal: ordinal(for: item), at: time)
+        }
+    }
+
+    /// Records one basket (all its items bought together).
+    public func add(basket: String, items: [ProductID], at time: Date) {
+        add(group: basket, items: items, at: time)
+    }
+
+    /// Rebuilds everything from history: `groupKey` picks basket or customer per event.
+    public func rebuild(from events: [Interaction], groupKey: (Interaction) -> String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        ordinals = [:]
+        productIDs = []
+        support = []
+        squaredNorm = []
+        pairs = []
+        groups = [:]
+        neighbourCache = [:]
+        // Latest time of each item per group first, then each group's pairs once.
+        var latest: [String: [Int32: Date]] = [:]
+        for event in events where event.type == .purchase {
+            guard let key = groupKey(event) else { continue }
+            let item = ordinal(for: event.productID)
+            if let seen = latest[key]?[item], seen >= event.occurredAt { continue }
+            latest[key, default: [:]][item] = event.occurredAt
+        }
+        for (key, items) in latest {
+            var members = items.map { (ordinal: $0.key, time: $0.value) }
+            if members.count > configuration.maxGroupSize {
+                members.sort { $0.time > $1.time }
+                members.removeSubrange(configuration.maxGroupSize...)
+            }
+            var group: [Int32: Membership] = [:]
+            group.reserveCapacity(members.count)
+            let weights = members.map { weight(at: $0.time) }
+            for (index, member) in members.enumerated() {
+                let w = weights[index]
+                group[member.ordinal] = Membership(weight: w, time: member.time)
+                support[Int(member.ordinal)] += w
+                squaredNorm[Int(member.ordinal)] += w * w
+                for other in 0..<index {
+                    let product = w * weights[other]
+                    pairs[Int(member.ordinal)][members[other].ordinal, default: 0] += product
+                    pairs[Int(members[other].ordinal)][member.ordinal, default: 0] += product
+                }
+            }
+            groups[key] = group
+        }
+    }
+
+    /// Raw co-occurrence weight of two products (the number of shared groups when undecayed).
+    public func coOccurrence(_ a: ProductID, _ b: ProductID) -> Float {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let i = ordinals[a], let j = ordinals[b] else { return 0 }
+        return pairs[Int(i)][j] ?? 0
+    }
+
+    /// The item's best neighbours by the configured normalisation, best first.
+    /// - Complexity: O(d log k) for an item with d co-occurring items; cached until it changes.
+    public func neighbours(of productID: ProductID, limit: Int? = nil) -> [(productID: ProductID, score: Float)] {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let i = ordinals[productID] else { return [] }
+        let list = neighboursLocked(i)
+        return list.prefix(limit ?? list.count).map { (productID: productIDs[Int($0.0)], score: $0.1) }
+    }
+
+    /// Σ_seed weight · score(seed → j) over each seed's neighbour list, for all j reached.
+    /// Seeds themselves are not excluded (the caller's rules decide).
+    public func scores(seeds: [(productID: ProductID, weight: Float)]) -> [ProductID: Float] {
+        lock.lock()
+        defer { lock.unlock() }
+        var accumulated: [Int32: Float] = [:]
+        for seed in seeds {
+            guard let i = ordinals[seed.productID] else { continue }
+            for (j, score) in neighboursLocked(i) {
+                accumulated[j, default: 0] += seed.weight * score
+            }
+        }
+        var result: [ProductID: Float] = [:]
+        result.reserveCapacity(accumulated.count)
+        for (j, score) in accumulated { result[productIDs[Int(j)]] = score }
+        return result
+    }
+
+    // MARK: - Internals (lock held)
+
+    private func weight(at time: Date) -> Float {
+        guard let halfLife = configuration.halfLifeDays else { return 1 }
+        let tau = halfLife * 86_400 / log(2)
+        return Float(exp(time.timeIntervalSince(epoch) / tau))
+    }
+
+    private func ordinal(for productID: ProductID) -> Int32 {
+        if let existing = ordinals[productID] { return existing }
+        let new = Int32(productIDs.count)
+        ordinals[productID] = new
+        productIDs.append(productID)
+        support.append(0)
+        squaredNorm.append(0)
+        pairs.append([:])
+        return new
+    }
+
+    private func addLocked(group key: String, ordinal item: Int32, at time: Date) {
+        var group = groups[key] ?? [:]
+        let old = group[item]
+        if let old, old.time >= time { return }
+        let new = weight(at: time)
+        let delta = new - (old?.weight ?? 0)
+        support[Int(item)] += delta
+        squaredNorm[Int(item)] += new * new - (old.map { $0.weight * $0.weight } ?? 0)
+        for (other, membership) in group where other != item {
+            let change = delta * membership.weight
+            pairs[Int(item)][other, default: 0] += change
+            pairs[Int(other)][item, default: 0] += change
+            neighbourCache[other] = nil
+        }
+        neighbourCache[item] = nil
+        group[item] = Membership(weight: new, time: time)
+        if group.count > configuration.maxGroupSize, old == nil {
+            // Drop the oldest membership's pairs so the group stays bounded.
+            if let oldest = group.min(by: { $0.value.time < $1.value.time }) {
+                removeLocked(item: oldest.key, membership: oldest.value, from: &group)
+            }
+        }
+        groups[key] = group
+    }
+
+    private func removeLocked(item: Int32, membership: Membership, from group: inout [Int32: Membership]) {
+        group[item] = nil
+        support[Int(item)] -= membership.weight
+        squaredNorm[Int(item)] -= membership.weight * membership.weight
+        for (other, m) in group {
+            let change = membership.weight * m.weight
+            pairs[Int(item)][other, default: 0] -= change
+            pairs[Int(other)][item, default: 0] -= change
+            neighbourCache[other] = nil
+        }
+        neighbourCache[item] = nil
+    }
+
+    private func neighboursLocked(_ i: Int32) -> [(Int32, Float)] {
+        if let cached = neighbourCache[i] { return cached }
+        var heap = TopKHeap(capacity: configuration.neighboursPerItem)
+        let ii = Int(i)
+        let supportI = support[ii]
+        let normI = squaredNorm[ii].squareRoot()
+        for (j, c) in pairs[ii] where c > 0 {
+            let jj = Int(j)
+            let score: Float
+            switch configuration.normalization {
+            case .cosine:
+                score = c / max(normI * squaredNorm[jj].squareRoot(), .leastNormalMagnitude)
+            case .asymmetric(let alpha):
+                score = c / max(pow(supportI, 1 - alpha) * pow(support[jj], alpha), .leastNormalMagnitude)
+            case .lift(let shrinkage):
+                score = c / max(supportI * support[jj], .leastNormalMagnitude) * (c / (c + shrinkage))
+            case .conditionalProbability:
+                score = c / max(supportI, .leastNormalMagnitude)
+            }
+            heap.push(score, j)
+        }
+        let list = heap.sortedDescending().map { ($0.ordinal, $0.score) }
+        neighbourCache[i] = list
+        return list
+    }
+}

@@ -1,0 +1,98 @@
+import Domain
+import Foundation
+
+/// Collaborative candidates from item–item co-occurrence.
+///
+/// - cart: seeds are the cart items in the basket index ("frequently bought together"), plus,
+///   with `repeatWeight > 0`, the shopper's own earlier purchases: wholesale buyers restock, and on
+///   the validation split their own history is the strongest basket-completion signal after
+///   co-occurrence (BENCHMARKS.md).
+/// - product / frequently bought together: the anchor product in the basket index.
+/// - homepage: the shopper's purchase history, each product weighted `exp(−age/τ)`, in the
+///   customer index ("customers who bought this also bought").
+/// - search: nothing.
+public struct CoPurchaseSource: CandidateSource {
+    public struct Configuration: Sendable, Hashable {
+        /// Half-life of a history item's weight as a homepage seed, in days.
+        public var seedHalfLifeDays: Double
+        /// Share of the cart list given to the shopper's own earlier purchases (0 turns it off).
+        public var repeatWeight: Float
+        /// Half-life of an earlier purchase's repeat weight, in days.
+        public var repeatHalfLifeDays: Double
+
+        public init(seedHalfLifeDays: Double = 30, repeatWeight: Float = 0.4, repeatHalfLifeDays: Double = 90) {
+            self.seedHalfLifeDays = seedHalfLifeDays
+            self.repeatWeight = repeatWeight
+            self.repeatHalfLifeDays = repeatHalfLifeDays
+        }
+    }
+
+    public let basketIndex: CoPurchaseIndex
+    public let customerIndex: CoPurchaseIndex
+    public var configuration: Configuration
+    public var origin: CandidateOrigin { .coPurchase }
+
+    public init(basketIndex: CoPurchaseIndex, customerIndex: CoPurchaseIndex, configuration: Configuration = Configuration()) {
+        self.basketIndex = basketIndex
+        self.customerIndex = customerIndex
+        self.configuration = configuration
+    }
+
+    public func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
+        contexts.map { candidates(for: $0, limit: limit) }
+    }
+
+    public func candidates(for context: ShopperContext, limit: Int) -> [Candidate] {
+        let request = context.request
+        var scores: [ProductID: Float]
+        var seedsToDrop: Set<ProductID> = []
+        switch request.widget {
+        case .cart:
+            let seeds = request.cartItems.map { (productID: $0, weight: Float(1)) }
+            seedsToDrop = Set(request.cartItems)
+            scores = basketIndex.scores(seeds: seeds)
+            if configuration.repeatWeight > 0 {
+                let repeats = Self.decayedPurchases(context.history, halfLifeDays: configuration.repeatHalfLifeDays, now: context.now)
+                scores = Self.mix(scores, repeats, weight: configuration.repeatWeight, excluding: seedsToDrop)
+            }
+        case .product, .frequentlyBoughtTogether:
+            guard let anchor = request.anchorProductID else { return [] }
+            seedsToDrop = [anchor]
+            scores = basketIndex.scores(seeds: [(anchor, 1)])
+        case .homepage:
+            let seeds = Self.decayedPurchases(context.history, halfLifeDays: configuration.seedHalfLifeDays, now: context.now)
+            scores = customerIndex.scores(seeds: seeds.map { (productID: $0.key, weight: $0.value) })
+        case .search:
+            return []
+        }
+        var heap = TopKHeap(capacity: limit)
+        var ids: [ProductID] = []
+        ids.reserveCapacity(scores.count)
+        for (productID, score) in scores where score > 0 && !seedsToDrop.contains(productID) {
+            ids.append(productID)
+            heap.push(score, Int32(ids.count - 1))
+        }
+        return heap.sortedDescending().map { Candidate(productID: ids[Int($0.ordinal)], origin: .coPurchase, rawScore: $0.score) }
+    }
+
+    /// Σ exp(−age/τ) over the shopper's purchases of each product (τ from the half-life).
+    public static func decayedPurchases(_ history: [Interaction], halfLifeDays: Double, now: Date) -> [ProductID: Float] {
+        let tau = halfLifeDays * 86_400 / log(2)
+        var weights: [ProductID: Float] = [:]
+        for event in history where event.type == .purchase {
+            let age = max(0, now.timeIntervalSince(event.occurredAt))
+            weights[event.productID, default: 0] += Float(exp(-age / tau))
+        }
+        return weights
+    }
+
+    /// `(1 − w)·a/max(a) + w·b/max(b)`: two signals on a common scale.
+    public static func mix(_ a: [ProductID: Float], _ b: [ProductID: Float], weight: Float, excluding: Set<ProductID>) -> [ProductID: Float] {
+        let maxA = a.lazy.filter { !excluding.contains($0.key) }.map(\.value).max() ?? 0
+        let maxB = b.lazy.filter { !excluding.contains($0.key) }.map(\.value).max() ?? 0
+        var result: [ProductID: Float] = [:]
+        if maxA > 0 { for (k, v) in a { result[k, default: 0] += (1 - weight) * v / maxA } }
+        if maxB > 0 { for (k, v) in b { result[k, default: 0] += weight * v / maxB } }
+        return result
+    }
+}

@@ -1,0 +1,145 @@
+import Candidates
+import Domain
+import Foundation
+import Rerank
+import Rules
+import Scoring
+import Server
+
+/// Runs the serving pipeline (`RecommendationPipeline`: sources → scorer → rerank → rules) in
+/// process from files: indexes are built from the training history only, the clock is the split
+/// date, and nothing from the evaluation window is read.
+public struct OfflineRecommender: Sendable {
+    public struct Options: Sendable {
+        public var k: Int = 10
+        public var excludePurchased: Bool = false
+        /// Weights for the homepage widget and the cart widget (tuned defaults: BENCHMARKS.md).
+        public var homepageWeights: RankingWeights = RankingWeights.homepageDefault
+        public var cartWeights: RankingWeights = RankingWeights.cartDefault
+        public var normalization: BlendedScorer.Normalization = .maxScaled
+        public var candidatesPerSource: Int = 100
+        public var popularity = PopularityIndex.Configuration()
+        public var customerCoPurchase = CoPurchaseIndex.Configuration(normalization: .cosine, neighboursPerItem: 8, halfLifeDays: 180)
+        public var basketCoPurchase = CoPurchaseIndex.Configuration(normalization: .cosine, neighboursPerItem: 10)
+        public var coPurchaseSource = CoPurchaseSource.Configuration()
+        public var similarUsers = SimilarUsersIndex.Configuration()
+        public var useSimilarUsers: Bool = true
+        public var rerankWindow: Int = 0
+
+        public init() {}
+    }
+
+    public let options: Options
+    public let pipeline: RecommendationPipeline
+    public let catalog: StaticProductCatalog
+    public let now: Date
+    public let historyByUser: [UserID: [Interaction]]
+    public let vectors: VectorIndex?
+    public let fillGlobal: [ProductID]
+
+    /// Builds every index from `history` (purchases before `now`).
+    public init(
+        products: [Product], history: [Interaction], now: Date, embeddings: [ProductID: [Float]]?,
+        reranker: (any Reranker)? = nil, options: Options = Options()
+    ) {
+        self.options = options
+        self.now = now
+        catalog = StaticProductCatalog(products)
+        let training = history.filter { $0.occurredAt < now }
+        var byUser: [UserID: [Interaction]] = [:]
+        for event in training.reversed() { byUser[event.userID, default: []].append(event) }
+        historyByUser = byUser
+
+        let popularity = PopularityIndex(configuration: options.popularity)
+        let categories = Dictionary(products.map { ($0.id, $0.category) }, uniquingKeysWith: { a, _ in a })
+        popularity.rebuild(from: training, categoryOf: { categories[$0] ?? "" })
+        let basketIndex = CoPurchaseIndex(configuration: options.basketCoPurchase)
+        basketIndex.rebuild(from: training, groupKey: \.basketID)
+        let customerIndex = CoPurchaseIndex(configuration: options.customerCoPurchase)
+        customerIndex.rebuild(from: training, groupKey: \.userID)
+
+        var sources: [any CandidateSource] = [
+            CoPurchaseSource(basketIndex: basketIndex, customerIndex: customerIndex, configuration: options.coPurchaseSource),
+            PopularitySource(index: popularity),
+        ]
+        if options.useSimilarUsers {
+            let similar = SimilarUsersIndex(configuration: options.similarUsers)
+            similar.rebuild(from: training)
+            sources.append(SimilarUsersSource(index: similar))
+        }
+        if let embeddings, let dimension = embeddings.first?.value.count {
+            let index = VectorIndex(dimension: dimension)
+            for product in products {
+                if let vector = embeddings[product.id] { index.upsert(product, vector: vector) }
+            }
+            vectors = index
+            sources.append(ContentSource(index: index))
+        } else {
+            vectors = nil
+        }
+        fillGlobal = popularity.top(200, now: now).map(\.productID)
+        pipeline = RecommendationPipeline(sources: sources, scorer: BlendedScorer(normalization: options.normalization), reranker: reranker)
+    }
+
+    /// Homepage lists for `users` (unknown users get the cold-start popularity list).
+    public func recommend(users: [UserID], batchSize: Int = 64) async throws -> [UserID: [ProductID]] {
+        var result: [UserID: [ProductID]] = [:]
+        for start in stride(from: 0, to: users.count, by: batchSize) {
+            let batch = Array(users[start..<min(users.count, start + batchSize)])
+            let contexts = batch.map { user in
+                context(RecommendationRequest(widget: .homepage, userID: user, filter: ProductFilter(inStockOnly: false), limit: options.k), user: user)
+            }
+            let lists = try await run(contexts, weights: options.homepageWeights)
+            for (user, list) in zip(batch, lists) { result[user] = list }
+        }
+        return result
+    }
+
+    /// Cart lists for basket queries (keyed by basket id).
+    public func recommend(carts: [CartQuery], batchSize: Int = 64) async throws -> [String: [ProductID]] {
+        var result: [String: [ProductID]] = [:]
+        for start in stride(from: 0, to: carts.count, by: batchSize) {
+            let batch = Array(carts[start..<min(carts.count, start + batchSize)])
+            let contexts = batch.map { query in
+                context(
+                    RecommendationRequest(
+                        widget: .cart, userID: query.customerID, cartItems: query.cart, filter: ProductFilter(inStockOnly: false),
+                        limit: options.k),
+                    user: query.customerID)
+            }
+            let lists = try await run(contexts, weights: options.cartWeights)
+            for (query, list) in zip(batch, lists) { result[query.basketID] = list }
+        }
+        return result
+    }
+
+    private func context(_ request: RecommendationRequest, user: UserID) -> ShopperContext {
+        let history = historyByUser[user] ?? []
+        var shopper = ShopperContext(
+            request: request, history: history, purchased: Set(history.map(\.productID)), now: now)
+        if let vectors { shopper.queryVector = PreferenceVector.query(for: shopper, vectors: vectors) }
+        return shopper
+    }
+
+    private func run(_ contexts: [ShopperContext], weights: RankingWeights) async throws -> [[ProductID]] {
+        var pipelineOptions = PipelineOptions(weights: weights, candidatesPerSource: options.candidatesPerSource)
+        pipelineOptions.rerank.window = reranking ? options.rerankWindow : 0
+        pipelineOptions.rules.excludePurchased = options.excludePurchased
+        pipelineOptions.rules.excludeContext = true
+        // The offline catalog has no categories, promotions or arrival dates: those rules stay off.
+        pipelineOptions.rules.diversityMaxPerCategory = 0
+        pipelineOptions.rules.promotionBoost = 0
+        pipelineOptions.rules.newArrivalBoost = 0
+        let ruleContexts = contexts.map { RuleContext(shopper: $0, catalog: catalog, fillGlobal: fillGlobal) }
+        let recommendations = try await pipeline.recommend(
+            contexts, options: Array(repeating: pipelineOptions, count: contexts.count), ruleContexts: ruleContexts)
+        return zip(contexts, recommendations).map { context, recommendation in
+            // Defensive: the protocol forbids these slots whatever the rules did.
+            var excluded = Set(context.request.cartItems)
+            if options.excludePurchased { excluded.formUnion(context.purchased) }
+            return recommendation.items.map(\.productID).filter { !excluded.contains($0) }
+        }
+    }
+
+    private var reranking: Bool { pipeline.reranker != nil && options.rerankWindow > 0 }
+}

@@ -1,0 +1,97 @@
+import Domain
+
+/// Stage 2: normalises each source's raw scores per request, merges duplicates across sources and
+/// blends `α·content + β·collaborative + γ·popularity`, keeping every component for explain.
+public struct BlendedScorer: CandidateScorer {
+    /// How one source's raw scores in one request become [0, 1] signals.
+    public enum Normalization: String, Sendable, Hashable, Codable, CaseIterable {
+        /// `(x − min)/(max − min)` over the source's list (its last item gets 0).
+        case minMax = "min-max"
+        /// `x / max` for non-negative scores: keeps the gap between the list's tail and "not
+        /// proposed" (0). Measured best on the validation split (BENCHMARKS.md).
+        case maxScaled = "max"
+        /// `1 − rank/n`: only the order counts.
+        case rank
+    }
+
+    public var normalization: Normalization
+
+    public init(normalization: Normalization = .maxScaled) {
+        self.normalization = normalization
+    }
+
+    public func score(_ candidates: [[Candidate]], weights: [RankingWeights]) -> [[ScoredItem]] {
+        precondition(candidates.count == weights.count, "one weight set per request")
+        return zip(candidates, weights).map { score(request: $0, weights: $1) }
+    }
+
+    /// One request: normalise per origin, merge by product, blend, sort.
+    /// - Complexity: O(n log n) for n candidates.
+    public func score(request candidates: [Candidate], weights: RankingWeights) -> [ScoredItem] {
+        var maxima: [CandidateOrigin: Float] = [:]
+        var minima: [CandidateOrigin: Float] = [:]
+        var counts: [CandidateOrigin: Int] = [:]
+        for candidate in candidates {
+            maxima[candidate.origin] = max(maxima[candidate.origin] ?? -.infinity, candidate.rawScore)
+            minima[candidate.origin] = min(minima[candidate.origin] ?? .infinity, candidate.rawScore)
+            counts[candidate.origin, default: 0] += 1
+        }
+        var ranks: [CandidateOrigin: Int] = [:]
+        var byProduct: [ProductID: Int] = [:]
+        var items: [ScoredItem] = []
+        items.reserveCapacity(candidates.count)
+        // Rank normalisation needs each origin's candidates in score order.
+        let ordered = normalization == .rank
+            ? candidates.sorted { $0.rawScore > $1.rawScore }
+            : candidates
+        for candidate in ordered {
+            let origin = candidate.origin
+            let signal: Float
+            switch normalization {
+            case .minMax:
+                let lo = minima[origin]!, hi = maxima[origin]!
+                signal = hi > lo ? (candidate.rawScore - lo) / (hi - lo) : 1
+            case .maxScaled:
+                let hi = maxima[origin]!
+                signal = hi > 0 ? max(0, candidate.rawScore) / hi : 1
+            case .rank:
+                let r = ranks[origin, default: 0]
+                ranks[origin] = r + 1
+                signal = 1 - Float(r) / Float(max(1, counts[origin]!))
+            }
+            let slot: Int
+            if let existing = byProduct[candidate.productID] {
+                slot = existing
+            } else {
+                slot = items.count
+                byProduct[candidate.productID] = slot
+                items.append(ScoredItem(productID: candidate.productID))
+            }
+            // A source listing a product twice keeps its best signal.
+            switch origin {
+            case .content: items[slot].content = max(items[slot].content, signal)
+            case .coPurchase: items[slot].coPurchase = max(items[slot].coPurchase, signal)
+            case .similarUsers: items[slot].similarUsers = max(items[slot].similarUsers, signal)
+            case .popularity: items[slot].popularity = max(items[slot].popularity, signal)
+            }
+            items[slot].rawScores[origin] = max(items[slot].rawScores[origin] ?? -.infinity, candidate.rawScore)
+        }
+        for index in items.indices {
+            let item = items[index]
+            let blended = weights.content * item.content
+                + weights.collaborative * item.collaborative
+                + weights.popularity * item.popularity
+            items[index].blended = blended
+            items[index].final = blended
+        }
+        items.sort { $0.blended != $1.blended ? $0.blended > $1.blended : $0.productID < $1.productID }
+        return items
+    }
+}
+
+extension RankingWeights {
+    /// Homepage weights tuned on the validation split (task A, BENCHMARKS.md).
+    public static let homepageDefault = RankingWeights(content: 0.1, collaborative: 0.5, popularity: 0.5)
+    /// Cart weights tuned on the validation split (task C, BENCHMARKS.md).
+    public static let cartDefault = RankingWeights(content: 0.3, collaborative: 0.7, popularity: 0.0)
+}
