@@ -18,13 +18,14 @@ public struct NewArrivalBoostRule: Rule {
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         let now = context.shopper.now
         let since = now.addingTimeInterval(-Double(days) * 86_400)
+        let label = ScoreBoost.label(RuleLabel.boostNewArrival, boost: boost)
         var changed = false
         for index in items.indices {
             guard let product = context.catalog.product(items[index].productID),
                 product.createdAt >= since, product.createdAt <= now
             else { continue }
             items[index].final = ScoreBoost.boosted(items[index].final, by: boost)
-            items[index].rulesFired.append(RuleLabel.boostNewArrival)
+            items[index].rulesFired.append(label)
             changed = true
         }
         if changed { ScoreBoost.resort(&items) }

@@ -12,11 +12,12 @@ public struct PromotionBoostRule: Rule {
     }
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
+        let label = ScoreBoost.label(RuleLabel.boostPromotion, boost: boost)
         var changed = false
         for index in items.indices {
             guard let product = context.catalog.product(items[index].productID), product.promoted else { continue }
             items[index].final = ScoreBoost.boosted(items[index].final, by: boost)
-            items[index].rulesFired.append(RuleLabel.boostPromotion)
+            items[index].rulesFired.append(label)
             changed = true
         }
         if changed { ScoreBoost.resort(&items) }

@@ -8,6 +8,14 @@ enum ScoreBoost {
         score + abs(score) * fraction
     }
 
+    /// The label written for a boost, with its factor so explain can multiply it back:
+    /// `boost:promotion*1.20` (`final` was multiplied by 1.20).
+    static func label(_ base: String, boost: Float) -> String {
+        let hundredths = Int(((1 + boost) * 100).rounded())
+        let fraction = abs(hundredths % 100)
+        return base + "*" + String(hundredths / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
+    }
+
     /// Sorts by `final` descending; ties keep their current order (deterministic).
     static func resort(_ items: inout [ScoredItem]) {
         let order = items.indices.sorted { lhs, rhs in

@@ -42,7 +42,7 @@ struct RulesTests {
         PromotionBoostRule().apply(to: &items, context: F.context(products))
         #expect(items.map(\.productID) == ["b", "a", "c"])
         #expect(abs(items[0].final - 1.08) < 1e-5)
-        #expect(items[0].rulesFired == ["boost:promotion"])
+        #expect(items[0].rulesFired == ["boost:promotion*1.20"], "the label carries the factor for explain")
         #expect(items[1].rulesFired.isEmpty)
         // Not enough to overtake a 25% lead.
         var far = F.items(["a", "b"], top: 1.0, step: 0.25)
@@ -177,8 +177,8 @@ struct RulesTests {
             let inHead = items.prefix(10).filter { context.catalog.product($0.productID)?.category == category }.count
             #expect(inHead <= 3, "category \(category) has \(inHead) in the first 10")
         }
-        #expect(items.first { $0.productID == "p20" }?.rulesFired.contains("boost:promotion") == true)
-        #expect(items.first { $0.productID == "p25" }?.rulesFired.contains("boost:new_arrival") == true)
+        #expect(items.first { $0.productID == "p20" }?.rulesFired.contains("boost:promotion*1.20") == true)
+        #expect(items.first { $0.productID == "p25" }?.rulesFired.contains("boost:new_arrival*1.10") == true)
         #expect(report.removed.contains(RuleReport.Removal(productID: "p3", label: "filtered:stock")))
         #expect(report.removed.contains(RuleReport.Removal(productID: "p0", label: "filtered:purchased")))
     }
