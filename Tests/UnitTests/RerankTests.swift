@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Rerank
+import Rules
 import Testing
 
 /// A scorer that returns a fixed logit per document and counts its calls and pairs.
@@ -228,5 +229,29 @@ struct RerankTests {
     @Test func stableHashIsFNV1a() {
         #expect(StableHash.fnv1a64("") == 0xcbf2_9ce4_8422_2325)
         #expect(StableHash.hex("a") == "af63dc4c8601ec8c")
+    }
+
+    @Test func explainAddsUpThroughRerankAndBoosts() async throws {
+        // p1 is promoted and new: final = (blended + w·σ(logit)) × 1.20 × 1.10, readable from the labels.
+        let old = Self.now.addingTimeInterval(-400 * 86_400)
+        var products = (0..<10).map { Product(id: "p\($0)", name: "Item \($0)", category: "Cat\($0 % 5)", createdAt: old) }
+        products[1].promoted = true
+        products[1].createdAt = Self.now.addingTimeInterval(-2 * 86_400)
+        products += (0..<7).map { Product(id: "h\($0)", name: "Bought \($0)") }
+        let catalog = StaticProductCatalog(products)
+        let reranker = CrossEncoderReranker(scorer: Self.scorer(), catalog: catalog)
+        let options = RerankOptions(window: 6, combination: .additive, weight: 0.3)
+        var list = try await reranker.rerank([Self.list()], contexts: [Self.buyer()], options: [options])[0]
+        RuleChain(options: RuleOptions()).apply(to: &list, context: RuleContext(shopper: Self.buyer(), catalog: catalog))
+        for item in list {
+            var expected = item.blended + (item.rerankLogit.map { options.weight / (1 + exp(-$0)) } ?? 0)
+            for label in item.rulesFired where label.hasPrefix("boost:") {
+                let factor = try #require(label.split(separator: "*").last.flatMap { Float($0) })
+                expected *= factor
+            }
+            #expect(abs(item.final - expected) < 1e-5, "\(item.productID): \(item.rulesFired)")
+        }
+        let boosted = try #require(list.first { $0.productID == "p1" })
+        #expect(boosted.rulesFired == ["boost:promotion*1.20", "boost:new_arrival*1.10"])
     }
 }
