@@ -94,7 +94,7 @@ public final class ExposureWriter: Service, Sendable {
             for exposure in batch {
                 _ = try connection.execute(
                     """
-                    INSERT INTO exposures (request_id, user_id, widget, experiment_key, variant_key, product_ids, latency_ms, created_at)
+                    INSERT INTO exposures (request_id, user_id, widget, experiment_key, variant_key, items, latency_ms, created_at)
                     VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8)
                     ON CONFLICT (request_id) DO NOTHING
                     """,

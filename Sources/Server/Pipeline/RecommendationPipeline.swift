@@ -69,6 +69,18 @@ public struct RecommendationPipeline: Sendable {
         var lists = scorer.score(merged, weights: options.map(\.weights))
         timings.scoring = Self.milliseconds(since: start, clock: clock)
 
+        // Items stage 4 would drop anyway (out of stock, excluded) leave before stage 3, so the
+        // rerank window is spent on servable items; the rules run again in full afterwards.
+        var reports = [RuleReport](repeating: RuleReport(), count: lists.count)
+        for index in lists.indices {
+            let rules = options[index].rules
+            var prefilter: [any Rule] = [
+                ExclusionRule(excludePurchased: rules.excludePurchased, excludeContext: rules.excludeContext)
+            ]
+            if rules.stockFilter { prefilter.insert(StockRule(), at: 0) }
+            reports[index] = RuleChain(rules: prefilter).apply(to: &lists[index], context: ruleContexts[index])
+        }
+
         // Stage 3: the cross-encoder rescoring the head of each list.
         start = clock.now
         var notes = [[String]](repeating: [], count: contexts.count)
@@ -85,9 +97,9 @@ public struct RecommendationPipeline: Sendable {
 
         // Stage 4: business rules, then cut to the requested length.
         start = clock.now
-        var reports = [RuleReport](repeating: RuleReport(), count: lists.count)
         for index in lists.indices {
-            reports[index] = RuleChain(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
+            let report = RuleChain(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
+            reports[index].removed.append(contentsOf: report.removed)
             let limit = contexts[index].request.limit
             if lists[index].count > limit { lists[index].removeSubrange(limit...) }
         }
