@@ -193,4 +193,22 @@ struct RulesTests {
         options.mmrLambda = 0.7
         #expect(RuleChain(options: options).rules.map(\.name).contains("mmr"))
     }
+
+    @Test func diversityAndFillTogetherKeepTheCapOnShortLists() {
+        // Five Kitchen items only: diversity cannot push two of them below position 10 by itself;
+        // fill brings other categories in ahead of them.
+        let kitchen = (0..<7).map { "k\($0)" }
+        let others = ["B", "C", "D"].flatMap { category in (0..<4).map { "\(category.lowercased())\($0)" } }
+        let products = kitchen.map { F.product($0, category: "Kitchen") }
+            + others.map { F.product($0, category: String($0.prefix(1)).uppercased()) }
+        let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 10)
+        let context = F.context(products, request: request, fillByCategory: ["Kitchen": ["k5", "k6"]], fillGlobal: others)
+        var items = F.items(Array(kitchen.prefix(5)))
+        RuleChain(options: RuleOptions()).apply(to: &items, context: context)
+        let head = items.prefix(10).map(\.productID)
+        #expect(head.count == 10)
+        #expect(head.filter { $0.hasPrefix("k") }.count == 3, "\(head)")
+        #expect(head.prefix(3) == ["k0", "k1", "k2"], "the best items keep their places")
+        #expect(items.first { $0.productID == "k3" }?.rulesFired == ["demoted:diversity"])
+    }
 }
