@@ -3,7 +3,8 @@ import Foundation
 
 /// Stage 3: rescores the head of each blended list with a cross-encoder.
 ///
-/// For each list: take the top `window` items, build the query text from the shopper's context
+/// For each list: take the top `window` available items (unavailable ones move just below the
+/// window; the stock rule drops them later), build the query text from the shopper's context
 /// (`RerankQueryBuilder`, the model's input contract) and each product's document text
 /// (`Product.rerankDocument`), look every (context, product, model) logit up in the score cache,
 /// score the misses of the whole batch in ONE call to the `PairScorer` (identical pairs across
@@ -65,14 +66,15 @@ public struct CrossEncoderReranker: Reranker {
         var reports = options.map { RerankReport(windowRequested: $0.window, modelVersion: modelVersion) }
 
         // 1. Plan every list's window and collect the cache keys of the whole batch.
+        var lists = lists
         var plans: [Plan] = []
         var allKeys: [String] = []
         for index in lists.indices {
-            let window = min(options[index].window, lists[index].count)
             guard options[index].window > 0 else {
                 reports[index].skippedReason = "disabled"
                 continue
             }
+            let window = Self.gatherAvailableHead(&lists[index], window: options[index].window, catalog: catalog)
             guard window > 0 else { continue }
             let (query, source) = queryBuilder.query(for: contexts[index])
             reports[index].querySource = source
@@ -149,7 +151,6 @@ public struct CrossEncoderReranker: Reranker {
         }
 
         // 5. Combine and re-sort each window.
-        var lists = lists
         for (plan, window) in zip(plans, windows) {
             var windowLogits: [Float] = []
             windowLogits.reserveCapacity(window)
@@ -177,6 +178,26 @@ public struct CrossEncoderReranker: Reranker {
             combine(&lists[plan.list], window: window, logits: windowLogits, options: options[plan.list])
         }
         return RerankOutcome(lists: lists, reports: reports)
+    }
+
+    /// Moves products the live catalog says are unavailable (deleted, out of stock) out of the
+    /// head, to just below it, so the model's window holds `window` products that can be shown:
+    /// the stock rule would drop the others after the model had paid for them.
+    /// - Returns: the window, `min(window, available products)`.
+    static func gatherAvailableHead(_ list: inout [ScoredItem], window: Int, catalog: any ProductCatalog) -> Int {
+        var head: [ScoredItem] = []
+        var parked: [ScoredItem] = []
+        var index = 0
+        while index < list.count, head.count < window {
+            if catalog.product(list[index].productID)?.isAvailable == true {
+                head.append(list[index])
+            } else {
+                parked.append(list[index])
+            }
+            index += 1
+        }
+        if !parked.isEmpty { list = head + parked + list[index...] }
+        return head.count
     }
 
     /// Sets `rerankLogit` and `final` for the first `window` items and re-sorts them.

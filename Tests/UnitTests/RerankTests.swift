@@ -254,4 +254,19 @@ struct RerankTests {
         let boosted = try #require(list.first { $0.productID == "p1" })
         #expect(boosted.rulesFired == ["boost:promotion*1.20", "boost:new_arrival*1.10"])
     }
+
+    @Test func unavailableProductsDoNotTakeWindowSlots() async throws {
+        var products = (0..<10).map { Product(id: "p\($0)", name: "Item \($0)", category: "Cat") }
+        products[1].inStock = false
+        products += (0..<7).map { Product(id: "h\($0)", name: "Bought \($0)") }
+        let scorer = Self.scorer()
+        let reranker = CrossEncoderReranker(scorer: scorer, catalog: StaticProductCatalog(products))
+        let outcome = try await reranker.rerankReporting(
+            [Self.list()], contexts: [Self.buyer()], options: [RerankOptions(window: 3, combination: .replace)]
+        )
+        #expect(Set(scorer.pairs.map(\.document)) == ["Item 0 | Cat", "Item 2 | Cat", "Item 3 | Cat"])
+        #expect(outcome.lists[0].map(\.productID).prefix(4) == ["p3", "p2", "p0", "p1"])
+        #expect(outcome.lists[0].count == 10)
+        #expect(outcome.reports[0].windowUsed == 3)
+    }
 }
