@@ -9,11 +9,15 @@ struct HybridRankCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self,
             EmbedCommand.self,
+            SimulateCommand.self,
             MigrateCommand.self,
+            ImportCommand.self,
             ExperimentsCommand.self,
             ScoreCommand.self,
             BenchCommand.self,
             DemoCommand.self,
+            RecommendBatchCommand.self,
+            EvalCommand.self,
         ]
     )
 }
