@@ -42,6 +42,8 @@ public struct ServiceConfiguration: Sendable {
     /// Exposures are written in batches of up to this many rows, at least every `exposureFlushInterval` seconds.
     public var exposureBatchSize: Int = 500
     public var exposureFlushInterval: Double = 0.5
+    /// The daily performance tables are rolled up this often (seconds); idempotent.
+    public var rollupInterval: Double = 60
     /// Running experiments are re-read from PostgreSQL this often, so every replica converges.
     public var experimentRefreshInterval: Double = 5
 

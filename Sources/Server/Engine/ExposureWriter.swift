@@ -1,22 +1,10 @@
 import Domain
+import Experiments
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Storage
-
-/// One recommendation response as shown to a user: what experiment attribution and the
-/// performance tables are computed from.
-public struct ExposureRecord: Sendable {
-    public var requestID: String
-    public var userID: UserID?
-    public var widget: Widget
-    public var experimentKey: String?
-    public var variantKey: String?
-    public var productIDs: [ProductID]
-    public var latencyMs: Double
-    public var createdAt: Date
-}
 
 /// Writes exposures to PostgreSQL in batches, off the request path.
 ///
@@ -90,20 +78,7 @@ public final class ExposureWriter: Service, Sendable {
     }
 
     private func write(_ batch: [ExposureRecord]) async throws {
-        try await postgres.withTransaction { connection in
-            for exposure in batch {
-                _ = try connection.execute(
-                    """
-                    INSERT INTO exposures (request_id, user_id, widget, experiment_key, variant_key, items, latency_ms, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8)
-                    ON CONFLICT (request_id) DO NOTHING
-                    """,
-                    [
-                        exposure.requestID, exposure.userID, exposure.widget.rawValue, exposure.experimentKey,
-                        exposure.variantKey, exposure.productIDs, exposure.latencyMs, exposure.createdAt,
-                    ])
-            }
-            return ()
-        }
+        // One statement, one jsonb parameter for the whole batch: one round trip per flush.
+        _ = try await postgres.execute(ExposureSQL.insertBatch, [try ExposureSQL.batchParameter(batch)])
     }
 }

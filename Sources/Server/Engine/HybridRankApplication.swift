@@ -54,6 +54,7 @@ public enum HybridRankApplication {
         let pipeline = RecommendationPipeline(
             sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: reranker)
 
+        let results = ExperimentResultsService(postgres: postgres, attributionWindowSeconds: configuration.attributionWindow)
         let eventStream = EventStreamTail(redis: redis, indexes: indexes, logger: logger)
         let services = ServiceBundle(
             configuration: configuration, metrics: metrics, catalog: catalog,
@@ -65,9 +66,7 @@ public enum HybridRankApplication {
             events: EventService(
                 interactions: interactionRepository, shoppers: shoppers, indexes: indexes, catalog: catalog,
                 stream: eventStream, metrics: metrics, logger: logger),
-            experiments: ExperimentService(
-                store: experimentStore, router: experimentRouter,
-                results: ExperimentResultsService(postgres: postgres, metrics: metrics)),
+            experiments: ExperimentService(store: experimentStore, router: experimentRouter, results: results),
             health: HealthService(postgres: postgres, redis: redis, models: models, catalog: catalog))
 
         let router = Router()
@@ -80,6 +79,9 @@ public enum HybridRankApplication {
             logger: logger)
         app.addServices(
             postgres, redis, exposures, eventStream,
+            PerformanceRollupService(
+                results: results, windowSeconds: configuration.attributionWindow,
+                interval: configuration.rollupInterval, logger: logger),
             ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval))
         return app
     }

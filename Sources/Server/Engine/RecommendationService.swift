@@ -1,5 +1,6 @@
 import Candidates
 import Domain
+import Experiments
 import Foundation
 import Logging
 import Rerank
@@ -103,9 +104,9 @@ public final class RecommendationService: Sendable {
         let totalMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         exposures.record(
             ExposureRecord(
-                requestID: requestID, userID: request.userID, widget: request.widget,
+                requestID: requestID, userID: request.userID, widget: request.widget.rawValue,
                 experimentKey: selection?.experimentKey, variantKey: selection?.variantKey,
-                productIDs: items.map(\.productID), latencyMs: totalMs, createdAt: now))
+                items: items.map(\.productID), latencyMilliseconds: totalMs, createdAt: now))
         return RecommendationResponse(
             requestID: requestID, widget: request.widget.rawValue,
             experiment: selection.map { .init(key: $0.experimentKey, variant: $0.variantKey) },
