@@ -17,7 +17,7 @@ import Foundation
 /// shares one model call. An unknown cost (no call measured yet, no prior) never shrinks.
 ///
 /// A failing scorer degrades: lists that needed the model stay in blended order and their report
-/// says "model_error"; fully cached lists are still reranked.
+/// says "model_error"; fully cached lists are still reranked. Only cancellation is rethrown.
 public struct CrossEncoderReranker: Reranker {
     public let scorer: any PairScorer
     public let catalog: any ProductCatalog
@@ -137,6 +137,8 @@ public struct CrossEncoderReranker: Reranker {
             do {
                 let result = try await scorer.score(pairs: pairs)
                 scored = result.count == pairs.count ? result : nil
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 scored = nil
             }
