@@ -13,18 +13,27 @@ public struct PinRule: Rule {
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         guard !context.pinned.isEmpty else { return }
+        var pins: [(position: Int, productID: ProductID)] = []
+        var seen = Set<ProductID>()
         for (position, productID) in context.pinned.sorted(by: { $0.key < $1.key }) where position >= 0 {
-            guard !context.blockList.contains(productID),
+            guard seen.insert(productID).inserted, !context.blockList.contains(productID),
                 let product = context.catalog.product(productID), product.isAvailable
             else { continue }
-            var item: ScoredItem
-            if let existing = items.firstIndex(where: { $0.productID == productID }) {
-                item = items.remove(at: existing)
-            } else {
-                item = ScoredItem(productID: productID)
-            }
+            pins.append((position, productID))
+        }
+        guard !pins.isEmpty else { return }
+        // Take every pinned product out first, then insert by ascending position: a later insert
+        // never shifts an earlier one.
+        var pinnedItems: [ProductID: ScoredItem] = [:]
+        items.removeAll { item in
+            guard seen.contains(item.productID), pinnedItems[item.productID] == nil else { return false }
+            pinnedItems[item.productID] = item
+            return true
+        }
+        for pin in pins {
+            var item = pinnedItems[pin.productID] ?? ScoredItem(productID: pin.productID)
             item.rulesFired.append(RuleLabel.pinned)
-            items.insert(item, at: min(position, items.count))
+            items.insert(item, at: min(pin.position, items.count))
         }
     }
 }

@@ -145,6 +145,10 @@ struct RulesTests {
         #expect(items.map(\.productID) == ["d", "a", "e", "b", "c"])
         #expect(items[0].rulesFired == ["pinned"])
         #expect(items[0].blended == F.items(["a", "b", "c", "d"])[3].blended, "a moved pin keeps its scores")
+        // A pin taken from above an earlier pin's position does not shift that pin.
+        var shifted = F.items(["d", "a", "b", "c", "e"])
+        PinRule().apply(to: &shifted, context: F.context(products, pinned: [1: "e", 3: "d"]))
+        #expect(shifted.map(\.productID) == ["a", "e", "b", "d", "c"])
     }
 
     @Test func chainRunsInOrderAndNeverLeaksFilteredProducts() {
