@@ -10,8 +10,11 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         var products: [ProductID: Product] = [:]
         /// How many live products each category has (so the category list is O(categories)).
         var categoryCounts: [String: Int] = [:]
+        /// Available products, newest first; rebuilt lazily after a change.
+        var newest: [ProductID]?
 
         mutating func put(_ product: Product) {
+            newest = nil
             if let old = products[product.id], old.deletedAt == nil, !old.category.isEmpty {
                 categoryCounts[old.category, default: 0] -= 1
                 if categoryCounts[old.category] == 0 { categoryCounts[old.category] = nil }
@@ -47,6 +50,20 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
     /// Categories that have at least one live product.
     public var categories: Set<String> { storage.withLockedValue { Set($0.categoryCounts.keys) } }
+
+    /// The newest available products: the last-resort fill list for a shop whose popularity
+    /// lists are still short (a new shop, a quiet category).
+    /// - Complexity: O(1) amortised; O(n log n) after a catalog change.
+    public func newestAvailable(limit: Int) -> [ProductID] {
+        storage.withLockedValue { storage in
+            if storage.newest == nil {
+                storage.newest = storage.products.values.filter(\.isAvailable)
+                    .sorted { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
+                    .map(\.id)
+            }
+            return Array(storage.newest!.prefix(limit))
+        }
+    }
 
     /// Every product, available or not (for index rebuilds and fill lists).
     public func allProducts() -> [Product] {

@@ -59,8 +59,14 @@ public final class LiveIndexes: Sendable {
 
     // MARK: - Fill lists
 
+    /// Popular products for refilling, padded with the newest products when popularity is short.
     func popularGlobal(limit: Int) -> [ProductID] {
-        popularity.top(limit, now: Date()).map(\.productID)
+        var list = popularity.top(limit, now: Date()).map(\.productID)
+        if list.count < limit {
+            let seen = Set(list)
+            list += catalog.newestAvailable(limit: limit * 2).filter { !seen.contains($0) }.prefix(limit - list.count)
+        }
+        return list
     }
 
     func popularByCategory(limit: Int, categories: Set<String>) -> [String: [ProductID]] {

@@ -120,7 +120,7 @@ public final class RecommendationService: Sendable {
 
     static func explanation(of item: ScoredItem) -> RecommendationResponse.ItemExplanation {
         var raw: [String: Float] = [:]
-        for (origin, score) in item.rawScores { raw[origin.rawValue] = score }
+        for (origin, score) in item.rawScores where score.isFinite { raw[origin.rawValue] = score }
         return .init(
             content: item.content, coPurchase: item.coPurchase, similarUsers: item.similarUsers,
             popularity: item.popularity, raw: raw, blended: item.blended, crossEncoderLogit: item.rerankLogit,

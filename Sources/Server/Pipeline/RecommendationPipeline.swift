@@ -60,7 +60,8 @@ public struct RecommendationPipeline: Sendable {
         var merged = [[Candidate]](repeating: [], count: contexts.count)
         for source in sources {
             let lists = try await source.candidates(for: contexts, limit: perSourceLimit)
-            for (index, list) in lists.enumerated() { merged[index].append(contentsOf: list) }
+            // A source's non-finite score (a degenerate similarity) must not poison the blend.
+            for (index, list) in lists.enumerated() { merged[index].append(contentsOf: list.filter { $0.rawScore.isFinite }) }
         }
         timings.candidates = Self.milliseconds(since: start, clock: clock)
 
@@ -85,13 +86,9 @@ public struct RecommendationPipeline: Sendable {
         start = clock.now
         var notes = [[String]](repeating: [], count: contexts.count)
         if let reranker, options.contains(where: { $0.rerank.window > 0 }) {
-            if let crossEncoder = reranker as? CrossEncoderReranker {
-                let outcome = try await crossEncoder.rerankReporting(lists, contexts: contexts, options: options.map(\.rerank))
-                lists = outcome.lists
-                for (index, report) in outcome.reports.enumerated() { notes[index].append(report.note) }
-            } else {
-                lists = try await reranker.rerank(lists, contexts: contexts, options: options.map(\.rerank))
-            }
+            let outcome = try await reranker.rerankReporting(lists, contexts: contexts, options: options.map(\.rerank))
+            lists = outcome.lists
+            for (index, report) in outcome.reports.enumerated() { notes[index].append(report.note) }
         }
         timings.rerank = Self.milliseconds(since: start, clock: clock)
 
