@@ -48,6 +48,7 @@ def main():
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runtimes", nargs="+", choices=["torch", "onnxruntime"], default=["torch", "onnxruntime"])
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args()
 
@@ -68,45 +69,51 @@ def main():
                        max_length=128, return_tensors="pt")
     inputs = (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"])
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    with torch.no_grad():
-        try:
-            torch.onnx.export(hf, inputs, str(onnx_path), input_names=names, output_names=["logits"],
-                              dynamic_axes={n: {0: "batch", 1: "sequence"} for n in names}, opset_version=17,
-                              dynamo=False)
-        except TypeError:
-            torch.onnx.export(hf, inputs, str(onnx_path), input_names=names, output_names=["logits"],
-                              dynamic_axes={n: {0: "batch", 1: "sequence"} for n in names}, opset_version=17)
+    if "onnxruntime" in args.runtimes:
+        export = dict(input_names=names, output_names=["logits"],
+                      dynamic_axes={n: {0: "batch", 1: "sequence"} for n in names}, opset_version=17)
+        with torch.no_grad():
+            try:
+                torch.onnx.export(hf, inputs, str(onnx_path), dynamo=False, **export)
+            except TypeError:
+                torch.onnx.export(hf, inputs, str(onnx_path), **export)
 
     results = []
     for threads in args.threads:
         torch.set_num_threads(threads)
-        # The weights are stored as fp16; compute in fp32 like the Swift encoder and the fixtures.
-        fp32 = {"dtype": torch.float32}
-        try:
-            st = CrossEncoder(args.model, device="cpu", max_length=128, activation_fn=torch.nn.Identity(),
-                              model_kwargs=fp32)
-        except TypeError:
-            st = CrossEncoder(args.model, device="cpu", max_length=128,
-                              default_activation_function=torch.nn.Identity(), automodel_args={"torch_dtype": torch.float32})
-        st_logits = np.asarray(st.predict(pairs, batch_size=32)).reshape(-1)
-        st_median = timed(lambda: st.predict(pairs, batch_size=32), args.runs)
+        measured = []
+        if "torch" in args.runtimes:
+            # The weights are stored as fp16; compute in fp32 like the Swift encoder and the fixtures.
+            fp32 = {"dtype": torch.float32}
+            try:
+                st = CrossEncoder(args.model, device="cpu", max_length=128, activation_fn=torch.nn.Identity(),
+                                  model_kwargs=fp32)
+            except TypeError:
+                st = CrossEncoder(args.model, device="cpu", max_length=128,
+                                  default_activation_function=torch.nn.Identity(),
+                                  automodel_args={"torch_dtype": torch.float32})
+            st_logits = np.asarray(st.predict(pairs, batch_size=32)).reshape(-1)
+            st_median = timed(lambda: st.predict(pairs, batch_size=32), args.runs)
+            measured.append(("sentence-transformers (PyTorch CPU)", st_median, st_logits))
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        if "onnxruntime" in args.runtimes:
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
-        def run_onnx():
-            batch = tokenizer([q for q, _ in pairs], [d for _, d in pairs], padding=True, truncation="longest_first",
-                              max_length=128, return_tensors="np")
-            feeds = {n: batch[n].astype(np.int64) for n in names}
-            return session.run(["logits"], feeds)[0].reshape(-1)
+            def run_onnx():
+                batch = tokenizer([q for q, _ in pairs], [d for _, d in pairs], padding=True,
+                                  truncation="longest_first", max_length=128, return_tensors="np")
+                feeds = {n: batch[n].astype(np.int64) for n in names}
+                return session.run(["logits"], feeds)[0].reshape(-1)
 
-        ort_logits = run_onnx()
-        ort_median = timed(run_onnx, args.runs)
-        for name, median, logits in [("sentence-transformers (PyTorch CPU)", st_median, st_logits),
-                                     ("onnxruntime (torch.onnx.export)", ort_median, ort_logits)]:
+            ort_logits = run_onnx()
+            ort_median = timed(run_onnx, args.runs)
+            measured.append(("onnxruntime (torch.onnx.export)", ort_median, ort_logits))
+
+        for name, median, logits in measured:
             results.append({
                 "runtime": name, "threads": threads, "pairs": len(pairs), "tokens": tokens,
                 "median_ms": median * 1000, "pairs_per_second": len(pairs) / median,
