@@ -37,8 +37,12 @@ public final class RecommendationService: Sendable {
         self.logger = logger
     }
 
+    /// - Parameters:
+    ///   - blockList: products the shop never wants in this response (`exclude=` parameter).
+    ///   - pinned: products at fixed 0-based positions (`pin=` parameter).
     public func recommend(
-        _ request: RecommendationRequest, explicitCart: Bool, explain: Bool, requestID: String
+        _ request: RecommendationRequest, explicitCart: Bool, explain: Bool, requestID: String,
+        blockList: Set<ProductID> = [], pinned: [Int: ProductID] = [:]
     ) async throws -> RecommendationResponse {
         let clock = ContinuousClock()
         let started = clock.now
@@ -78,11 +82,12 @@ public final class RecommendationService: Sendable {
 
         // 4. Stage-4 context: the live catalog and popularity lists for refilling.
         let ruleContext = RuleContext(
-            shopper: shopper, catalog: catalog, blockList: [], pinned: [:],
+            shopper: shopper, catalog: catalog, blockList: blockList, pinned: pinned,
             fillByCategory: indexes.popularByCategory(
                 limit: request.limit * 3,
                 categories: catalog.categories),
-            fillGlobal: request.widget == .search ? [] : indexes.popularGlobal(limit: request.limit * 3))
+            fillGlobal: request.widget == .search ? [] : indexes.popularGlobal(limit: request.limit * 3),
+            embeddings: indexes.vectors)
 
         // 5. The four stages.
         let recommendation = try await pipeline.recommend([shopper], options: [options], ruleContexts: [ruleContext])[0]

@@ -163,11 +163,25 @@ public struct APIRoutes: Sendable {
         if widget == .cart, cartItems == nil, userID == nil {
             throw APIError.missing("user_id")
         }
+        // Business overrides: `exclude=a,b` (block list) and `pin=1:p7,3:p9` (1-based positions).
+        var blockList = Set<ProductID>()
+        for id in (query.string("exclude") ?? "").split(separator: ",") where !id.isEmpty {
+            blockList.insert(String(id))
+        }
+        var pinned: [Int: ProductID] = [:]
+        for entry in (query.string("pin") ?? "").split(separator: ",") where !entry.isEmpty {
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let position = Int(parts[0]), (1...limit).contains(position), !parts[1].isEmpty else {
+                throw APIError.invalid("pin", "pin must be position:product_id pairs with 1 ≤ position ≤ limit")
+            }
+            pinned[position - 1] = String(parts[1])
+        }
         let recommendationRequest = RecommendationRequest(
             widget: widget, userID: userID, anchorProductID: anchor, cartItems: cartItems ?? [], queryText: text,
             filter: filter, limit: limit)
         let response = try await services.recommendations.recommend(
-            recommendationRequest, explicitCart: cartItems != nil, explain: explain, requestID: context.id)
+            recommendationRequest, explicitCart: cartItems != nil, explain: explain, requestID: context.id,
+            blockList: blockList, pinned: pinned)
         return try Self.json(response)
     }
 

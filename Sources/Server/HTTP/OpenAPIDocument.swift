@@ -5,7 +5,9 @@ enum OpenAPIDocument {
     static let widgetParameters = """
         {"name":"user_id","in":"query","schema":{"type":"string"}},
         {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":100,"default":10}},
-        {"name":"explain","in":"query","schema":{"type":"boolean","default":false}}
+        {"name":"explain","in":"query","schema":{"type":"boolean","default":false}},
+        {"name":"exclude","in":"query","description":"comma-separated product ids never to show","schema":{"type":"string"}},
+        {"name":"pin","in":"query","description":"position:product_id pairs (1-based) to pin","schema":{"type":"string"}}
         """
 
     static let recommendationResponse = """

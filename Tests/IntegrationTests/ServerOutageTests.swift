@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Testing
+
+/// Dependency outages degrade the answer and never crash the process (README "Degraded modes").
+@Suite(.enabled(if: ServerTestEnvironment.available, "needs POSTGRES_URL and REDIS_URL (scripts/test.sh starts them)"))
+struct ServerOutageTests {
+    /// A loopback port nothing listens on.
+    static let closedPort = "127.0.0.1:9"
+
+    @Test func redisOutageDegradesButServesAndStoresEvents() async throws {
+        try await ServerTestEnvironment.withServer(configure: { $0.redisURL = "redis://\(Self.closedPort)" }) { client in
+            var (status, json) = try await client.json("/v1/products:batch", method: .post, body: ServerRouteTests.catalogBatch)
+            #expect(status == 200)
+            (status, json) = try await client.json(
+                "/v1/events", method: .post, body: ServerRouteTests.event("bob", "garden-1", "purchase", basket: "b"))
+            #expect(status == 202, "PostgreSQL still takes events while Redis is down")
+            (status, json) = try await client.json("/v1/recommendations/homepage?user_id=bob&limit=5")
+            #expect(status == 200)
+            #expect((json["degraded"] as? [String])?.contains("redis_unavailable") == true)
+            #expect(productIDs(json).count == 5)
+            #expect(!productIDs(json).contains("garden-1"), "history came from PostgreSQL")
+            (status, json) = try await client.json("/health")
+            #expect(status == 200)
+            #expect(json["status"] as? String == "degraded")
+            #expect((json["redis"] as? [String: Any])?["status"] as? String == "down")
+        }
+    }
+
+    @Test func postgresOutageAnswers503ForWritesAndKeepsServing() async throws {
+        try await ServerTestEnvironment.withServer(configure: { $0.databaseURL = "postgresql://postgres@\(Self.closedPort)/none" }) { client in
+            var (status, json) = try await client.json(
+                "/v1/events", method: .post, body: ServerRouteTests.event("carol", "x", "view"))
+            #expect(status == 503)
+            #expect((json["error"] as? [String: Any])?["code"] as? String == "dependency_unavailable")
+            (status, _) = try await client.json("/v1/products/x", method: .put, body: #"{"name":"X"}"#)
+            #expect(status == 503)
+            (status, _) = try await client.json("/v1/recommendations/homepage?user_id=carol&limit=5")
+            #expect(status == 200, "reads keep answering from memory and Redis")
+            (status, json) = try await client.json("/health")
+            #expect((json["postgres"] as? [String: Any])?["status"] as? String == "down")
+        }
+    }
+
+    @Test func blockListAndPinsApply() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: ServerRouteTests.catalogBatch)
+            var (status, json) = try await client.json("/v1/recommendations/homepage?limit=6&exclude=kitchen-1,garden-2&pin=2:toys-4")
+            #expect(status == 200)
+            let ids = productIDs(json)
+            #expect(!ids.contains("kitchen-1") && !ids.contains("garden-2"))
+            #expect(ids.count == 6)
+            #expect(ids.count > 1 && ids[1] == "toys-4", "pinned at position 2: \(ids)")
+            (status, json) = try await client.json("/v1/recommendations/homepage?limit=6&pin=9:toys-4")
+            #expect(status == 400)
+            #expect(errorField(json) == "pin")
+        }
+    }
+}
