@@ -205,6 +205,16 @@ cmd_status() {
     return $rc
 }
 
+# Servers started from here must not inherit descriptors other than stdin/stdout/stderr: a
+# caller's pipe kept open by a long-lived postgres or redis-server would never see end-of-file.
+close_inherited_fds() {
+    local fd
+    for fd in $(ls /proc/$$/fd 2>/dev/null); do
+        case "$fd" in 0 | 1 | 2 | 255) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
+    done
+}
+close_inherited_fds
+
 case "${1:-}" in
     install) cmd_install ;;
     start) cmd_start_postgres; cmd_start_redis; write_env ;;

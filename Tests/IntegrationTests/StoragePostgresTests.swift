@@ -26,7 +26,7 @@ struct StoragePostgresTests {
     }
 
     @Test func parametersRoundTripExactly() async throws {
-        try await StorageTestEnvironment.withSchema("pg_params") { client, _ in
+        try await StorageTestEnvironment.withSchema("t_pg_params") { client, _ in
             try await client.execute(
                 "CREATE TABLE values_table (id int PRIMARY KEY, t text, f double precision, r real[], b bytea, ts timestamptz, flag boolean, big bigint)"
             )
@@ -73,7 +73,7 @@ struct StoragePostgresTests {
     }
 
     @Test func transactionRollbackLeavesNothing() async throws {
-        try await StorageTestEnvironment.withSchema("pg_tx") { client, _ in
+        try await StorageTestEnvironment.withSchema("t_pg_tx") { client, _ in
             try await client.execute("CREATE TABLE items (id int PRIMARY KEY)")
             struct Abort: Error {}
             await #expect(throws: Abort.self) {
@@ -147,7 +147,7 @@ struct StoragePostgresTests {
     @Test func copyLoadsFiftyThousandOnlineRetailRows() async throws {
         let file = try #require(
             StorageTestEnvironment.sharedData("interactions.csv.gz"), "../shared/data/online-retail is missing")
-        try await StorageTestEnvironment.withSchema("pg_copy") { client, _ in
+        try await StorageTestEnvironment.withSchema("t_pg_copy") { client, _ in
             try await client.execute(
                 """
                 CREATE TABLE retail (customer_id text, product_id text, event text, quantity int,
@@ -165,7 +165,7 @@ struct StoragePostgresTests {
     }
 
     @Test func copyWithABadRowFailsAndLeavesTheConnectionUsable() async throws {
-        try await StorageTestEnvironment.withSchema("pg_copybad", poolSize: 1) { client, _ in
+        try await StorageTestEnvironment.withSchema("t_pg_copybad", poolSize: 1) { client, _ in
             try await client.execute("CREATE TABLE numbers (n int)")
             await #expect(throws: PostgresError.self) {
                 _ = try await client.copyIn("COPY numbers FROM STDIN", lines: ["1", "2", "not-a-number", "4"])
@@ -181,7 +181,7 @@ struct StoragePostgresTests {
     }
 
     @Test func migrateTwiceIsANoOp() async throws {
-        try await StorageTestEnvironment.withSchema("pg_migrate") { client, schema in
+        try await StorageTestEnvironment.withSchema("t_pg_migrate") { client, schema in
             let directory = StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
             let migrator = Migrator(client: client, directory: directory)
             let files = try migrator.migrations()
@@ -271,6 +271,6 @@ struct StoragePostgresTests {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
     }
 }

@@ -4,11 +4,16 @@ import Testing
 
 @Suite("Redis client (hiredis)", .enabled(if: StorageTestEnvironment.hasRedis, "REDIS_URL is not set"))
 struct StorageRedisTests {
+    /// One client for the suite (a client per test would leave its threads behind).
+    static let sharedClient: RedisClient? = StorageTestEnvironment.redisURL.flatMap {
+        try? RedisClient(configuration: RedisConfiguration(url: $0, poolSize: 4))
+    }
+
     let redis: RedisClient
     let prefix: String
 
     init() throws {
-        redis = try RedisClient(url: try #require(StorageTestEnvironment.redisURL))
+        redis = try #require(Self.sharedClient)
         prefix = StorageTestEnvironment.uniqueName("test:redis") + ":"
     }
 

@@ -16,8 +16,11 @@ enum StorageTestEnvironment {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// `../shared/data/online-retail/<name>` when present.
+    /// The shared folder is `../shared` next to the repository, or `HYBRIDRANK_SHARED_DIR`.
     static func sharedData(_ name: String) -> URL? {
-        let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/online-retail/\(name)")
+        let shared = ProcessInfo.processInfo.environment["HYBRIDRANK_SHARED_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        let url = shared.appendingPathComponent("data/online-retail/\(name)")
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
@@ -59,12 +62,19 @@ enum StorageTestEnvironment {
         process.arguments = [repositoryRoot.appendingPathComponent("scripts/services.sh").path] + arguments
         process.currentDirectoryURL = repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        // Output goes to a file, not a pipe: the PostgreSQL server started by the script would
+        // inherit the pipe and keep it open, so reading to its end would never finish.
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("hybridrank-services") + ".log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try handle.close()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, output)
     }
 }

@@ -124,12 +124,10 @@ public final class PostgresConnection: @unchecked Sendable {
     /// a closed socket (server restart), a broken status, an open or failed transaction.
     func prepareForUse() throws {
         if let handle {
-            if PQstatus(handle) == CONNECTION_OK, Self.socketHasInput(handle) {
-                // An idle connection only has input when the server said goodbye (or sent a
-                // notice). Read it; a closed socket turns the status to CONNECTION_BAD.
-                if PQconsumeInput(handle) == 0 { close() }
-            }
-            if let handle = self.handle, PQstatus(handle) != CONNECTION_OK { close() }
+            // An idle connection (we never LISTEN) has input only when the server is saying
+            // goodbye (terminated backend, shutdown) or, rarely, sent a notice: replace it
+            // either way rather than find out with the caller's statement.
+            if PQstatus(handle) != CONNECTION_OK || Self.socketHasInput(handle) { close() }
         }
         if handle == nil {
             try connect()
