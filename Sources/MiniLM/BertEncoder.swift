@@ -37,28 +37,67 @@ final class BertEncoder: Sendable {
         return lengths.reduce(0.0) { $0 + 4 * Double($1 * $1) * Double(c.hiddenSize) } * Double(c.numHiddenLayers)
     }
 
-    /// Splits `sequences` into consecutive batches of at most `maxBatchTokens` tokens (at least one
-    /// sequence each), runs the encoder on each and hands the batch's range and the workspace,
-    /// whose `hidden` then holds the final hidden states of the packed tokens, to `body`.
+    /// Runs the encoder over `sequences` and hands each finished batch — its range of `sequences`,
+    /// the row offset of each of its sequences, and the workspace whose `hidden` then holds the final
+    /// hidden states of the packed tokens — to `body`.
+    ///
+    /// Sequences go in consecutive batches of at most `maxBatchTokens` tokens (at least one sequence
+    /// each). With `threads` > 1 the sequences are split into `threads` contiguous parts of about
+    /// equal token count, run concurrently on their own workspaces with single-threaded BLAS: every
+    /// step (attention, LayerNorm, GELU, not only the sgemm calls) then uses all the cores, which
+    /// OpenBLAS's own threads cannot do. `body` may therefore be called concurrently, for disjoint
+    /// ranges; it must write its results through pointers, not into a shared Swift array.
     func encode(
         _ sequences: [TokenizedSequence], threads: Int,
         body: (_ range: Range<Int>, _ offsets: [Int], _ workspace: EncoderWorkspace) -> Void
     ) {
         guard !sequences.isEmpty else { return }
-        BLASThreading.setThreads(threads)
-        workspaces.withWorkspace { workspace in
-            var start = 0
-            while start < sequences.count {
-                var end = start
-                var tokens = 0
-                while end < sequences.count && (end == start || tokens + sequences[end].count <= Self.maxBatchTokens) {
-                    tokens += sequences[end].count
-                    end += 1
-                }
-                let offsets = forward(sequences[start..<end], workspace: workspace)
-                body(start..<end, offsets, workspace)
-                start = end
+        let totalTokens = sequences.reduce(0) { $0 + $1.count }
+        let parts = min(threads, sequences.count)
+        // Below ~64 tokens per part the split costs more than it saves: let OpenBLAS have the threads.
+        guard parts > 1, totalTokens >= 64 * parts else {
+            BLASThreading.setThreads(threads)
+            workspaces.withWorkspace { run(sequences, 0..<sequences.count, workspace: $0, body: body) }
+            return
+        }
+        BLASThreading.setThreads(1)
+        var bounds = [0]
+        var accumulated = 0
+        for (index, sequence) in sequences.enumerated() {
+            accumulated += sequence.count
+            if bounds.count < parts && accumulated * parts >= totalTokens * bounds.count && index + 1 < sequences.count {
+                bounds.append(index + 1)
             }
+        }
+        bounds.append(sequences.count)
+        let ranges = (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
+        withoutActuallyEscaping(body) { body in
+            // The parts touch disjoint ranges and their own workspaces; `body` is documented to
+            // write through pointers only, so handing it to the worker threads is sound.
+            let shared = UncheckedSendableBox(value: body)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+                workspaces.withWorkspace { workspace in
+                    run(sequences, ranges[part], workspace: workspace, body: shared.value)
+                }
+            }
+        }
+    }
+
+    private func run(
+        _ sequences: [TokenizedSequence], _ range: Range<Int>, workspace: EncoderWorkspace,
+        body: (_ range: Range<Int>, _ offsets: [Int], _ workspace: EncoderWorkspace) -> Void
+    ) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            var end = start
+            var tokens = 0
+            while end < range.upperBound && (end == start || tokens + sequences[end].count <= Self.maxBatchTokens) {
+                tokens += sequences[end].count
+                end += 1
+            }
+            let offsets = forward(sequences[start..<end], workspace: workspace)
+            body(start..<end, offsets, workspace)
+            start = end
         }
     }
 
@@ -154,4 +193,10 @@ final class BertEncoder: Sendable {
             CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
             1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
     }
+}
+
+/// Carries a value the compiler cannot prove Sendable into `concurrentPerform`, where the caller
+/// guarantees the threads touch disjoint data.
+struct UncheckedSendableBox<Value>: @unchecked Sendable {
+    let value: Value
 }

@@ -56,13 +56,19 @@ public final class BiEncoder: Sendable {
 
     /// Embeddings of already tokenized inputs (as `tokenize` makes them).
     public func embed(sequences: [TokenizedSequence]) -> [[Float]] {
+        embed(sequences: sequences, threads: threads)
+    }
+
+    func embed(sequences: [TokenizedSequence], threads: Int) -> [[Float]] {
         let H = dimension
         var output = [[Float]](repeating: [], count: sequences.count)
+        output.withUnsafeMutableBufferPointer { outputBuffer in
+        let results = outputBuffer.baseAddress!  // disjoint indices per call; see BertEncoder.encode
         encoder.encode(sequences, threads: threads) { range, offsets, workspace in
             for (position, index) in range.enumerated() {
                 let length = sequences[index].count
                 let rows = workspace.hidden + offsets[position] * H
-                output[index] = [Float](unsafeUninitializedCapacity: H) { buffer, initialized in
+                results[index] = [Float](unsafeUninitializedCapacity: H) { buffer, initialized in
                     for j in 0..<H { buffer[j] = 0 }
                     for t in 0..<length {
                         let r = rows + t * H
@@ -79,6 +85,7 @@ public final class BiEncoder: Sendable {
                     initialized = H
                 }
             }
+        }
         }
         return output
     }

@@ -53,11 +53,17 @@ public final class CrossEncoder: Sendable {
 
     /// Raw logits of already tokenized pairs (as `tokenize` makes them).
     public func score(sequences: [TokenizedSequence]) -> [Float] {
+        score(sequences: sequences, threads: threads)
+    }
+
+    func score(sequences: [TokenizedSequence], threads: Int) -> [Float] {
         let c = encoder.configuration
         let H = c.hiddenSize
         let weights = encoder.weights
         guard let pooler = weights.pooler, let classifier = weights.classifier else { return [] }
         var logits = [Float](repeating: 0, count: sequences.count)
+        logits.withUnsafeMutableBufferPointer { logitBuffer in
+        let results = logitBuffer.baseAddress!  // disjoint indices per call; see BertEncoder.encode
         encoder.encode(sequences, threads: threads) { range, offsets, workspace in
             let n = range.count
             let cls = workspace.pooled, pooled = workspace.pooledOutput
@@ -74,9 +80,10 @@ public final class CrossEncoder: Sendable {
                     let row = pooled + i * H
                     var logit = w[classifier.bias]
                     for j in 0..<H { logit += tanhf(row[j] + bias[j]) * classifierWeight[j] }
-                    logits[range.lowerBound + i] = logit
+                    results[range.lowerBound + i] = logit
                 }
             }
+        }
         }
         return logits
     }

@@ -11,7 +11,7 @@ struct BiEncoderTests {
     func embeddingsMatchReference() throws {
         let model = try #require(Fixtures.biEncoder)
         let cases = try Fixtures.texts()
-        let embeddings = model.embed(cases.map(\.text))
+        let embeddings = model.embed(sequences: cases.map { model.tokenize($0.text) }, threads: 2)
         #expect(embeddings.count == cases.count)
         var worst: Float = 1
         for (item, embedding) in zip(cases, embeddings) {

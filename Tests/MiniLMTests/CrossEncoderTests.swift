@@ -42,6 +42,16 @@ struct CrossEncoderTests {
         #expect(zip(sameQuery, pairs).allSatisfy { abs($0 - $1) <= 1e-5 })
     }
 
+    @Test("Splitting a batch over two threads gives the single-thread logits", .enabled(if: Fixtures.sharedPresent, "needs ../shared"))
+    func parallelSplitMatchesSerial() throws {
+        let model = try #require(Fixtures.crossEncoder)
+        let sequences = try Fixtures.pairs().prefix(40).map { model.tokenize(query: $0.query, document: $0.document) }
+        let serial = model.score(sequences: Array(sequences), threads: 1)
+        let parallel = model.score(sequences: Array(sequences), threads: 2)
+        #expect(parallel.count == serial.count)
+        #expect(zip(serial, parallel).allSatisfy { abs($0 - $1) <= 1e-5 })
+    }
+
     @Test("Edge inputs score to finite logits without crashing")
     func edgeInputs() throws {
         let model = try #require(Fixtures.crossEncoder, "models/retail-reranker must load")
