@@ -70,6 +70,9 @@ public enum HybridRankApplication {
             health: HealthService(postgres: postgres, redis: redis, models: models, catalog: catalog))
 
         let router = Router()
+        // Access log lines carry `hb.request.id` (the response's `request_id`); at debug level so
+        // a busy replica logs only errors unless asked (`serve --log-level debug`).
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: MetricsRecordingMiddleware(metrics: metrics))
         APIRoutes(services: services).register(on: router)
 
