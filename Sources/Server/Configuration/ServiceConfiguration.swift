@@ -16,9 +16,9 @@ public struct ServiceConfiguration: Sendable {
     public var databaseSchema: String? = nil
     /// libpq connections. Four covers two cores: libpq calls block a pool thread each.
     public var postgresPoolSize: Int = 4
-    /// hiredis contexts. Redis answers in microseconds; a few contexts keep pipelines apart,
-    /// and one is mostly held by the event-stream tail's blocking read.
-    public var redisPoolSize: Int = 6
+    /// hiredis contexts. Redis answers in microseconds; a few contexts keep pipelines apart.
+    /// (The event-stream tail's blocking read has a connection of its own.)
+    public var redisPoolSize: Int = 4
     /// Cross-encoder directory (any HF BERT cross-encoder in this layout loads).
     public var crossEncoderDirectory: String = "models/retail-reranker"
     /// Bi-encoder directory (all-MiniLM-L6-v2 from the PyPI wheel, see scripts/fetch-models.sh).

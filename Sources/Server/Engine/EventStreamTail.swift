@@ -13,14 +13,17 @@ import Storage
 /// entries (Redis down, stream trimmed) rebuilds from PostgreSQL at its next start.
 final class EventStreamTail: Service, Sendable {
     let redis: RedisClient
+    /// A client of its own for the blocking read, so it never holds one of the request path's connections.
+    let tailRedis: RedisClient
     let indexes: LiveIndexes
     let replicaID: String
     let logger: Logger
     /// The stream is trimmed to about this many entries (a few minutes of peak traffic).
     static let maxLength = 100_000
 
-    init(redis: RedisClient, indexes: LiveIndexes, logger: Logger) {
+    init(redis: RedisClient, tailRedis: RedisClient, indexes: LiveIndexes, logger: Logger) {
         self.redis = redis
+        self.tailRedis = tailRedis
         self.indexes = indexes
         self.replicaID = UUID().uuidString
         self.logger = logger
@@ -39,7 +42,7 @@ final class EventStreamTail: Service, Sendable {
         var lastID = "$"
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let reply = try await redis.blockingCommand(
+                let reply = try await tailRedis.blockingCommand(
                     ["XREAD", "COUNT", "100", "BLOCK", "1000", "STREAMS", RedisKeys.eventStream, lastID], blockSeconds: 1)
                 for entry in Self.entries(from: reply) {
                     lastID = entry.id

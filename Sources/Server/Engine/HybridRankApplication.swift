@@ -55,7 +55,9 @@ public enum HybridRankApplication {
             sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: reranker)
 
         let results = ExperimentResultsService(postgres: postgres, attributionWindowSeconds: configuration.attributionWindow)
-        let eventStream = EventStreamTail(redis: redis, indexes: indexes, logger: logger)
+        let eventStream = EventStreamTail(
+            redis: redis, tailRedis: try RedisClient(configuration: RedisConfiguration(url: configuration.redisURL, poolSize: 1)),
+            indexes: indexes, logger: logger)
         let services = ServiceBundle(
             configuration: configuration, metrics: metrics, catalog: catalog,
             recommendations: RecommendationService(
