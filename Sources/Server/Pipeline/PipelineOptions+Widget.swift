@@ -7,6 +7,7 @@ extension PipelineOptions {
     /// The service defaults adjusted for one widget, before any experiment variant applies:
     /// - homepage: discovery, so products the user already bought are excluded; weights tuned on task A;
     /// - cart: weights tuned on task C (basket completion);
+    /// - frequently bought together: co-purchase evidence dominates, similarity is the fallback;
     /// - product / frequently bought together / cart: the anchor and cart items are excluded;
     /// - search: the cross-encoder's contract is purchase context, not a typed query, so rerank
     ///   is off, and filtered results are not refilled from unfiltered popularity.
@@ -19,7 +20,11 @@ extension PipelineOptions {
         case .cart:
             options.weights = .cartDefault
             options.rules.excludeContext = true
-        case .product, .frequentlyBoughtTogether:
+        case .frequentlyBoughtTogether:
+            // Co-purchase first; similar products (content) only rank after every co-purchased one.
+            options.weights = RankingWeights(content: 0.05, collaborative: 1, popularity: 0)
+            options.rules.excludeContext = true
+        case .product:
             options.rules.excludeContext = true
         case .search:
             options.rerank.window = 0
