@@ -11,14 +11,15 @@ import Darwin
 /// found here with `dlsym(RTLD_DEFAULT, …)` so the same binary runs on either: with the reference
 /// BLAS the calls are no-ops and every product runs on the calling thread.
 ///
-/// **Sharing the cores.** The thread count is one process-wide setting, and OpenBLAS's worker
-/// threads are in addition to the caller's. On a 2-core machine pick one of:
+/// **Sharing the cores.** An encoder call with `threads: n` splits its batch into n token-balanced
+/// parts run concurrently (the caller plus n − 1 GCD workers), each with single-threaded BLAS, so
+/// attention and the element-wise passes use every core too; only a batch too small to split
+/// (under 64 tokens per part) hands the n threads to OpenBLAS instead. The BLAS thread count is one
+/// process-wide setting. On a 2-core machine pick one of:
 /// - latency: one encoder call at a time with `threads: 2` (a rerank of 20 pairs uses both cores);
 /// - throughput: `threads: 1` and up to two concurrent calls from the server's own thread pool
 ///   (each call holds its own workspace, so they run in parallel without a lock between them).
-/// Never both (two concurrent calls with 2 BLAS threads each oversubscribe the cores, and OpenBLAS
-/// workers spin while waiting). The encoders apply their `threads` before every batch, so the last
-/// caller's setting wins; keep one value per process.
+/// Never both (two concurrent `threads: 2` calls put four busy threads on two cores).
 public enum BLASThreading {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias GetThreads = @convention(c) () -> Int32
