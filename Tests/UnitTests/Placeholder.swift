@@ -1,3 +1,0 @@
-import Testing
-
-@Test func UnitTestsBuilds() { #expect(1 + 1 == 2) }

@@ -1,0 +1,168 @@
+import Domain
+import Experiments
+import Foundation
+import NIOCore
+import Rerank
+import Rules
+import Testing
+
+@testable import Server
+
+/// Pure pieces of the service, tested without servers.
+struct ServerLogicTests {
+    @Test func encodedEventsRoundTripIncludingPipesInProductIDs() {
+        let event = Interaction(
+            userID: "u1", productID: "odd|id", type: .cartAdd, quantity: 3, value: 12.5,
+            occurredAt: Date(timeIntervalSince1970: 1_700_000_000))
+        let decoded = EncodedEvent.decode(EncodedEvent.encode(event), user: "u1")
+        #expect(decoded == event)
+        #expect(EncodedEvent.decode("teleport|1|1|0|p", user: "u") == nil)
+        #expect(EncodedEvent.decode("view|x|1|0|p", user: "u") == nil)
+    }
+
+    @Test func cartFollowsAddsRemovesAndPurchasesNewestFirst() {
+        func event(_ product: String, _ type: InteractionType, _ t: Double) -> Interaction {
+            Interaction(userID: "u", productID: product, type: type, occurredAt: Date(timeIntervalSince1970: t))
+        }
+        // Newest first, as the history is stored.
+        let history = [
+            event("c", .cartAdd, 6), event("a", .purchase, 5), event("b", .cartRemove, 4),
+            event("b", .cartAdd, 3), event("a", .cartAdd, 2), event("d", .cartAdd, 1),
+        ]
+        #expect(ShopperStateStore.cart(from: history) == ["d", "c"])
+    }
+
+    @Test func variantParametersOverrideOnlyWhatTheySet() {
+        let defaults = PipelineOptions().defaults(for: .homepage)
+        var parameters = VariantParameters()
+        parameters.alpha = 0.7
+        parameters.rerankWindow = 0
+        parameters.rerankCombination = "rrf"
+        parameters.disabledRules = ["diversity", "promotion_boost"]
+        let options = defaults.applying(parameters)
+        #expect(options.weights.content == 0.7)
+        #expect(options.weights.collaborative == defaults.weights.collaborative)
+        #expect(options.weights.popularity == defaults.weights.popularity)
+        #expect(options.rerank.window == 0)
+        #expect(options.rerank.combination == .reciprocalRank)
+        #expect(options.rules.diversityMaxPerCategory == 0)
+        #expect(options.rules.promotionBoost == 0)
+        #expect(options.rules.newArrivalBoost == defaults.rules.newArrivalBoost)
+        #expect(options.rules.excludePurchased, "the homepage default survives")
+        #expect(defaults.applying(VariantParameters()) == defaults)
+    }
+
+    @Test func widgetDefaultsDifferWhereTheWidgetNeedsIt() {
+        let base = PipelineOptions()
+        #expect(base.defaults(for: .homepage).rules.excludePurchased)
+        #expect(!base.defaults(for: .product).rules.excludePurchased)
+        #expect(base.defaults(for: .search).rerank.window == 0)
+        #expect(!base.defaults(for: .search).rules.fill)
+        #expect(base.defaults(for: .frequentlyBoughtTogether).weights.collaborative == 1)
+    }
+
+    @Test func experimentRouterAssignsRunningExperimentsOnlyAndIsSticky() {
+        var experiment = Experiment(
+            key: "exp", widgets: [.homepage], status: .running,
+            variants: [
+                ExperimentVariant(key: "control", weight: 0.5),
+                ExperimentVariant(key: "treatment", weight: 0.5, parameters: VariantParameters(alpha: 0.9)),
+            ])
+        let router = ExperimentRouter(experiments: [experiment])
+        let defaults = PipelineOptions()
+        var seen: [String: Int] = [:]
+        for n in 0..<2000 {
+            let user = "user-\(n)"
+            let (options, selection) = router.route(widget: .homepage, userID: user, defaults: defaults, now: Date())
+            let again = router.route(widget: .homepage, userID: user, defaults: defaults, now: Date()).selection
+            #expect(selection?.variantKey == again?.variantKey)
+            let expected = ExperimentAssigner.assign(unitID: user, experiment: experiment)
+            #expect(selection?.variantIndex == expected.variation)
+            if selection?.variantKey == "treatment" { #expect(options.weights.content == 0.9) }
+            seen[selection?.variantKey ?? "none", default: 0] += 1
+        }
+        #expect((900...1100).contains(seen["control"] ?? 0))
+        #expect(router.route(widget: .cart, userID: "user-1", defaults: defaults, now: Date()).selection == nil)
+        #expect(router.route(widget: .homepage, userID: nil, defaults: defaults, now: Date()).selection == nil)
+        experiment.status = .stopped
+        router.replace(with: [experiment])
+        #expect(router.route(widget: .homepage, userID: "user-1", defaults: defaults, now: Date()).selection == nil)
+    }
+
+    @Test func queryReaderNamesTheFieldOfEveryBadValue() throws {
+        let query = QueryReader(["limit": "abc", "price_min": "cheap", "explain": "maybe", "n": "500", "ok": "7"])
+        #expect(throws: APIError.self) { try query.int("limit", default: 10, range: 1...100) }
+        do {
+            _ = try query.int("n", default: 10, range: 1...100)
+            Issue.record("out of range accepted")
+        } catch let error as APIError {
+            #expect(error.field == "n")
+            #expect(error.code == "invalid_parameter")
+        }
+        #expect(try query.int("ok", default: 1, range: 1...10) == 7)
+        #expect(try query.int("absent", default: 4, range: 1...10) == 4)
+        #expect(throws: APIError.self) { try query.double("price_min") }
+        #expect(throws: APIError.self) { try query.bool("explain", default: false) }
+        #expect(throws: APIError.self) { try query.requiredString("q") }
+    }
+
+    @Test func eventValidationNamesFieldsWithBatchPrefixes() {
+        let now = Date()
+        func field(_ input: EventInput) -> String? {
+            do {
+                _ = try input.validated(now: now, prefix: "events[2].")
+                return nil
+            } catch let error as APIError {
+                return error.field
+            } catch {
+                return "?"
+            }
+        }
+        #expect(field(EventInput(productID: "p", event: "view")) == "events[2].user_id")
+        #expect(field(EventInput(userID: "u", event: "view")) == "events[2].product_id")
+        #expect(field(EventInput(userID: "u", productID: "p", event: "buy")) == "events[2].event")
+        #expect(field(EventInput(userID: "u", productID: "p", event: "purchase", value: -1)) == "events[2].value")
+        #expect(field(EventInput(userID: "u", productID: "p", event: "view", timestamp: now.addingTimeInterval(3600))) == "events[2].timestamp")
+        #expect(field(EventInput(userID: "u", productID: "p", event: "purchase", quantity: 2, value: 3)) == nil)
+    }
+
+    @Test func bodyDecoderReportsTheCodingPath() {
+        let buffer = ByteBuffer(string: #"{"products":[{"product_id":"a","name":"A"},{"product_id":"b","name":"B","price":"x"}]}"#)
+        do {
+            _ = try BodyDecoder.decode(ProductBatchBody.self, from: buffer)
+            Issue.record("accepted a string price")
+        } catch let error as APIError {
+            #expect(error.field == "products[1].price")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect(throws: APIError.self) { try BodyDecoder.decode(ProductBatchBody.self, from: ByteBuffer(string: "{")) }
+        let events = try? EventBatchBody.decode(ByteBuffer(string: #"{"events":[{"user_id":"u"},{"user_id":"v"}]}"#))
+        #expect(events?.count == 2)
+    }
+
+    @Test func metricsExposePrometheusHistogramsAndCounters() {
+        let metrics = ServiceMetrics()
+        metrics.recordRequest(route: "/v1/search", method: "GET", status: 200, seconds: 0.003)
+        metrics.recordRequest(route: "/v1/search", method: "GET", status: 200, seconds: 0.03)
+        metrics.recordStage("rerank", milliseconds: 40)
+        metrics.increment("hybridrank_rerank_cache_total", labels: ["result": "hit"], by: 3)
+        metrics.registerGauge("hybridrank_exposure_queue_depth") { 7 }
+        let text = metrics.prometheusText()
+        #expect(text.contains(#"http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/v1/search",http_response_status_class="2xx",le="0.005"} 1"#))
+        #expect(text.contains(#"http_server_request_duration_seconds_count{http_request_method="GET",http_route="/v1/search",http_response_status_class="2xx"} 2"#))
+        #expect(text.contains(#"hybridrank_rerank_cache_total{result="hit"} 3.0"#))
+        #expect(text.contains("hybridrank_exposure_queue_depth 7.0"))
+        #expect(metrics.stageQuantile("rerank", 0.95) == 50)
+    }
+
+    @Test func eventStreamPayloadsDecodeBackToEvents() {
+        let events = [
+            Interaction(userID: "u1", productID: "p1", type: .purchase, value: 3, basketID: "b1", occurredAt: Date(timeIntervalSince1970: 100)),
+            Interaction(userID: "u2", productID: "p2", type: .view, occurredAt: Date(timeIntervalSince1970: 200)),
+        ]
+        let payload = events.map { "\($0.userID)\u{1F}\(EncodedEvent.encode($0))\u{1F}\($0.basketID ?? "")" }
+            .joined(separator: "\u{1E}")
+        #expect(EventStreamTail.decode(payload) == events)
+    }
+}
