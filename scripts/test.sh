@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 
 scripts/services.sh install
 scripts/fetch-models.sh
+# The dashboard test loads the page in headless Chromium (Debian's package); it skips without it.
+if ! command -v chromium >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || echo "chromium not installed; the browser test will skip"
+fi
 
 started_services=0
 if [[ -z "${POSTGRES_URL:-}" || -z "${REDIS_URL:-}" ]]; then
