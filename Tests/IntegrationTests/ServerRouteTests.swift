@@ -244,4 +244,32 @@ struct ServerRouteTests {
             #expect((json["timings_ms"] as? [String: Any])?["total"] is Double)
         }
     }
+
+    @Test func cartWidgetsUseTheRedisCartOrAnExplicitList() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            var events: [String] = []
+            for shopper in 0..<5 {
+                events.append(Self.event("c\(shopper)", "lighting-1", "purchase", basket: "l\(shopper)"))
+                events.append(Self.event("c\(shopper)", "toys-3", "purchase", basket: "l\(shopper)"))
+            }
+            events.append(Self.event("dana", "lighting-1", "cart_add"))
+            events.append(Self.event("dana", "kitchen-2", "cart_add"))
+            events.append(Self.event("dana", "kitchen-2", "cart_remove"))
+            _ = try await client.json("/v1/events", method: .post, body: "[\(events.joined(separator: ","))]")
+            var (status, json) = try await client.json("/v1/recommendations/cart?user_id=dana&limit=5")
+            #expect(status == 200)
+            var ids = productIDs(json)
+            #expect(!ids.contains("lighting-1"), "cart items are not recommended")
+            #expect(ids.first == "toys-3", "frequently bought with the cart item: \(ids)")
+            (status, json) = try await client.json(
+                "/v1/recommendations/cart", method: .post, body: #"{"items":["toys-3"],"limit":4}"#)
+            #expect(status == 200)
+            ids = productIDs(json)
+            #expect(ids.count == 4)
+            #expect(ids.first == "lighting-1")
+            (status, json) = try await client.json("/v1/recommendations/frequently-bought-together/toys-3?limit=3")
+            #expect(productIDs(json).first == "lighting-1")
+        }
+    }
 }
