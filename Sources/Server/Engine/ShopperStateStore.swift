@@ -95,6 +95,17 @@ public final class ShopperStateStore: Sendable {
         _ = try await redis.pipeline(commands)
     }
 
+    /// KEYS: purchased set, global popularity, category popularity; ARGV: product, increment,
+    /// TTL seconds, whether the category key applies.
+    static let firstPurchaseScript = """
+        if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+          redis.call('ZINCRBY', KEYS[2], ARGV[2], ARGV[1])
+          if ARGV[4] == '1' then redis.call('ZINCRBY', KEYS[3], ARGV[2], ARGV[1]) end
+        end
+        redis.call('EXPIRE', KEYS[1], ARGV[3])
+        return 0
+        """
+
     /// Applies accepted events to the hot state: history, purchases, cart and popularity.
     /// Failures are logged and reported, never thrown: PostgreSQL already holds the events.
     public func record(_ events: [Interaction], categoryOf: (ProductID) -> String?) async -> Bool {
@@ -114,18 +125,18 @@ public final class ShopperStateStore: Sendable {
                 commands.append(["ZREM", RedisKeys.cart(user), event.productID])
             case .purchase:
                 commands.append(["ZREM", RedisKeys.cart(user), event.productID])
-                commands.append(["SADD", RedisKeys.purchased(user), event.productID])
-                commands.append(["EXPIRE", RedisKeys.purchased(user), String(RedisKeys.userTTLSeconds)])
+                // First purchase of this product by this user: into the purchased set and, only
+                // then, +1 (time-decayed) on the popularity sets — the same "new buyers lately"
+                // signal the in-memory `PopularityIndex` counts, atomically in one script.
+                let increment = String(PopularityDecay.shared.increment(weight: 1, at: event.occurredAt))
+                let category = categoryOf(event.productID) ?? ""
+                commands.append([
+                    "EVAL", Self.firstPurchaseScript, "3", RedisKeys.purchased(user), RedisKeys.popularityGlobal,
+                    category.isEmpty ? RedisKeys.popularityGlobal : RedisKeys.popularity(category: category),
+                    event.productID, increment, String(RedisKeys.userTTLSeconds), category.isEmpty ? "0" : "1",
+                ])
             default:
                 break
-            }
-            let weight = Double(event.type.preferenceWeight)
-            if weight > 0 {
-                let increment = String(PopularityDecay.shared.increment(weight: weight, at: event.occurredAt))
-                commands.append(["ZINCRBY", RedisKeys.popularityGlobal, increment, event.productID])
-                if let category = categoryOf(event.productID), !category.isEmpty {
-                    commands.append(["ZINCRBY", RedisKeys.popularity(category: category), increment, event.productID])
-                }
             }
         }
         do {
