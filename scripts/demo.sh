@@ -7,6 +7,7 @@
 # $PORT (default 8080; `scripts/demo.sh --port 9000` also works).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+LOCAL="${HYBRIDRANK_LOCAL_DIR:-$PWD/.local}"
 
 PORT="${PORT:-8080}"
 while [[ $# -gt 0 ]]; do
@@ -25,9 +26,9 @@ scripts/fetch-models.sh
 if [[ -z "${DATABASE_URL:-}" || -z "${REDIS_URL:-}" ]]; then
     scripts/services.sh start
     # shellcheck disable=SC1091
-    source .local/services.env
+    source "$LOCAL/services.env"
     export DATABASE_URL="${DATABASE_URL:-$POSTGRES_URL}" REDIS_URL
-    trap 'scripts/services.sh stop' EXIT
+    STARTED_SERVICES=1
 fi
 export DATABASE_URL REDIS_URL
 
@@ -36,22 +37,34 @@ swift build -c release --product hybridrank
 BIN="$(swift build -c release --show-bin-path)/hybridrank"
 
 "$BIN" migrate
-if [[ ! -f .local/demo/products.ndjson ]]; then
-    "$BIN" demo generate --products "$PRODUCTS" --users "$USERS" --seed 42 --out .local/demo
+if [[ ! -f "$LOCAL/demo"/products.ndjson ]]; then
+    "$BIN" demo generate --products "$PRODUCTS" --users "$USERS" --seed 42 --out "$LOCAL/demo"
 fi
-"$BIN" import --catalog .local/demo/products.ndjson --events .local/demo/events.ndjson
+"$BIN" import --catalog "$LOCAL/demo"/products.ndjson --events "$LOCAL/demo"/events.ndjson
 "$BIN" embed
 "$BIN" experiments apply examples/experiments.yaml || true
 
+"$BIN" serve --port "$PORT" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; [[ -n "${STARTED_SERVICES:-}" ]] && scripts/services.sh stop' EXIT
+for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+    sleep 1
+done
+# A short burst of synthetic shoppers, so the dashboard has an experiment with data.
+"$BIN" simulate --url "http://127.0.0.1:$PORT" --shoppers 100 --sessions 3 --duration 30 || true
+
 cat <<MSG
 
-HybridRank is starting on http://127.0.0.1:$PORT — try:
+HybridRank is serving on http://127.0.0.1:$PORT — try:
   curl -s 'http://127.0.0.1:$PORT/health'
-  curl -s 'http://127.0.0.1:$PORT/v1/recommendations/homepage?user_id=u1&limit=10&explain=true'
-  curl -s 'http://127.0.0.1:$PORT/v1/recommendations/product/p1?user_id=u1'
+  curl -s 'http://127.0.0.1:$PORT/v1/recommendations/homepage?user_id=U000001&limit=10&explain=true'
+  curl -s 'http://127.0.0.1:$PORT/v1/recommendations/product/P000001?user_id=U000001'
+  curl -s 'http://127.0.0.1:$PORT/v1/recommendations/frequently-bought-together/P000001'
   curl -s 'http://127.0.0.1:$PORT/v1/search?q=garden+lantern&in_stock=true'
   curl -s -XPOST 'http://127.0.0.1:$PORT/v1/events' -H 'content-type: application/json' \\
-       -d '{"user_id":"u1","product_id":"p2","event":"purchase","quantity":1,"value":12.5}'
-  open http://127.0.0.1:$PORT/dashboard
+       -d '{"user_id":"U000001","product_id":"P000002","event":"purchase","quantity":1,"value":12.5}'
+  curl -s 'http://127.0.0.1:$PORT/v1/experiments/homepage-personalisation/results'
+  open http://127.0.0.1:$PORT/dashboard      (Ctrl-C stops everything)
 MSG
-"$BIN" serve --port "$PORT"
+wait $SERVER

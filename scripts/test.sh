@@ -4,6 +4,7 @@
 # given, builds, and runs every test target against them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+LOCAL="${HYBRIDRANK_LOCAL_DIR:-$PWD/.local}"
 
 scripts/services.sh install
 scripts/fetch-models.sh
@@ -17,7 +18,7 @@ if [[ -z "${POSTGRES_URL:-}" || -z "${REDIS_URL:-}" ]]; then
     scripts/services.sh start
     started_services=1
     # shellcheck disable=SC1091
-    source .local/services.env
+    source "$LOCAL/services.env"
 fi
 cleanup() {
     if [[ $started_services == 1 ]]; then scripts/services.sh stop || true; fi
@@ -28,6 +29,6 @@ export POSTGRES_URL REDIS_URL
 echo "== build (debug, with tests)"
 time swift build --build-tests
 echo "== test"
-mkdir -p .local
+mkdir -p "$LOCAL"
 # pipefail (set above) makes a failing `swift test` fail this script through the tee.
-swift test --skip-build 2>&1 | tee .local/test.log
+swift test --skip-build 2>&1 | tee "$LOCAL/test.log"
