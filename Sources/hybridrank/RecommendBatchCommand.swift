@@ -1,0 +1,100 @@
+import ArgumentParser
+import Domain
+import Evaluation
+import Foundation
+import MiniLM
+import Rerank
+import Scoring
+
+/// `hybridrank recommend-batch`: the serving pipeline in process over files (no server, no database).
+struct RecommendBatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend-batch",
+        abstract: "Recommend for a users file (homepage) or a carts file (cart widget) from CSV history."
+    )
+
+    @Option(help: "Products CSV (product_id,name,unit_price,category), plain or .gz.")
+    var catalog: String
+    @Option(help: "Training interactions CSV (customer_id,product_id,event,quantity,timestamp,basket_id).")
+    var events: String
+    @Option(help: "Users file (header user_id): homepage lists, written as user_id,rank,product_id.")
+    var users: String?
+    @Option(help: "Carts file (basket_id,customer_id,timestamp,cart): cart lists, written as basket_id,rank,product_id.")
+    var carts: String?
+    @Option(help: "List length.")
+    var k: Int = 10
+    @Flag(help: "Never recommend what the user already bought (homepage discovery).")
+    var excludePurchased = false
+    @Option(help: "Cross-encoder rerank: on or off.")
+    var rerank: String = "off"
+    @Option(help: "Content weight α (default: the tuned weight of the widget).")
+    var alpha: Float?
+    @Option(help: "Collaborative weight β.")
+    var beta: Float?
+    @Option(help: "Popularity weight γ.")
+    var gamma: Float?
+    @Option(help: "The clock (YYYY-MM-DD); default: just after the last event.")
+    var now: String?
+    @Option(help: "Bi-encoder directory for content candidates (skipped when missing).")
+    var biEncoder: String = ".models/all-MiniLM-L6-v2"
+    @Option(help: "Cross-encoder directory for --rerank on.")
+    var crossEncoder: String = "models/retail-reranker"
+    @Option(help: "Output CSV.")
+    var out: String
+
+    func run() async throws {
+        guard (users == nil) != (carts == nil) else { throw ValidationError("give exactly one of --users or --carts") }
+        guard rerank == "on" || rerank == "off" else { throw ValidationError("--rerank must be on or off") }
+        let started = Date()
+        let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
+        let clock: Date
+        if let now {
+            guard let parsed = RetailTimestamp.parse(now) else { throw ValidationError("--now must be YYYY-MM-DD") }
+            clock = parsed
+        } else {
+            clock = (dataset.interactions.last?.occurredAt ?? Date()).addingTimeInterval(1)
+        }
+        let embeddings = try ProductEmbeddingCache.vectors(
+            for: dataset.products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { Self.log($0) })
+        var options = OfflineRecommender.Options()
+        options.k = k
+        options.excludePurchased = excludePurchased
+        options.homepageWeights = Self.override(options.homepageWeights, alpha, beta, gamma)
+        options.cartWeights = Self.override(options.cartWeights, alpha, beta, gamma)
+        var reranker: (any Reranker)? = nil
+        if rerank == "on" {
+            let encoder = try CrossEncoder(modelDirectory: URL(fileURLWithPath: crossEncoder), threads: 2)
+            reranker = CrossEncoderReranker(
+                scorer: CrossEncoderPairScorer(encoder: encoder), catalog: StaticProductCatalog(dataset.products),
+                cache: InMemoryRerankScoreCache())
+            options.rerankWindow = 20
+        }
+        let recommender = OfflineRecommender(
+            products: dataset.products, history: dataset.interactions, now: clock, embeddings: embeddings,
+            reranker: reranker, options: options)
+        Self.log(String(format: "built indexes in %.1f s", Date().timeIntervalSince(started)))
+        if let users {
+            let ids = try RecommendationFile.readUsers(URL(fileURLWithPath: users))
+            let lists = try await recommender.recommend(users: ids)
+            try RecommendationFile.write(lists, keys: ids, keyColumn: "user_id", to: URL(fileURLWithPath: out))
+            Self.log(String(format: "%d users in %.1f s", ids.count, Date().timeIntervalSince(started)))
+        } else if let carts {
+            let queries = try RecommendationFile.readCarts(URL(fileURLWithPath: carts))
+            let lists = try await recommender.recommend(carts: queries)
+            try RecommendationFile.write(lists, keys: queries.map(\.basketID), keyColumn: "basket_id", to: URL(fileURLWithPath: out))
+            Self.log(String(format: "%d carts in %.1f s", queries.count, Date().timeIntervalSince(started)))
+        }
+    }
+
+    static func override(_ weights: RankingWeights, _ alpha: Float?, _ beta: Float?, _ gamma: Float?) -> RankingWeights {
+        var result = weights
+        if let alpha { result.content = alpha }
+        if let beta { result.collaborative = beta }
+        if let gamma { result.popularity = gamma }
+        return result
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
