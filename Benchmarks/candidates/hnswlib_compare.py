@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Peer measurement for `hybridrank bench candidates`: hnswlib (PyPI) on the same vectors.
+
+Reads raw float32 files written by the Swift bench (base: n x d, queries: q x d, truth: q x k int32
+of exact top-k row indices), builds an inner-product HNSW index with the same M / efConstruction,
+sweeps ef and prints one JSON object: build seconds and, per ef, recall@k and single-thread QPS
+(queries one at a time, like a request).
+"""
+import argparse, json, time
+import numpy as np
+import hnswlib
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--base", required=True)
+ap.add_argument("--queries", required=True)
+ap.add_argument("--truth", required=True)
+ap.add_argument("--dim", type=int, required=True)
+ap.add_argument("--k", type=int, default=10)
+ap.add_argument("--m", type=int, default=16)
+ap.add_argument("--ef-construction", type=int, default=200)
+ap.add_argument("--ef", default="16,32,64,128,256")
+ap.add_argument("--threads", type=int, default=2)
+a = ap.parse_args()
+
+base = np.fromfile(a.base, dtype=np.float32).reshape(-1, a.dim)
+queries = np.fromfile(a.queries, dtype=np.float32).reshape(-1, a.dim)
+truth = np.fromfile(a.truth, dtype=np.int32).reshape(len(queries), a.k)
+index = hnswlib.Index(space="ip", dim=a.dim)
+index.init_index(max_elements=len(base), ef_construction=a.ef_construction, M=a.m)
+index.set_num_threads(a.threads)
+t = time.perf_counter()
+index.add_items(base, np.arange(len(base)))
+build = time.perf_counter() - t
+index.set_num_threads(1)
+rows = []
+for ef in [int(x) for x in a.ef.split(",")]:
+    index.set_ef(max(ef, a.k))
+    found = 0
+    t = time.perf_counter()
+    for i, q in enumerate(queries):
+        labels, _ = index.knn_query(q, k=a.k)
+        found += len(set(labels[0].tolist()) & set(truth[i].tolist()))
+    elapsed = time.perf_counter() - t
+    rows.append({"ef": ef, "recall": found / (len(queries) * a.k), "qps": len(queries) / elapsed})
+print(json.dumps({"n": len(base), "build_seconds": build, "build_threads": a.threads, "sweep": rows}))

@@ -1,0 +1,229 @@
+import ArgumentParser
+import Candidates
+import Domain
+import Foundation
+import Scoring
+
+/// `hybridrank bench candidates`: candidates + scoring latency for one homepage request on a
+/// synthetic catalog (exact search), HNSW recall/QPS/latency against exact search at a larger size,
+/// memory per product, and hnswlib (PyPI) on the same vectors in the same run.
+struct BenchCandidatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "candidates",
+        abstract: "Candidate generation + scoring latency, HNSW vs exact vs hnswlib (see BENCHMARKS.md)."
+    )
+
+    @Option(help: "Catalog size for the exact-search homepage benchmark.")
+    var exactProducts: Int = 100_000
+    @Option(help: "Catalog size for the HNSW benchmark (0 skips it).")
+    var hnswProducts: Int = 200_000
+    @Option(help: "Vector dimension.")
+    var dimension: Int = 384
+    @Option(help: "Timed requests per configuration.")
+    var requests: Int = 300
+    @Option(help: "HNSW M.")
+    var m: Int = 16
+    @Option(help: "HNSW efConstruction.")
+    var efConstruction: Int = 100
+    @Option(help: "ef values to sweep, comma-separated.")
+    var ef: String = "16,32,64,128,256"
+    @Option(help: "Python with hnswlib for the peer run (empty skips it).")
+    var python: String = "python3"
+    @Option(help: "Scratch directory for the vectors handed to hnswlib.")
+    var scratch: String = ".local/bench-candidates"
+
+    func run() async throws {
+        print("bench candidates: d=\(dimension), \(requests) requests per configuration, BLAS threads as configured (OPENBLAS_NUM_THREADS)")
+        try await homepageExact()
+        if hnswProducts > 0 { try await hnswComparison() }
+    }
+
+    /// A clustered synthetic catalog: product vectors near one of √n topic centres, like real
+    /// catalogs where many products share a theme (uniform random vectors are a worst case no
+    /// catalog resembles).
+    func syntheticVectors(count: Int, seed: UInt64) -> [Float] {
+        var generator = SplitMix(seed: seed)
+        let centres = max(1, Int(Double(count).squareRoot()))
+        var centreMatrix = [Float](repeating: 0, count: centres * dimension)
+        for i in centreMatrix.indices { centreMatrix[i] = generator.gaussian() }
+        var matrix = [Float](repeating: 0, count: count * dimension)
+        for row in 0..<count {
+            let c = Int(generator.next() % UInt64(centres))
+            var norm: Float = 0
+            for d in 0..<dimension {
+                let v = centreMatrix[c * dimension + d] + 0.9 * generator.gaussian()
+                matrix[row * dimension + d] = v
+                norm += v * v
+            }
+            norm = norm.squareRoot()
+            for d in 0..<dimension { matrix[row * dimension + d] /= norm }
+        }
+        return matrix
+    }
+
+    func homepageExact() async throws {
+        let n = exactProducts
+        let started = Date()
+        let matrix = syntheticVectors(count: n, seed: 1)
+        let index = VectorIndex(dimension: dimension)
+        let rssBefore = Self.residentBytes()
+        for row in 0..<n {
+            let product = Product(id: "p\(row)", name: "", category: "c\(row % 50)", price: Double(row % 100))
+            index.upsert(product, vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
+        }
+        let rssAfter = Self.residentBytes()
+        // Collaborative and popularity indexes from a synthetic history: 20k users × 30 purchases.
+        var events: [Interaction] = []
+        var generator = SplitMix(seed: 2)
+        let base = Date(timeIntervalSince1970: 1_700_000_000)
+        for u in 0..<20_000 {
+            for e in 0..<30 {
+                let product = Int(generator.next() % UInt64(n))
+                events.append(
+                    Interaction(userID: "u\(u)", productID: "p\(product)", type: .purchase, basketID: "b\(u)-\(e / 10)",
+                                occurredAt: base.addingTimeInterval(Double(generator.next() % 10_000_000))))
+            }
+        }
+        let now = base.addingTimeInterval(10_000_000)
+        let popularity = PopularityIndex()
+        popularity.rebuild(from: events, categoryOf: { _ in "" })
+        let basketIndex = CoPurchaseIndex(configuration: .init(neighboursPerItem: 10))
+        basketIndex.rebuild(from: events, groupKey: \.basketID)
+        let customerIndex = CoPurchaseIndex(configuration: .init(neighboursPerItem: 8, halfLifeDays: 180))
+        customerIndex.rebuild(from: events, groupKey: \.userID)
+        let similar = SimilarUsersIndex()
+        similar.rebuild(from: events)
+        var byUser: [UserID: [Interaction]] = [:]
+        for event in events.reversed() { byUser[event.userID, default: []].append(event) }
+        let sources: [any CandidateSource] = [
+            ContentSource(index: index),
+            CoPurchaseSource(basketIndex: basketIndex, customerIndex: customerIndex),
+            SimilarUsersSource(index: similar),
+            PopularitySource(index: popularity),
+        ]
+        let scorer = BlendedScorer()
+        print(String(format: "exact: %d products indexed + synthetic history built in %.1f s; RSS +%.0f MB for the vector index (%.0f B/product; layout %d B)",
+                     n, Date().timeIntervalSince(started), Double(rssAfter - rssBefore) / 1e6,
+                     Double(rssAfter - rssBefore) / Double(n), index.approximateBytesPerProduct))
+        var samples: [Double] = []
+        let clock = ContinuousClock()
+        for r in 0..<(requests + 20) {
+            let user = "u\(r % 20_000)"
+            let start = clock.now
+            var context = ShopperContext(
+                request: RecommendationRequest(widget: .homepage, userID: user, filter: ProductFilter(inStockOnly: true)),
+                history: byUser[user] ?? [], now: now)
+            context.queryVector = PreferenceVector.query(for: context, vectors: index)
+            var merged: [Candidate] = []
+            for source in sources { merged += try await source.candidates(for: [context], limit: 100)[0] }
+            let items = scorer.score([merged], weights: [RankingWeights.homepageDefault])[0]
+            let elapsed = start.duration(to: clock.now)
+            precondition(!items.isEmpty)
+            if r >= 20 { samples.append(Self.ms(elapsed)) }
+        }
+        print("homepage candidates+scoring, exact search, \(n) products: " + Self.summary(samples))
+    }
+
+    func hnswComparison() async throws {
+        let n = hnswProducts
+        let k = 10
+        let matrix = syntheticVectors(count: n, seed: 3)
+        let queries = syntheticVectors(count: requests, seed: 4)
+        let exact = VectorIndex(dimension: dimension)
+        for row in 0..<n {
+            exact.upsert(Product(id: "p\(row)", name: ""), vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
+        }
+        var truth: [[Int32]] = []
+        var exactSamples: [Double] = []
+        let clock = ContinuousClock()
+        for q in 0..<requests {
+            let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
+            let start = clock.now
+            let result = exact.search(query, k: k, filter: .none, excluding: [])
+            exactSamples.append(Self.ms(start.duration(to: clock.now)))
+            truth.append(result.map { Int32($0.productID.dropFirst())! })
+        }
+        print("exact search \(n) products: " + Self.summary(exactSamples))
+
+        let hnsw = HNSWIndex(dimension: dimension, configuration: .init(m: m, efConstruction: efConstruction))
+        let rssBefore = Self.residentBytes()
+        let buildStart = Date()
+        for row in 0..<n {
+            hnsw.upsert(Product(id: "p\(row)", name: ""), vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
+        }
+        let buildSeconds = Date().timeIntervalSince(buildStart)
+        let rssAfter = Self.residentBytes()
+        print(String(format: "HNSW build: %d products, M=%d, efConstruction=%d, one thread: %.1f s; RSS +%.0f MB (%.0f B/product incl. vector; layout estimate %d B)",
+                     n, m, efConstruction, buildSeconds, Double(rssAfter - rssBefore) / 1e6,
+                     Double(rssAfter - rssBefore) / Double(n), hnsw.approximateBytesPerNode))
+        let efs = ef.split(separator: ",").compactMap { Int($0) }
+        for e in efs {
+            var samples: [Double] = []
+            var found = 0
+            for q in 0..<requests {
+                let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
+                let start = clock.now
+                let result = hnsw.search(query, k: k, ef: e, filter: .none, excluding: [])
+                samples.append(Self.ms(start.duration(to: clock.now)))
+                let want = Set(truth[q])
+                found += result.filter { want.contains(Int32($0.productID.dropFirst())!) }.count
+            }
+            let total = samples.reduce(0, +)
+            print(String(format: "swift HNSW ef=%d: recall@10 %.4f, QPS %.0f (one thread), ", e, Double(found) / Double(requests * k), Double(requests) / (total / 1000)) + Self.summary(samples))
+        }
+        guard !python.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let basePath = scratch + "/base.f32", queryPath = scratch + "/queries.f32", truthPath = scratch + "/truth.i32"
+        try matrix.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: basePath))
+        try queries.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: queryPath))
+        let flatTruth = truth.flatMap { $0 }
+        try flatTruth.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: truthPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            python, "Benchmarks/candidates/hnswlib_compare.py", "--base", basePath, "--queries", queryPath, "--truth", truthPath,
+            "--dim", "\(dimension)", "--k", "\(k)", "--m", "\(m)", "--ef-construction", "\(efConstruction)", "--ef", ef, "--threads", "1",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        print("hnswlib (same vectors, same M/efConstruction, build on one thread, queries one at a time): " + String(decoding: output, as: UTF8.self))
+        try? FileManager.default.removeItem(atPath: basePath)
+    }
+
+    static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    static func summary(_ samples: [Double]) -> String {
+        let sorted = samples.sorted()
+        func q(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return String(format: "p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (n=%d)", q(0.5), q(0.95), q(0.99), sorted.count)
+    }
+
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
+    }
+}
+
+/// SplitMix64 with a Box–Muller Gaussian: reproducible synthetic data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func gaussian() -> Float {
+        let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-12)
+        let u2 = Double(next() >> 11) / Double(1 << 53)
+        return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
+    }
+}
