@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Experiments
 import Foundation
 import Storage
@@ -8,7 +9,7 @@ struct ExperimentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiments",
         abstract: "Check assignments and load experiment definitions.",
-        subcommands: [AssignExperimentsCommand.self, ApplyExperimentsCommand.self]
+        subcommands: [AssignExperimentsCommand.self, ApplyExperimentsCommand.self, BenchAssignmentCommand.self]
     )
 }
 
@@ -125,5 +126,80 @@ struct PostgresExperimentStore: ExperimentStore {
                 try connection.execute(ExperimentSQL.upsert, [row.key, row.definition, row.status])
             }
         }
+    }
+}
+
+/// `hybridrank experiments bench`: assignment speed, against the straightforward implementation
+/// of the GrowthBook specification (concatenate, hash, `String(inner)`) measured in the same run.
+struct BenchAssignmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure hashing and assignment per unit id (build with -c release)."
+    )
+
+    @Option(help: "Unit ids per repetition.")
+    var ids = 200_000
+
+    @Option(help: "Repetitions; the median is reported.")
+    var repetitions = 7
+
+    func run() throws {
+        let units = (0..<ids).map { "user-\($0 &* 7919)" }
+        let seed = "homepage-weights-2026"
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        func nanoseconds(_ body: () -> Void) -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / Double(units.count)
+        }
+        for version in [1, 2] {
+            var fast: [Double] = []
+            var peer: [Double] = []
+            var checksum = 0.0
+            for _ in 0..<repetitions {
+                fast.append(nanoseconds { for id in units { checksum += BucketHasher.hash(seed: seed, value: id, version: version) ?? 0 } })
+                peer.append(nanoseconds { for id in units { checksum -= Self.specificationHash(seed: seed, value: id, version: version) } })
+            }
+            guard abs(checksum) < 1e-6 else { throw ValidationError("the two implementations disagree") }
+            print(String(
+                format: "hash v%d: %.1f ns/id; specification peer %.1f ns/id; peer/ours %.2fx (median of %d x %d ids)",
+                version, median(fast), median(peer), median(peer) / median(fast), repetitions, units.count))
+        }
+        let experiment = Experiment(
+            key: "bench", widgets: [.homepage], status: .running, hashVersion: 2,
+            namespace: NamespaceRange(name: "ranking", start: 0, end: 0.5),
+            variants: [
+                ExperimentVariant(key: "a", weight: 0.34), ExperimentVariant(key: "b", weight: 0.33),
+                ExperimentVariant(key: "c", weight: 0.33),
+            ])
+        let configuration = ExperimentAssigner.Configuration(experiment)
+        let ranges = configuration.ranges
+        var counted = 0
+        var samples: [Double] = []
+        for _ in 0..<repetitions {
+            samples.append(nanoseconds {
+                for id in units where ExperimentAssigner.assign(unitID: id, configuration: configuration, ranges: ranges).inExperiment {
+                    counted += 1
+                }
+            })
+        }
+        print(String(
+            format: "assign (v2, namespace, 3 variants): %.1f ns/id (median of %d x %d ids; %d in experiment)",
+            median(samples), repetitions, units.count, counted / repetitions))
+    }
+
+    /// The specification as written: FNV-1a over the concatenation's UTF-16 units.
+    static func specificationHash(seed: String, value: String, version: Int) -> Double {
+        func fnv(_ text: String) -> UInt32 {
+            var hash: UInt32 = 0x811c_9dc5
+            for unit in text.utf16 {
+                hash ^= UInt32(unit)
+                hash = hash &* 16_777_619
+            }
+            return hash
+        }
+        return version == 1
+            ? Double(fnv(value + seed) % 1000) / 1000
+            : Double(fnv(String(fnv(seed + value))) % 10000) / 10000
     }
 }
