@@ -1,0 +1,45 @@
+import Candidates
+import Domain
+import Foundation
+import Testing
+
+@Suite struct PopularityTests {
+    @Test func decayWeightsHalveAfterTauLn2() {
+        let tau: TimeInterval = 14 * 86_400
+        #expect(abs(PopularityDecay.score(count: 1, age: 0, timeConstant: tau) - 1) < 1e-12)
+        #expect(abs(PopularityDecay.score(count: 2, age: tau, timeConstant: tau) - 2 * exp(-1)) < 1e-12)
+        #expect(abs(PopularityDecay.score(count: 1, age: tau * log(2), timeConstant: tau) - 0.5) < 1e-12)
+    }
+
+    @Test func sortedSetIncrementsRecoverDecayedScore() {
+        let decay = PopularityDecay(timeConstantDays: 10)
+        let now = TestFixtures.day(30)
+        let stored = decay.increment(at: TestFixtures.day(20)) + decay.increment(weight: 2, at: TestFixtures.day(30))
+        #expect(abs(decay.decayed(stored: stored, now: now) - (exp(-1) + 2)) < 1e-9)
+    }
+
+    @Test func recentNewBuyersOutrankOldVolume() {
+        let index = PopularityIndex(configuration: .init(decay: PopularityDecay(timeConstantDays: 7)))
+        var events: [Interaction] = []
+        // "old": 5 buyers 60 days ago, each buying 3 times; "new": 2 first buyers yesterday.
+        for u in 0..<5 { for r in 0..<3 { events.append(TestFixtures.purchase("u\(u)", "old", basket: "b\(u)\(r)", day: Double(r))) } }
+        events.append(TestFixtures.purchase("x", "new", basket: "n1", day: 59))
+        events.append(TestFixtures.purchase("y", "new", basket: "n2", day: 59))
+        index.rebuild(from: events, categoryOf: { _ in "" })
+        let top = index.top(2, now: TestFixtures.day(60))
+        #expect(top.map(\.productID) == ["new", "old"])
+        // First purchases only: old = 5 · e^(−60/7)… (at day 0), repeats ignored.
+        #expect(abs(top[1].score - 5 * exp(-60.0 / 7)) < 1e-9)
+    }
+
+    @Test func perCategoryListsOnlyThatCategory() async throws {
+        let index = PopularityIndex()
+        index.record(TestFixtures.purchase("u", "a", basket: "1", day: 0), category: "mugs")
+        index.record(TestFixtures.purchase("u", "b", basket: "1", day: 0), category: "bags")
+        let source = PopularitySource(index: index)
+        let context = ShopperContext(
+            request: RecommendationRequest(widget: .homepage, filter: ProductFilter(category: "bags")), now: TestFixtures.day(1))
+        let lists = try await source.candidates(for: [context], limit: 5)
+        #expect(lists[0].map(\.productID) == ["b"])
+    }
+}

@@ -1,0 +1,104 @@
+import Candidates
+import Domain
+import Foundation
+import Testing
+
+@Suite struct VectorSearchTests {
+    static func products(_ n: Int) -> [Product] {
+        (0..<n).map { (i: Int) -> Product in
+            let category: String = i % 3 == 0 ? "mugs" : "bags"
+            let inStock: Bool = i % 7 != 0
+            return Product(id: "p\(i)", name: "p\(i)", category: category, price: Double(i % 50), inStock: inStock)
+        }
+    }
+
+    @Test func exactSearchFindsTheNearestVectors() {
+        let index = VectorIndex(dimension: 3)
+        index.upsert(Product(id: "x", name: "x"), vector: [1, 0, 0])
+        index.upsert(Product(id: "y", name: "y"), vector: [0, 1, 0])
+        index.upsert(Product(id: "z", name: "z"), vector: PreferenceVectorHelper.unit([1, 1, 0]))
+        let result = index.search([1, 0, 0], k: 2)
+        #expect(result.map(\.productID) == ["x", "z"])
+    }
+
+    @Test func filtersNeverReturnNonMatchingItemsAndStillFill() {
+        let vectors = TestFixtures.randomUnitVectors(count: 500, dimension: 16, seed: 7)
+        let products = Self.products(500)
+        let exact = VectorIndex(dimension: 16)
+        let hnsw = HNSWIndex(dimension: 16, configuration: .init(m: 8, efConstruction: 64, efSearch: 16))
+        for (p, v) in zip(products, vectors) {
+            exact.upsert(p, vector: v)
+            hnsw.upsert(p, vector: v)
+        }
+        let filter = ProductFilter(category: "mugs", minPrice: 10, maxPrice: 20, inStockOnly: true)
+        let matching = products.filter(filter.matches)
+        let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0) })
+        for q in TestFixtures.randomUnitVectors(count: 10, dimension: 16, seed: 99) {
+            for result in [exact.search(q, k: 20, filter: filter, excluding: []), hnsw.search(q, k: 20, filter: filter, excluding: [])] {
+                #expect(result.count == min(20, matching.count))
+                #expect(result.allSatisfy { filter.matches(byID[$0.productID]!) })
+            }
+        }
+        // A very selective filter (fewer matches than k) returns exactly the matches.
+        let rare = ProductFilter(category: "mugs", minPrice: 3, maxPrice: 3, inStockOnly: false)
+        let rareCount = products.filter(rare.matches).count
+        #expect(hnsw.search(vectors[0], k: 50, filter: rare, excluding: []).count == rareCount)
+    }
+
+    @Test func upsertAndDeleteAreVisibleImmediately() {
+        for index in [VectorIndex(dimension: 2) as any NearestNeighbourSearchMutable, HNSWIndex(dimension: 2)] {
+            index.upsert(Product(id: "a", name: "a"), vector: [1, 0])
+            index.upsert(Product(id: "b", name: "b"), vector: [0, 1])
+            #expect(index.search([1, 0], k: 1, filter: .none, excluding: []).first?.productID == "a")
+            index.upsert(Product(id: "c", name: "c"), vector: PreferenceVectorHelper.unit([1, 0.01]))
+            index.delete("a")
+            #expect(index.search([1, 0], k: 1, filter: .none, excluding: []).first?.productID == "c")
+            index.upsert(Product(id: "b", name: "b"), vector: [1, 0])
+            #expect(index.search([1, 0], k: 1, filter: .none, excluding: []).first?.productID == "b")
+            #expect(index.search([1, 0], k: 5, filter: .none, excluding: []).count == 2)
+        }
+    }
+
+    @Test func hnswRecallAgainstExactOnRandomData() {
+        let n = 2_000, d = 32
+        let vectors = TestFixtures.randomUnitVectors(count: n, dimension: d, seed: 3)
+        let exact = VectorIndex(dimension: d)
+        let hnsw = HNSWIndex(dimension: d, configuration: .init(m: 16, efConstruction: 100, efSearch: 100))
+        for (i, v) in vectors.enumerated() {
+            let p = Product(id: "p\(i)", name: "")
+            exact.upsert(p, vector: v)
+            hnsw.upsert(p, vector: v)
+        }
+        var found = 0, total = 0
+        for q in TestFixtures.randomUnitVectors(count: 50, dimension: d, seed: 11) {
+            let truth = Set(exact.search(q, k: 10, filter: .none, excluding: []).map(\.productID))
+            found += hnsw.search(q, k: 10, filter: .none, excluding: []).filter { truth.contains($0.productID) }.count
+            total += 10
+        }
+        #expect(Double(found) / Double(total) >= 0.9)
+    }
+
+    @Test func contentSourceExcludesTheCartAndAnchor() async throws {
+        let index = VectorIndex(dimension: 2)
+        index.upsert(Product(id: "a", name: "a"), vector: [1, 0])
+        index.upsert(Product(id: "b", name: "b"), vector: PreferenceVectorHelper.unit([1, 0.2]))
+        index.upsert(Product(id: "c", name: "c"), vector: [0, 1])
+        var context = ShopperContext(request: RecommendationRequest(widget: .cart, cartItems: ["a"], filter: .none))
+        context.queryVector = PreferenceVector.query(for: context, vectors: index)
+        let lists = try await ContentSource(index: index).candidates(for: [context], limit: 2)
+        #expect(lists[0].map(\.productID) == ["b", "c"])
+    }
+}
+
+/// Both indexes, mutable, for tests that run the same checks on each.
+protocol NearestNeighbourSearchMutable: NearestNeighbourSearch {
+    func upsert(_ product: Product, vector: [Float])
+    func delete(_ productID: ProductID)
+}
+
+extension VectorIndex: NearestNeighbourSearchMutable {}
+extension HNSWIndex: NearestNeighbourSearchMutable {}
+
+enum PreferenceVectorHelper {
+    static func unit(_ v: [Float]) -> [Float] { PreferenceVector.normalized(v)! }
+}
