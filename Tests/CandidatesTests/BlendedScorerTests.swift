@@ -34,6 +34,9 @@ import Testing
         let minMax = BlendedScorer(normalization: .minMax).score([candidates], weights: [weights])[0]
         #expect(minMax.map(\.popularity) == [1, 0.5, 0])
         let rank = BlendedScorer(normalization: .rank).score([candidates], weights: [weights])[0]
-        #expect(rank.map(\.popularity) == [1, Float(2) / 3, Float(1) / 3])
+        // Rank normalisation: 1 - rank / n, computed in Float (compare within rounding).
+        let expected: [Float] = [1, 2.0 / 3, 1.0 / 3]
+        #expect(rank.count == expected.count)
+        for (got, want) in zip(rank.map(\.popularity), expected) { #expect(abs(got - want) < 1e-6) }
     }
 }
