@@ -1,0 +1,68 @@
+import Foundation
+
+/// Debian's Chromium, run headless for browser checks of server-rendered pages: the DOM after the
+/// page has loaded (`--dump-dom`) and a screenshot. As root it needs `--no-sandbox`.
+struct HeadlessChromium {
+    let executable: String
+
+    /// The first Chromium on the usual paths, or `nil` (the tests that need it then say so).
+    static func find() -> HeadlessChromium? {
+        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        where FileManager.default.isExecutableFile(atPath: path) {
+            return HeadlessChromium(executable: path)
+        }
+        return nil
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var status: Int32
+        var stderr: String
+        var description: String { "chromium exited with \(status): \(stderr.suffix(500))" }
+    }
+
+    /// The serialised DOM of `url` once loaded.
+    func dumpDOM(url: String) throws -> String {
+        try run(["--dump-dom", url])
+    }
+
+    /// A PNG of `url` at 1280 px wide.
+    func screenshot(url: String, to path: String, height: Int = 1600) throws {
+        _ = try run(["--screenshot=\(path)", "--window-size=1280,\(height)", "--hide-scrollbars", url])
+    }
+
+    private func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("hr-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(profile.path)", "--virtual-time-budget=5000",
+        ] + arguments
+        // stdout through a pipe read to its end before waiting (a large DOM cannot block);
+        // stderr (Chromium's chatter) to a file, read only when it failed.
+        let errorLog = profile.appendingPathExtension("log")
+        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorLog) }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let stderr = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+            throw Failure(status: process.terminationStatus, stderr: stderr)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The `data-value` of the results cell for (experiment, variant, metric) in a dumped DOM.
+    static func dataValue(in dom: String, experiment: String, variant: String, metric: String) -> Double? {
+        let marker = #"data-experiment="\#(experiment)" data-variant="\#(variant)" data-metric="\#(metric)" data-value=""#
+        guard let start = dom.range(of: marker) else { return nil }
+        let rest = dom[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return Double(rest[..<end])
+    }
+}
