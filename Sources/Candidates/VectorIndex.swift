@@ -9,8 +9,16 @@ import Foundation
 /// top-K loop, so a filtered search returns `k` results whenever `k` products match.
 /// Upserts overwrite a row in place (or reuse a deleted one), deletes tombstone the row: both are
 /// visible to the next search.
+///
+/// Results are memoised per (query, k, filter, exclusions) until the index next changes: a product
+/// page asks the same anchor question on every view, and the sgemv over every row was 43% of a
+/// cached product-page request's CPU (BENCHMARKS.md, service section). Any upsert or delete drops
+/// the memo, so a stock or price change is seen by the very next search.
 public final class VectorIndex: @unchecked Sendable {
     public let dimension: Int
+    /// Memoised searches kept at most (the memo is dropped whole when full: no LRU bookkeeping on
+    /// the hot path; 0 turns memoisation off).
+    public let memoCapacity: Int
     private let lock = NSLock()
     private var matrix: [Float] = []
     private var rowIDs: [ProductID?] = []
@@ -19,9 +27,18 @@ public final class VectorIndex: @unchecked Sendable {
     private var freeRows: [Int] = []
     private var categoryCodes: [String: Int32] = [:]
     private var scratch: [Float] = []
+    private var memo: [SearchKey: [(productID: ProductID, score: Float)]] = [:]
 
-    public init(dimension: Int) {
+    private struct SearchKey: Hashable {
+        var query: [Float]
+        var k: Int
+        var filter: ProductFilter
+        var excluding: Set<ProductID>
+    }
+
+    public init(dimension: Int, memoCapacity: Int = 4_096) {
         self.dimension = dimension
+        self.memoCapacity = memoCapacity
     }
 
     /// Live products in the index.
@@ -41,6 +58,7 @@ public final class VectorIndex: @unchecked Sendable {
         precondition(vector.count == dimension, "vector dimension mismatch")
         lock.lock()
         defer { lock.unlock() }
+        memo.removeAll(keepingCapacity: true)
         let code = categoryCode(product.category)
         let row: RowAttributes = RowAttributes(categoryCode: code, price: product.price, available: product.isAvailable)
         let index: Int
@@ -69,6 +87,7 @@ public final class VectorIndex: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let index = rowsByID.removeValue(forKey: productID) else { return }
+        memo.removeAll(keepingCapacity: true)
         rowIDs[index] = nil
         matrix.withUnsafeMutableBufferPointer { m in
             (m.baseAddress! + index * dimension).update(repeating: 0, count: dimension)
@@ -85,11 +104,31 @@ public final class VectorIndex: @unchecked Sendable {
     }
 
     /// The `k` best-scoring products that pass `filter`, best first.
-    /// - Complexity: O(n·d) for the scores (one sgemv) + O(n log k) for the heap.
+    /// - Complexity: O(n·d) for the scores (one sgemv) + O(n log k) for the heap; O(d) when the
+    ///   same search was answered since the index last changed.
     public func search(_ query: [Float], k: Int, filter: ProductFilter = .none, excluding: Set<ProductID> = []) -> [(productID: ProductID, score: Float)] {
         precondition(query.count == dimension, "query dimension mismatch")
         lock.lock()
         defer { lock.unlock() }
+        let key = memoCapacity > 0 ? SearchKey(query: query, k: k, filter: filter, excluding: excluding) : nil
+        if let key, let known = memo[key] { return known }
+        let result = exactSearch(query, k: k, filter: filter, excluding: excluding)
+        if let key {
+            if memo.count >= memoCapacity { memo.removeAll(keepingCapacity: true) }
+            memo[key] = result
+        }
+        return result
+    }
+
+    /// Memoised searches held now (for tests and metrics).
+    public var memoisedSearches: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return memo.count
+    }
+
+    /// The search itself; the caller holds the lock.
+    private func exactSearch(_ query: [Float], k: Int, filter: ProductFilter, excluding: Set<ProductID>) -> [(productID: ProductID, score: Float)] {
         let rows = rowIDs.count
         guard rows > 0, k > 0 else { return [] }
         if scratch.count < rows { scratch = [Float](repeating: 0, count: rows) }

@@ -78,6 +78,32 @@ import Testing
         #expect(Double(found) / Double(total) >= 0.9)
     }
 
+    @Test func aRepeatedSearchIsMemoisedUntilTheIndexChanges() {
+        let index = VectorIndex(dimension: 2)
+        index.upsert(Product(id: "a", name: "a"), vector: [1, 0])
+        index.upsert(Product(id: "b", name: "b"), vector: PreferenceVectorHelper.unit([1, 0.2]))
+        index.upsert(Product(id: "c", name: "c"), vector: [0, 1])
+        let inStock = ProductFilter(inStockOnly: true)
+        let first = index.search([1, 0], k: 2, filter: inStock)
+        #expect(index.memoisedSearches == 1)
+        #expect(index.search([1, 0], k: 2, filter: inStock).map(\.productID) == first.map(\.productID))
+        #expect(index.memoisedSearches == 1)
+        // Another k, filter or exclusion set is another question.
+        _ = index.search([1, 0], k: 2, filter: inStock, excluding: ["a"])
+        #expect(index.memoisedSearches == 2)
+        // Out of stock: the next search must not answer from the memo.
+        index.upsert(Product(id: "a", name: "a", inStock: false), vector: [1, 0])
+        #expect(index.memoisedSearches == 0)
+        #expect(index.search([1, 0], k: 2, filter: inStock).map(\.productID) == ["b", "c"])
+        index.delete("b")
+        #expect(index.search([1, 0], k: 2, filter: inStock).map(\.productID) == ["c"])
+        // A full memo is dropped, not grown.
+        let small = VectorIndex(dimension: 2, memoCapacity: 2)
+        small.upsert(Product(id: "a", name: "a"), vector: [1, 0])
+        for i in 0..<5 { _ = small.search([1, Float(i)], k: 1) }
+        #expect(small.memoisedSearches <= 2)
+    }
+
     @Test func contentSourceExcludesTheCartAndAnchor() async throws {
         let index = VectorIndex(dimension: 2)
         index.upsert(Product(id: "a", name: "a"), vector: [1, 0])
