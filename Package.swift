@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Server"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Server", "Experiments"],
             swiftSettings: swiftSettings
         ),
         .target(

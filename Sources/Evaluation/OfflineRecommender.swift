@@ -1,5 +1,6 @@
 import Candidates
 import Domain
+import Experiments
 import Foundation
 import Rerank
 import Rules
@@ -24,12 +25,21 @@ public struct OfflineRecommender: Sendable {
         public var coPurchaseSource = CoPurchaseSource.Configuration()
         public var similarUsers = SimilarUsersIndex.Configuration()
         public var useSimilarUsers: Bool = true
+        /// Widgets the similar-users source answers for (the cart may opt in).
+        public var similarUsersWidgets: Set<Widget> = [.homepage]
         public var rerankWindow: Int = 0
+        /// An experiment variant's parameters laid over the options above the way the service lays
+        /// them over its defaults (`PipelineOptions.applying`), so `hybridrank replay` measures
+        /// what each arm would serve. Its `rerank_window`, when set, replaces `rerankWindow`.
+        /// Category, promotion and new-arrival rules stay off whatever it says: the offline
+        /// catalog has no categories, promotions or arrival dates.
+        public var variant: VariantParameters? = nil
 
         public init() {}
     }
 
-    public let options: Options
+    /// Only the per-request part may change after init (`sharingIndexes(variant:excludePurchased:)`).
+    public private(set) var options: Options
     public let pipeline: RecommendationPipeline
     public let catalog: StaticProductCatalog
     public let now: Date
@@ -65,7 +75,7 @@ public struct OfflineRecommender: Sendable {
         if options.useSimilarUsers {
             let similar = SimilarUsersIndex(configuration: options.similarUsers)
             similar.rebuild(from: training)
-            sources.append(SimilarUsersSource(index: similar))
+            sources.append(SimilarUsersSource(index: similar, widgets: options.similarUsersWidgets))
         }
         if let embeddings, let dimension = embeddings.first?.value.count {
             let index = VectorIndex(dimension: dimension)
@@ -79,6 +89,16 @@ public struct OfflineRecommender: Sendable {
         }
         fillGlobal = popularity.top(200, now: now).map(\.productID)
         pipeline = RecommendationPipeline(sources: sources, scorer: BlendedScorer(normalization: options.normalization), reranker: reranker)
+    }
+
+    /// This recommender with another variant and exclusion setting, sharing every index already
+    /// built: those fields are read per request, so comparing variants costs one index build.
+    /// (Options read at init — popularity, co-purchase, similar users, normalisation — stay as built.)
+    public func sharingIndexes(variant: VariantParameters?, excludePurchased: Bool) -> OfflineRecommender {
+        var copy = self
+        copy.options.variant = variant
+        copy.options.excludePurchased = excludePurchased
+        return copy
     }
 
     /// Homepage lists for `users` (unknown users get the cold-start popularity list).
@@ -123,14 +143,16 @@ public struct OfflineRecommender: Sendable {
 
     private func run(_ contexts: [ShopperContext], weights: RankingWeights) async throws -> [[ProductID]] {
         var pipelineOptions = PipelineOptions(weights: weights, candidatesPerSource: options.candidatesPerSource)
-        pipelineOptions.rerank.window = reranking ? options.rerankWindow : 0
+        if let variant = options.variant { pipelineOptions = pipelineOptions.applying(variant) }
+        pipelineOptions.rerank.window = reranking ? rerankWindow : 0
         pipelineOptions.rules.excludePurchased = options.excludePurchased
         pipelineOptions.rules.excludeContext = true
         // The offline catalog has no categories, promotions or arrival dates: those rules stay off.
         pipelineOptions.rules.diversityMaxPerCategory = 0
         pipelineOptions.rules.promotionBoost = 0
         pipelineOptions.rules.newArrivalBoost = 0
-        let ruleContexts = contexts.map { RuleContext(shopper: $0, catalog: catalog, fillGlobal: fillGlobal) }
+        // The vectors back the MMR rule (a variant's `mmr_lambda`), the diversity rule for catalogs without categories.
+        let ruleContexts = contexts.map { RuleContext(shopper: $0, catalog: catalog, fillGlobal: fillGlobal, embeddings: vectors) }
         let recommendations = try await pipeline.recommend(
             contexts, options: Array(repeating: pipelineOptions, count: contexts.count), ruleContexts: ruleContexts)
         return zip(contexts, recommendations).map { context, recommendation in
@@ -141,5 +163,8 @@ public struct OfflineRecommender: Sendable {
         }
     }
 
-    private var reranking: Bool { pipeline.reranker != nil && options.rerankWindow > 0 }
+    /// The window asked for: the variant's when it sets one, else the options'.
+    private var rerankWindow: Int { options.variant?.rerankWindow ?? options.rerankWindow }
+
+    private var reranking: Bool { pipeline.reranker != nil && rerankWindow > 0 }
 }

@@ -18,6 +18,7 @@ struct HybridRankCommand: AsyncParsableCommand {
             DemoCommand.self,
             RecommendBatchCommand.self,
             EvalCommand.self,
+            ReplayCommand.self,
         ]
     )
 }

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Domain
+import Evaluation
+import Experiments
+import Foundation
+import MiniLM
+import Rerank
+import Storage
+
+/// `hybridrank replay`: every variant of one experiment through the offline protocol (tasks A
+/// and C of `hybridrank eval`), side by side — what each arm would have done, before launch.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Score each variant of an experiment offline (tasks A and C) and print the lifts over the control.",
+        discussion: """
+            The experiment comes from --definitions FILE (YAML/JSON, as for `experiments apply`) or, \
+            without it, from the database. Each variant's parameters are laid over the offline \
+            defaults as the service lays them over its own; category, promotion and new-arrival \
+            rules stay off (the offline catalog has none), and a variant that sets no rerank_window \
+            is not reranked. The first variant is the control.
+            """
+    )
+
+    @Option(help: "The experiment key.")
+    var experiment: String
+    @Option(help: "Interactions CSV, plain or .gz.")
+    var events: String
+    @Option(help: "Products CSV, plain or .gz.")
+    var catalog: String
+    @Option(help: "History ends before this date (YYYY-MM-DD).")
+    var split: String
+    @Option(help: "Evaluation window ends before this date.")
+    var end: String = "2011-09-01"
+    @Option(help: "Experiment definitions file (.yaml, .yml or .json); default: the database.")
+    var definitions: String?
+    @Option(help: "PostgreSQL URL when no --definitions (default: $DATABASE_URL, else $POSTGRES_URL).")
+    var databaseURL: String?
+    @Option(help: "Tasks to run: A, C or AC.")
+    var tasks: String = "AC"
+    @Option(help: "Bi-encoder directory (content candidates are skipped when missing).")
+    var biEncoder: String = ".models/all-MiniLM-L6-v2"
+    @Option(help: "Cross-encoder directory, loaded only when a variant sets rerank_window > 0.")
+    var crossEncoder: String = "models/retail-reranker"
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+
+    func validate() throws {
+        guard !tasks.isEmpty, tasks.allSatisfy({ $0 == "A" || $0 == "C" }) else {
+            throw ValidationError("--tasks takes A, C or AC (task B has no widget to vary)")
+        }
+    }
+
+    func run() async throws {
+        guard let splitDate = RetailTimestamp.parse(split), let endDate = RetailTimestamp.parse(end) else {
+            throw ValidationError("dates must be YYYY-MM-DD")
+        }
+        guard splitDate < endDate else { throw ValidationError("--split must be before --end") }
+        let definition = try await loadExperiment()
+        guard !definition.variants.isEmpty else {
+            throw Self.failure("experiment \"\(experiment)\" has no variants")
+        }
+        for (task, widget) in [("A", Widget.homepage), ("C", Widget.cart)] where tasks.contains(task) && !definition.widgets.contains(widget) {
+            RecommendBatchCommand.log("note: \"\(experiment)\" does not target the \(widget.rawValue) widget; task \(task) shows what its parameters would do there")
+        }
+
+        let started = Date()
+        let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
+        let evaluation = EvaluationProtocol(events: dataset.interactions, splitDate: splitDate, endDate: endDate)
+        let catalogSize = Set(dataset.products.map(\.id)).count
+        let embeddings = try ProductEmbeddingCache.vectors(
+            for: dataset.products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { RecommendBatchCommand.log($0) })
+        if embeddings == nil { RecommendBatchCommand.log("no bi-encoder at \(biEncoder): content candidates skipped (α has nothing to weigh)") }
+        let reranker = try makeReranker(for: definition, products: dataset.products)
+
+        // One index build for all variants: a variant only changes per-request options.
+        let options = OfflineRecommender.Options()
+        let shared = OfflineRecommender(
+            products: dataset.products, history: evaluation.history, now: splitDate, embeddings: embeddings,
+            reranker: reranker, options: options)
+        RecommendBatchCommand.log(String(format: "indexes built in %.1f s", Date().timeIntervalSince(started)))
+
+        var table = VariantReplayTable(experiment: definition)
+        if tasks.contains("A") {
+            let users = evaluation.evaluationUsers
+            let truth = evaluation.truthTaskA()
+            var metrics: [RankingMetrics] = []
+            for variant in definition.variants {
+                let lists = try await shared.sharingIndexes(variant: variant.parameters, excludePurchased: true).recommend(users: users)
+                metrics.append(RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
+                RecommendBatchCommand.log(String(format: "task A %@ done at %.1f s", variant.key, Date().timeIntervalSince(started)))
+            }
+            table.add(task: "A", baseWeights: options.homepageWeights, metrics: metrics)
+        }
+        if tasks.contains("C") {
+            let queries = evaluation.taskCQueries()
+            var truth: [String: Set<ProductID>] = [:]
+            for query in queries { truth[query.basketID] = [query.hidden!] }
+            var metrics: [RankingMetrics] = []
+            for variant in definition.variants {
+                let lists = try await shared.sharingIndexes(variant: variant.parameters, excludePurchased: false).recommend(carts: queries)
+                metrics.append(RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
+                RecommendBatchCommand.log(String(format: "task C %@ done at %.1f s", variant.key, Date().timeIntervalSince(started)))
+            }
+            table.add(task: "C", baseWeights: options.cartWeights, metrics: metrics)
+        }
+
+        if json {
+            print(try table.json(split: split))
+        } else {
+            print(table.markdown)
+            print("")
+            for line in table.liftLines { print(line) }
+        }
+    }
+
+    /// The experiment named by `--experiment`, from the file or the database.
+    private func loadExperiment() async throws -> Experiment {
+        let experiments: [Experiment]
+        let source: String
+        if let definitions {
+            do {
+                experiments = try ExperimentDefinitionFile.load(path: definitions).experiments
+            } catch let error as ExperimentDefinitionFile.ParseError {
+                // The file's author runs this command, so the decoder's detail is shown.
+                throw Self.failure("\(error.description): \(error.detail)")
+            }
+            source = definitions
+        } else {
+            let client = PostgresClient(configuration: PostgresConfiguration(url: try DatabaseURL.resolve(databaseURL), poolSize: 1))
+            do {
+                experiments = try await PostgresExperimentStore(client: client).loadExperiments()
+            } catch {
+                await client.close()
+                throw error
+            }
+            await client.close()
+            source = "the database"
+        }
+        guard let found = experiments.first(where: { $0.key == experiment }) else {
+            let known = experiments.map(\.key).sorted()
+            throw Self.failure("no experiment \"\(experiment)\" in \(source)" + (known.isEmpty ? "" : " (known: \(known.joined(separator: ", ")))"))
+        }
+        return found
+    }
+
+    /// The cross-encoder, only when some variant reranks: loading it costs seconds and memory.
+    private func makeReranker(for definition: Experiment, products: [Product]) throws -> (any Reranker)? {
+        let reranking = definition.variants.filter { ($0.parameters.rerankWindow ?? 0) > 0 }.map(\.key)
+        guard !reranking.isEmpty else { return nil }
+        let directory = URL(fileURLWithPath: crossEncoder)
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
+            // Silently skipping the rerank would report those variants as something they are not.
+            throw Self.failure("variant(s) \(reranking.joined(separator: ", ")) set rerank_window but there is no cross-encoder at \(crossEncoder) (--cross-encoder)")
+        }
+        RecommendBatchCommand.log("cross-encoder for \(reranking.joined(separator: ", ")) (rerank_window > 0): expect minutes per task")
+        let encoder = try CrossEncoder(modelDirectory: directory, threads: 2)
+        return CrossEncoderReranker(
+            scorer: CrossEncoderPairScorer(encoder: encoder), catalog: StaticProductCatalog(products),
+            cache: InMemoryRerankScoreCache())
+    }
+
+    /// Says why on stderr (without the usage text a `ValidationError` adds) and exits non-zero.
+    private static func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("replay: \(message)\n".utf8))
+        return .failure
+    }
+}
