@@ -252,3 +252,14 @@ public final class CoPurchaseIndex: @unchecked Sendable {
         return list
     }
 }
+
+extension CoPurchaseIndex.Configuration {
+    /// Baskets ("frequently bought together", the cart): cosine, 10 neighbours, memberships
+    /// halving every 400 days (a year-old basket still counts, but this season's more) — tuned on
+    /// task C of the validation split (BENCHMARKS.md). The service and the offline evaluation
+    /// both use it, so what is measured is what is served.
+    public static let baskets = Self(normalization: .cosine, neighboursPerItem: 10, halfLifeDays: 400)
+    /// Customers ("customers who bought this also bought", the homepage): cosine, 8 neighbours,
+    /// 180-day half-life — tuned on task A.
+    public static let customers = Self(normalization: .cosine, neighboursPerItem: 8, halfLifeDays: 180)
+}

@@ -3,8 +3,10 @@ import Foundation
 
 /// Collaborative candidates from item–item co-occurrence.
 ///
-/// - cart: seeds are the cart items in the basket index ("frequently bought together"), plus,
-///   with `repeatWeight > 0`, the shopper's own earlier purchases: wholesale buyers restock, and on
+/// - cart: seeds are the cart items in the basket index ("frequently bought together"), mixed with
+///   the same seeds in the customer index (`cartCustomerWeight`: what the same customers bought on
+///   other days, which reaches items too rare to co-occur in one basket), plus, with
+///   `repeatWeight > 0`, the shopper's own earlier purchases: wholesale buyers restock, and on
 ///   the validation split their own history is the strongest basket-completion signal after
 ///   co-occurrence (BENCHMARKS.md).
 /// - product / frequently bought together: the anchor product in the basket index.
@@ -19,11 +21,23 @@ public struct CoPurchaseSource: CandidateSource {
         public var repeatWeight: Float
         /// Half-life of an earlier purchase's repeat weight, in days.
         public var repeatHalfLifeDays: Double
+        /// Share of the cart's co-occurrence evidence taken from the customer index rather than
+        /// the basket index (0 = baskets only).
+        public var cartCustomerWeight: Float
+        /// How much more an earlier purchase counts when its basket shared items with the cart:
+        /// weight × (1 + affinity × overlap / cart size). A shopper who reorders a similar basket
+        /// completes it with what went with those items last time (0 = plain repeat weights).
+        public var repeatBasketAffinity: Float
 
-        public init(seedHalfLifeDays: Double = 30, repeatWeight: Float = 0.4, repeatHalfLifeDays: Double = 90) {
+        public init(
+            seedHalfLifeDays: Double = 30, repeatWeight: Float = 0.4, repeatHalfLifeDays: Double = 90,
+            cartCustomerWeight: Float = 0, repeatBasketAffinity: Float = 0
+        ) {
             self.seedHalfLifeDays = seedHalfLifeDays
             self.repeatWeight = repeatWeight
             self.repeatHalfLifeDays = repeatHalfLifeDays
+            self.cartCustomerWeight = cartCustomerWeight
+            self.repeatBasketAffinity = repeatBasketAffinity
         }
     }
 
@@ -51,8 +65,14 @@ public struct CoPurchaseSource: CandidateSource {
             let seeds = request.cartItems.map { (productID: $0, weight: Float(1)) }
             seedsToDrop = Set(request.cartItems)
             scores = basketIndex.scores(seeds: seeds)
+            if configuration.cartCustomerWeight > 0 {
+                scores = Self.mix(
+                    scores, customerIndex.scores(seeds: seeds), weight: configuration.cartCustomerWeight, excluding: seedsToDrop)
+            }
             if configuration.repeatWeight > 0 {
-                let repeats = Self.decayedPurchases(context.history, halfLifeDays: configuration.repeatHalfLifeDays, now: context.now)
+                let repeats = Self.decayedPurchases(
+                    context.history, halfLifeDays: configuration.repeatHalfLifeDays, now: context.now,
+                    cart: seedsToDrop, basketAffinity: configuration.repeatBasketAffinity)
                 scores = Self.mix(scores, repeats, weight: configuration.repeatWeight, excluding: seedsToDrop)
             }
         case .product, .frequentlyBoughtTogether:
@@ -75,13 +95,27 @@ public struct CoPurchaseSource: CandidateSource {
         return heap.sortedDescending().map { Candidate(productID: ids[Int($0.ordinal)], origin: .coPurchase, rawScore: $0.score) }
     }
 
-    /// Σ exp(−age/τ) over the shopper's purchases of each product (τ from the half-life).
-    public static func decayedPurchases(_ history: [Interaction], halfLifeDays: Double, now: Date) -> [ProductID: Float] {
+    /// Σ exp(−age/τ) over the shopper's purchases of each product (τ from the half-life), each
+    /// × (1 + `basketAffinity` × the share of `cart` its basket also held).
+    public static func decayedPurchases(
+        _ history: [Interaction], halfLifeDays: Double, now: Date, cart: Set<ProductID> = [], basketAffinity: Float = 0
+    ) -> [ProductID: Float] {
         let tau = halfLifeDays * 86_400 / log(2)
+        var overlap: [String: Int] = [:]
+        if basketAffinity > 0, !cart.isEmpty {
+            for event in history where event.type == .purchase && cart.contains(event.productID) {
+                if let basket = event.basketID { overlap[basket, default: 0] += 1 }
+            }
+        }
+        let cartSize = Float(max(1, cart.count))
         var weights: [ProductID: Float] = [:]
         for event in history where event.type == .purchase {
             let age = max(0, now.timeIntervalSince(event.occurredAt))
-            weights[event.productID, default: 0] += Float(exp(-age / tau))
+            var weight = Float(exp(-age / tau))
+            if let basket = event.basketID, let shared = overlap[basket] {
+                weight *= 1 + basketAffinity * Float(shared) / cartSize
+            }
+            weights[event.productID, default: 0] += weight
         }
         return weights
     }

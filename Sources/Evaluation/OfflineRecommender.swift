@@ -18,15 +18,15 @@ public struct OfflineRecommender: Sendable {
         public var homepageWeights: RankingWeights = RankingWeights.homepageDefault
         public var cartWeights: RankingWeights = RankingWeights.cartDefault
         public var normalization: BlendedScorer.Normalization = .maxScaled
+        /// The content source's normalisation, when it differs (`BlendedScorer.contentNormalization`).
+        public var contentNormalization: BlendedScorer.Normalization? = nil
         public var candidatesPerSource: Int = 100
         public var popularity = PopularityIndex.Configuration()
-        public var customerCoPurchase = CoPurchaseIndex.Configuration(normalization: .cosine, neighboursPerItem: 8, halfLifeDays: 180)
-        public var basketCoPurchase = CoPurchaseIndex.Configuration(normalization: .cosine, neighboursPerItem: 10)
+        public var customerCoPurchase = CoPurchaseIndex.Configuration.customers
+        public var basketCoPurchase = CoPurchaseIndex.Configuration.baskets
         public var coPurchaseSource = CoPurchaseSource.Configuration()
         public var similarUsers = SimilarUsersIndex.Configuration()
         public var useSimilarUsers: Bool = true
-        /// Widgets the similar-users source answers for (the cart may opt in).
-        public var similarUsersWidgets: Set<Widget> = [.homepage]
         public var rerankWindow: Int = 0
         /// An experiment variant's parameters laid over the options above the way the service lays
         /// them over its defaults (`PipelineOptions.applying`), so `hybridrank replay` measures
@@ -75,7 +75,7 @@ public struct OfflineRecommender: Sendable {
         if options.useSimilarUsers {
             let similar = SimilarUsersIndex(configuration: options.similarUsers)
             similar.rebuild(from: training)
-            sources.append(SimilarUsersSource(index: similar, widgets: options.similarUsersWidgets))
+            sources.append(SimilarUsersSource(index: similar))
         }
         if let embeddings, let dimension = embeddings.first?.value.count {
             let index = VectorIndex(dimension: dimension)
@@ -88,7 +88,7 @@ public struct OfflineRecommender: Sendable {
             vectors = nil
         }
         fillGlobal = popularity.top(200, now: now).map(\.productID)
-        pipeline = RecommendationPipeline(sources: sources, scorer: BlendedScorer(normalization: options.normalization), reranker: reranker)
+        pipeline = RecommendationPipeline(sources: sources, scorer: BlendedScorer(normalization: options.normalization, contentNormalization: options.contentNormalization), reranker: reranker)
     }
 
     /// This recommender with another variant and exclusion setting, sharing every index already

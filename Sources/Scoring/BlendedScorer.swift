@@ -15,9 +15,19 @@ public struct BlendedScorer: CandidateScorer {
     }
 
     public var normalization: Normalization
+    /// The content source's own normalisation, when it differs: cosine similarities of a query's
+    /// nearest products bunch near the top, so `x / max` barely separates them while min-max
+    /// spreads them over [0, 1]. `nil` = `normalization`.
+    public var contentNormalization: Normalization?
 
-    public init(normalization: Normalization = .maxScaled) {
+    public init(normalization: Normalization = .maxScaled, contentNormalization: Normalization? = nil) {
         self.normalization = normalization
+        self.contentNormalization = contentNormalization
+    }
+
+    /// How `origin`'s scores are normalised.
+    public func normalization(of origin: CandidateOrigin) -> Normalization {
+        origin == .content ? (contentNormalization ?? normalization) : normalization
     }
 
     public func score(_ candidates: [[Candidate]], weights: [RankingWeights]) -> [[ScoredItem]] {
@@ -41,13 +51,13 @@ public struct BlendedScorer: CandidateScorer {
         var items: [ScoredItem] = []
         items.reserveCapacity(candidates.count)
         // Rank normalisation needs each origin's candidates in score order.
-        let ordered = normalization == .rank
+        let ordered = normalization == .rank || contentNormalization == .rank
             ? candidates.sorted { $0.rawScore > $1.rawScore }
             : candidates
         for candidate in ordered {
             let origin = candidate.origin
             let signal: Float
-            switch normalization {
+            switch normalization(of: origin) {
             case .minMax:
                 let lo = minima[origin]!, hi = maxima[origin]!
                 signal = hi > lo ? (candidate.rawScore - lo) / (hi - lo) : 1
@@ -93,5 +103,5 @@ extension RankingWeights {
     /// Homepage weights tuned on the validation split (task A, BENCHMARKS.md).
     public static let homepageDefault = RankingWeights(content: 0.1, collaborative: 0.5, popularity: 0.5)
     /// Cart weights tuned on the validation split (task C, BENCHMARKS.md).
-    public static let cartDefault = RankingWeights(content: 0.3, collaborative: 0.7, popularity: 0.0)
+    public static let cartDefault = RankingWeights(content: 0.1, collaborative: 0.85, popularity: 0.05)
 }

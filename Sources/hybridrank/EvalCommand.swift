@@ -35,6 +35,8 @@ struct EvalCommand: AsyncParsableCommand {
     var cartWeights: String?
     @Option(help: "Score normalisation: min-max, max or rank.")
     var normalization: String = "max"
+    @Option(help: "The content source's own normalisation (default: --normalization).")
+    var contentNormalization: String?
     @Option(help: "Popularity decay time constant in days.")
     var popularityTau: Double = 14
     @Flag(help: "Popularity counts every purchase, not only first purchases.")
@@ -49,6 +51,14 @@ struct EvalCommand: AsyncParsableCommand {
     var basketNormalization: String = "cosine"
     @Option(help: "Share of the cart list from the shopper's own earlier purchases.")
     var repeatWeight: Float = 0.4
+    @Option(help: "Half-life of an earlier purchase's repeat weight in the cart, in days.")
+    var repeatHalfLife: Double = 90
+    @Option(help: "Share of the cart's co-occurrence evidence from the customer index.")
+    var cartCustomerWeight: Float = 0
+    @Option(help: "Extra weight of an earlier purchase whose basket overlapped the cart.")
+    var repeatBasketAffinity: Float = 0
+    @Option(help: "Basket co-occurrence half-life in days (0 = none).")
+    var basketHalfLife: Double = 400
     @Option(help: "Homepage seed half-life in days.")
     var seedHalfLife: Double = 30
     @Flag(help: "Leave out the similar-users source.")
@@ -71,13 +81,22 @@ struct EvalCommand: AsyncParsableCommand {
         var options = OfflineRecommender.Options()
         guard let norm = BlendedScorer.Normalization(rawValue: normalization) else { throw ValidationError("bad --normalization") }
         options.normalization = norm
+        if let contentNormalization {
+            guard let content = BlendedScorer.Normalization(rawValue: contentNormalization) else {
+                throw ValidationError("bad --content-normalization")
+            }
+            options.contentNormalization = content
+        }
         options.popularity = PopularityIndex.Configuration(
             decay: PopularityDecay(timeConstantDays: popularityTau), firstPurchasesOnly: !popularityAllPurchases)
         options.customerCoPurchase = CoPurchaseIndex.Configuration(
             normalization: .cosine, neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil)
         options.basketCoPurchase = CoPurchaseIndex.Configuration(
-            normalization: try Self.parseNormalization(basketNormalization), neighboursPerItem: basketNeighbours)
-        options.coPurchaseSource = CoPurchaseSource.Configuration(seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight)
+            normalization: try Self.parseNormalization(basketNormalization), neighboursPerItem: basketNeighbours,
+            halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil)
+        options.coPurchaseSource = CoPurchaseSource.Configuration(
+            seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
+            cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity)
         options.useSimilarUsers = !noSimilarUsers
         if let homepageWeights { options.homepageWeights = try Self.parseWeights(homepageWeights) }
         if let cartWeights { options.cartWeights = try Self.parseWeights(cartWeights) }

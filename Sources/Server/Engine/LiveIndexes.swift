@@ -23,8 +23,8 @@ public final class LiveIndexes: Sendable {
 
     init(catalog: LiveCatalog, redis: RedisClient, metrics: ServiceMetrics, logger: Logger, dimension: Int = 384) {
         self.vectors = VectorIndex(dimension: dimension)
-        self.basketCoPurchase = CoPurchaseIndex()
-        self.customerCoPurchase = CoPurchaseIndex()
+        self.basketCoPurchase = CoPurchaseIndex(configuration: .baskets)
+        self.customerCoPurchase = CoPurchaseIndex(configuration: .customers)
         self.similarUsers = SimilarUsersIndex()
         self.popularity = PopularityIndex(configuration: .init(decay: PopularityDecay.shared))
         self.catalog = catalog
