@@ -2,6 +2,15 @@
 /// synchronously by product upserts/deletes, so rules see stock changes at once.
 public protocol ProductCatalog: Sendable {
     func product(_ id: ProductID) -> Product?
+    /// Whether each product may be served, in order, in one look-up pass: the stock rule asks this
+    /// for every candidate of every request, and it needs no copy of the products.
+    func availability(of ids: [ProductID]) -> [ProductAvailability]
+}
+
+extension ProductCatalog {
+    public func availability(of ids: [ProductID]) -> [ProductAvailability] {
+        ids.map { ProductAvailability(product($0)) }
+    }
 }
 
 /// A fixed catalog in a dictionary: the offline evaluation's and the tests' catalog.

@@ -5,7 +5,7 @@ import Domain
 /// Reads `RuleContext.catalog` at serve time (the server's `LiveCatalog`, updated in the same
 /// call that writes PostgreSQL), never a cached copy, so a product leaves every widget at once.
 /// Also drops repeated product ids (keeping the first), so later rules see each product once.
-/// - Complexity: O(n) catalog look-ups.
+/// - Complexity: O(n): one batched availability look-up (`ProductCatalog.availability(of:)`).
 public struct StockRule: Rule {
     public let name = "stock"
 
@@ -14,20 +14,23 @@ public struct StockRule: Rule {
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         var seen = Set<ProductID>()
         seen.reserveCapacity(items.count)
-        items.removeAll { item in
+        let availability = context.catalog.availability(of: items.map(\.productID))
+        var kept: [ScoredItem] = []
+        kept.reserveCapacity(items.count)
+        for (item, state) in zip(items, availability) {
             guard seen.insert(item.productID).inserted else {
                 report.remove(item.productID, label: RuleLabel.filteredDuplicate)
-                return true
+                continue
             }
-            guard let product = context.catalog.product(item.productID), product.deletedAt == nil else {
+            switch state {
+            case .unknown, .deleted:
                 report.remove(item.productID, label: RuleLabel.filteredDeleted)
-                return true
-            }
-            guard product.isAvailable else {
+            case .outOfStock:
                 report.remove(item.productID, label: RuleLabel.filteredStock)
-                return true
+            case .available:
+                kept.append(item)
             }
-            return false
         }
+        items = kept
     }
 }

@@ -8,6 +8,9 @@ import NIOConcurrencyHelpers
 public final class LiveCatalog: ProductCatalog, Sendable {
     private struct Storage {
         var products: [ProductID: Product] = [:]
+        /// Each product's availability, kept beside the products so the stock rule's per-candidate
+        /// question costs a hash look-up of an enum, not a copy of a `Product` (strings retained).
+        var availability: [ProductID: ProductAvailability] = [:]
         /// How many live products each category has (so the category list is O(categories)).
         var categoryCounts: [String: Int] = [:]
         /// Available products, newest first; rebuilt lazily after a change.
@@ -20,6 +23,7 @@ public final class LiveCatalog: ProductCatalog, Sendable {
                 if categoryCounts[old.category] == 0 { categoryCounts[old.category] = nil }
             }
             products[product.id] = product
+            availability[product.id] = ProductAvailability(product)
             if product.deletedAt == nil, !product.category.isEmpty { categoryCounts[product.category, default: 0] += 1 }
         }
     }
@@ -34,6 +38,11 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
     public func product(_ id: ProductID) -> Product? {
         storage.withLockedValue { $0.products[id] }
+    }
+
+    /// One lock for the whole batch; unknown products answer `.unknown`.
+    public func availability(of ids: [ProductID]) -> [ProductAvailability] {
+        storage.withLockedValue { storage in ids.map { storage.availability[$0] ?? .unknown } }
     }
 
     public func upsert(_ product: Product) {
