@@ -31,6 +31,8 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     var python: String = "python3"
     @Option(help: "Scratch directory for the vectors handed to hnswlib.")
     var scratch: String = ".local/bench-candidates"
+    @Option(help: "Raw float32 file of real product embeddings (rows of --dimension floats, e.g. the cache under .local/embeddings/ that `eval` writes) to derive the synthetic catalog from; default: Gaussian clusters.")
+    var seedVectors: String?
 
     func run() async throws {
         print("bench candidates: d=\(dimension), \(requests) requests per configuration, BLAS threads as configured (OPENBLAS_NUM_THREADS)")
@@ -42,6 +44,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     /// catalogs where many products share a theme (uniform random vectors are a worst case no
     /// catalog resembles).
     func syntheticVectors(count: Int, seed: UInt64) -> [Float] {
+        if let seeds = realSeedVectors { return derivedVectors(count: count, seed: seed, from: seeds) }
         var generator = SplitMix(seed: seed)
         let centres = max(1, Int(Double(count).squareRoot()))
         var centreMatrix = [Float](repeating: 0, count: centres * dimension)
@@ -52,6 +55,38 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             var norm: Float = 0
             for d in 0..<dimension {
                 let v = centreMatrix[c * dimension + d] + 0.9 * generator.gaussian()
+                matrix[row * dimension + d] = v
+                norm += v * v
+            }
+            norm = norm.squareRoot()
+            for d in 0..<dimension { matrix[row * dimension + d] /= norm }
+        }
+        return matrix
+    }
+
+    /// The real embeddings from `--seed-vectors`, if given.
+    var realSeedVectors: [Float]? {
+        guard let seedVectors, let data = FileManager.default.contents(atPath: seedVectors),
+              data.count >= dimension * 4, data.count % (dimension * 4) == 0 else { return nil }
+        var matrix = [Float](repeating: 0, count: data.count / 4)
+        _ = matrix.withUnsafeMutableBytes { data.copyBytes(to: $0) }
+        return matrix
+    }
+
+    /// A catalog derived from real product embeddings: each vector is a real product's, blended
+    /// with a second one (weight up to 0.5) plus a little noise, then normalised — near-variants of
+    /// real items (colours, sizes, bundles), so the set keeps the low intrinsic dimension of real
+    /// MiniLM embeddings that the Gaussian clusters lack.
+    func derivedVectors(count: Int, seed: UInt64, from seeds: [Float]) -> [Float] {
+        var generator = SplitMix(seed: seed)
+        let rows = seeds.count / dimension
+        var matrix = [Float](repeating: 0, count: count * dimension)
+        for row in 0..<count {
+            let a = Int(generator.next() % UInt64(rows)), b = Int(generator.next() % UInt64(rows))
+            let w = Float(generator.next() % 1000) / 2000
+            var norm: Float = 0
+            for d in 0..<dimension {
+                let v = seeds[a * dimension + d] + w * seeds[b * dimension + d] + 0.02 * generator.gaussian()
                 matrix[row * dimension + d] = v
                 norm += v * v
             }
