@@ -3,8 +3,8 @@ import Foundation
 import Testing
 @testable import Server
 
-/// The live catalog's availability map must always agree with the products it holds: the stock
-/// rule reads only the map.
+/// The live catalog's batched availability answer must always agree with the products it holds:
+/// the stock rule reads only that answer.
 struct LiveCatalogTests {
     @Test func availabilityFollowsEveryUpsert() {
         let catalog = LiveCatalog([

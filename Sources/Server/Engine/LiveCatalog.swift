@@ -8,9 +8,6 @@ import NIOConcurrencyHelpers
 public final class LiveCatalog: ProductCatalog, Sendable {
     private struct Storage {
         var products: [ProductID: Product] = [:]
-        /// Each product's availability, kept beside the products so the stock rule's per-candidate
-        /// question costs a hash look-up of an enum, not a copy of a `Product` (strings retained).
-        var availability: [ProductID: ProductAvailability] = [:]
         /// How many live products each category has (so the category list is O(categories)).
         var categoryCounts: [String: Int] = [:]
         /// Available products, newest first; rebuilt lazily after a change.
@@ -23,7 +20,6 @@ public final class LiveCatalog: ProductCatalog, Sendable {
                 if categoryCounts[old.category] == 0 { categoryCounts[old.category] = nil }
             }
             products[product.id] = product
-            availability[product.id] = ProductAvailability(product)
             if product.deletedAt == nil, !product.category.isEmpty { categoryCounts[product.category, default: 0] += 1 }
         }
     }
@@ -40,9 +36,9 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         storage.withLockedValue { $0.products[id] }
     }
 
-    /// One lock for the whole batch; unknown products answer `.unknown`.
+    /// One lock for the whole batch (the stock rule asks for every candidate of a request).
     public func availability(of ids: [ProductID]) -> [ProductAvailability] {
-        storage.withLockedValue { storage in ids.map { storage.availability[$0] ?? .unknown } }
+        storage.withLockedValue { storage in ids.map { ProductAvailability(storage.products[$0]) } }
     }
 
     public func upsert(_ product: Product) {
