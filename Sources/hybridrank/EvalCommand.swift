@@ -114,38 +114,41 @@ struct EvalCommand: AsyncParsableCommand {
         print("|---|---|---|---|---|---|---|")
         let users = evaluation.evaluationUsers
         if tasks.contains("A") {
-            let truth = evaluation.truthTaskA()
-            let lists = try await discovery.recommend(users: users)
-            try write(lists, keys: users, column: "user_id", task: "A")
-            Self.row("A", "hybrid", RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
-            for kind in baselines.map({ _ in Baselines.Kind.allCases }) ?? [] {
-                let base = baselines!.users(users, kind: kind, k: 10, excludePurchased: true)
-                Self.row("A", kind.rawValue, RankingMetrics.score(lists: base, truth: truth, catalogSize: catalogSize))
-            }
+            try report(
+                "A", lists: try await discovery.recommend(users: users), keys: users, column: "user_id",
+                truth: evaluation.truthTaskA(), catalogSize: catalogSize,
+                baseline: baselines.map { b in { b.users(users, kind: $0, k: 10, excludePurchased: true) } })
         }
         if tasks.contains("B") {
-            let truth = evaluation.truthTaskB()
-            let lists = try await allPurchases.recommend(users: users)
-            try write(lists, keys: users, column: "user_id", task: "B")
-            Self.row("B", "hybrid", RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
-            for kind in baselines.map({ _ in Baselines.Kind.allCases }) ?? [] {
-                let base = baselines!.users(users, kind: kind, k: 10, excludePurchased: false)
-                Self.row("B", kind.rawValue, RankingMetrics.score(lists: base, truth: truth, catalogSize: catalogSize))
-            }
+            try report(
+                "B", lists: try await allPurchases.recommend(users: users), keys: users, column: "user_id",
+                truth: evaluation.truthTaskB(), catalogSize: catalogSize,
+                baseline: baselines.map { b in { b.users(users, kind: $0, k: 10, excludePurchased: false) } })
         }
         if tasks.contains("C") {
             let queries = evaluation.taskCQueries()
             var truth: [String: Set<ProductID>] = [:]
             for query in queries { truth[query.basketID] = [query.hidden!] }
-            let lists = try await allPurchases.recommend(carts: queries)
-            try write(lists, keys: queries.map(\.basketID), column: "basket_id", task: "C")
-            Self.row("C", "hybrid", RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
-            for kind in baselines.map({ _ in Baselines.Kind.allCases }) ?? [] {
-                let base = baselines!.carts(queries, kind: kind, k: 10)
-                Self.row("C", kind.rawValue, RankingMetrics.score(lists: base, truth: truth, catalogSize: catalogSize))
-            }
+            try report(
+                "C", lists: try await allPurchases.recommend(carts: queries), keys: queries.map(\.basketID),
+                column: "basket_id", truth: truth, catalogSize: catalogSize,
+                baseline: baselines.map { b in { b.carts(queries, kind: $0, k: 10) } })
         }
         RecommendBatchCommand.log(String(format: "eval done in %.1f s", Date().timeIntervalSince(started)))
+    }
+
+    /// One task's rows: the hybrid's (its lists written when --write-lists asks), then each
+    /// built-in baseline's when `baseline` is given.
+    private func report(
+        _ task: String, lists: [String: [ProductID]], keys: [String], column: String, truth: [String: Set<ProductID>],
+        catalogSize: Int, baseline: ((Baselines.Kind) -> [String: [ProductID]])?
+    ) throws {
+        try write(lists, keys: keys, column: column, task: task)
+        Self.row(task, "hybrid", RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
+        guard let baseline else { return }
+        for kind in Baselines.Kind.allCases {
+            Self.row(task, kind.rawValue, RankingMetrics.score(lists: baseline(kind), truth: truth, catalogSize: catalogSize))
+        }
     }
 
     private func write(_ lists: [String: [ProductID]], keys: [String], column: String, task: String) throws {
