@@ -81,14 +81,23 @@ struct ReplayCommand: AsyncParsableCommand {
         RecommendBatchCommand.log(String(format: "indexes built in %.1f s", Date().timeIntervalSince(started)))
 
         var table = VariantReplayTable(experiment: definition)
-        if tasks.contains("A") {
-            let users = evaluation.evaluationUsers
-            let truth = evaluation.truthTaskA()
+        /// One task's metrics for every variant, in order, over the shared indexes.
+        func scoreVariants(
+            _ task: String, excludePurchased: Bool, truth: [String: Set<ProductID>],
+            recommend: (OfflineRecommender) async throws -> [String: [ProductID]]
+        ) async throws -> [RankingMetrics] {
             var metrics: [RankingMetrics] = []
             for variant in definition.variants {
-                let lists = try await shared.sharingIndexes(variant: variant.parameters, excludePurchased: true).recommend(users: users)
+                let lists = try await recommend(shared.sharingIndexes(variant: variant.parameters, excludePurchased: excludePurchased))
                 metrics.append(RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
-                RecommendBatchCommand.log(String(format: "task A %@ done at %.1f s", variant.key, Date().timeIntervalSince(started)))
+                RecommendBatchCommand.log(String(format: "task %@ %@ done at %.1f s", task, variant.key, Date().timeIntervalSince(started)))
+            }
+            return metrics
+        }
+        if tasks.contains("A") {
+            let users = evaluation.evaluationUsers
+            let metrics = try await scoreVariants("A", excludePurchased: true, truth: evaluation.truthTaskA()) {
+                try await $0.recommend(users: users)
             }
             table.add(task: "A", baseWeights: options.homepageWeights, metrics: metrics)
         }
@@ -96,12 +105,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let queries = evaluation.taskCQueries()
             var truth: [String: Set<ProductID>] = [:]
             for query in queries { truth[query.basketID] = [query.hidden!] }
-            var metrics: [RankingMetrics] = []
-            for variant in definition.variants {
-                let lists = try await shared.sharingIndexes(variant: variant.parameters, excludePurchased: false).recommend(carts: queries)
-                metrics.append(RankingMetrics.score(lists: lists, truth: truth, catalogSize: catalogSize))
-                RecommendBatchCommand.log(String(format: "task C %@ done at %.1f s", variant.key, Date().timeIntervalSince(started)))
-            }
+            let metrics = try await scoreVariants("C", excludePurchased: false, truth: truth) { try await $0.recommend(carts: queries) }
             table.add(task: "C", baseWeights: options.cartWeights, metrics: metrics)
         }
 
