@@ -81,18 +81,15 @@ public struct CoPurchaseSource: CandidateSource {
             scores = basketIndex.scores(seeds: [(anchor, 1)])
         case .homepage:
             let seeds = Self.decayedPurchases(context.history, halfLifeDays: configuration.seedHalfLifeDays, now: context.now)
-            scores = customerIndex.scores(seeds: seeds.map { (productID: $0.key, weight: $0.value) })
+            // Seeds in a fixed order, so every process sums the same floats in the same order.
+            scores = customerIndex.scores(seeds: seeds.map { (productID: $0.key, weight: $0.value) }.sorted { $0.productID < $1.productID })
         case .search:
             return []
         }
-        var heap = TopKHeap(capacity: limit)
-        var ids: [ProductID] = []
-        ids.reserveCapacity(scores.count)
-        for (productID, score) in scores where score > 0 && !seedsToDrop.contains(productID) {
-            ids.append(productID)
-            heap.push(score, Int32(ids.count - 1))
-        }
-        return heap.sortedDescending().map { Candidate(productID: ids[Int($0.ordinal)], origin: .coPurchase, rawScore: $0.score) }
+        // Best first, ties by product id: the same list whatever the dictionary's hash order.
+        var ranked = scores.filter { $0.value > 0 && !seedsToDrop.contains($0.key) }.map { (productID: $0.key, score: $0.value) }
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.productID < $1.productID }
+        return ranked.prefix(limit).map { Candidate(productID: $0.productID, origin: .coPurchase, rawScore: $0.score) }
     }
 
     /// Σ exp(−age/τ) over the shopper's purchases of each product (τ from the half-life), each

@@ -13,15 +13,9 @@ public struct SimilarUsersSource: CandidateSource {
     public func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
         contexts.map { context in
             guard context.request.widget == .homepage, let user = context.request.userID else { return [] }
-            let scores = index.recommendations(for: user)
-            var heap = TopKHeap(capacity: limit)
-            var ids: [ProductID] = []
-            ids.reserveCapacity(scores.count)
-            for (product, score) in scores {
-                ids.append(product)
-                heap.push(score, Int32(ids.count - 1))
+            return index.recommendations(for: user, limit: limit).map {
+                Candidate(productID: $0.productID, origin: .similarUsers, rawScore: $0.score)
             }
-            return heap.sortedDescending().map { Candidate(productID: ids[Int($0.ordinal)], origin: .similarUsers, rawScore: $0.score) }
         }
     }
 }

@@ -1,6 +1,9 @@
 /// A bounded min-heap that keeps the `capacity` largest (score, ordinal) pairs seen so far.
 ///
-/// Used by every index's search: pushing n scores costs O(n log k) and allocates once.
+/// Used by every index's search: pushing n scores costs O(n log k) and allocates once. Equal
+/// scores are ordered by ordinal (the lower one is kept), so the result depends only on the pairs
+/// pushed, never on the order they came in: sources that walk a hash-ordered dictionary still
+/// give the same list in every process.
 public struct TopKHeap: Sendable {
     public private(set) var scores: [Float]
     public private(set) var ordinals: [Int32]
@@ -27,7 +30,7 @@ public struct TopKHeap: Sendable {
             scores.append(score)
             ordinals.append(ordinal)
             siftUp(scores.count - 1)
-        } else if score > scores[0] {
+        } else if score > scores[0] || (score == scores[0] && ordinal < ordinals[0]) {
             scores[0] = score
             ordinals[0] = ordinal
             siftDown(0)
@@ -54,11 +57,17 @@ public struct TopKHeap: Sendable {
         return pairs
     }
 
+    /// Heap order: lower score first; on equal scores the higher ordinal (evicted first).
+    @inline(__always)
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        scores[a] < scores[b] || (scores[a] == scores[b] && ordinals[a] > ordinals[b])
+    }
+
     private mutating func siftUp(_ start: Int) {
         var child = start
         while child > 0 {
             let parent = (child - 1) / 2
-            if scores[child] < scores[parent] {
+            if less(child, parent) {
                 scores.swapAt(child, parent)
                 ordinals.swapAt(child, parent)
                 child = parent
@@ -73,8 +82,8 @@ public struct TopKHeap: Sendable {
             let left = 2 * parent + 1
             if left >= n { return }
             var smallest = left
-            if left + 1 < n, scores[left + 1] < scores[left] { smallest = left + 1 }
-            if scores[smallest] < scores[parent] {
+            if left + 1 < n, less(left + 1, left) { smallest = left + 1 }
+            if less(smallest, parent) {
                 scores.swapAt(smallest, parent)
                 ordinals.swapAt(smallest, parent)
                 parent = smallest
