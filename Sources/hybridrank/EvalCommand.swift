@@ -45,6 +45,8 @@ struct EvalCommand: AsyncParsableCommand {
     var customerNeighbours: Int = 8
     @Option(help: "Customer co-occurrence half-life in days (0 = none).")
     var customerHalfLife: Double = 180
+    @Option(help: "Customer co-occurrence neighbour scores raised to this power before seeds are summed.")
+    var customerExponent: Float = CoPurchaseIndex.Configuration.customers.exponent
     @Option(help: "Basket co-occurrence neighbours per item.")
     var basketNeighbours: Int = 10
     @Option(help: "Basket co-occurrence normalisation: cosine, lift, asym:<alpha>, conditional.")
@@ -59,6 +61,8 @@ struct EvalCommand: AsyncParsableCommand {
     var repeatBasketAffinity: Float = 0
     @Option(help: "Basket co-occurrence half-life in days (0 = none).")
     var basketHalfLife: Double = 400
+    @Option(help: "Basket co-occurrence neighbour scores raised to this power before seeds are summed.")
+    var basketExponent: Float = CoPurchaseIndex.Configuration.baskets.exponent
     @Option(help: "Homepage seed half-life in days.")
     var seedHalfLife: Double = 30
     @Flag(help: "Leave out the similar-users source.")
@@ -90,10 +94,11 @@ struct EvalCommand: AsyncParsableCommand {
         options.popularity = PopularityIndex.Configuration(
             decay: PopularityDecay(timeConstantDays: popularityTau), firstPurchasesOnly: !popularityAllPurchases)
         options.customerCoPurchase = CoPurchaseIndex.Configuration(
-            normalization: .cosine, neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil)
+            normalization: .cosine, neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil,
+            exponent: customerExponent)
         options.basketCoPurchase = CoPurchaseIndex.Configuration(
             normalization: try Self.parseNormalization(basketNormalization), neighboursPerItem: basketNeighbours,
-            halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil)
+            halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil, exponent: basketExponent)
         options.coPurchaseSource = CoPurchaseSource.Configuration(
             seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
             cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity)

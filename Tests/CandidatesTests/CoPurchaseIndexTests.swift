@@ -38,6 +38,18 @@ import Testing
         #expect(abs(neighbours[0].score - 1) < 1e-6)
     }
 
+    @Test func exponentSharpensNeighbourScoresWithoutReordering() {
+        let index = CoPurchaseIndex(configuration: .init(normalization: .cosine, neighboursPerItem: 10, exponent: 2))
+        let events = [
+            ("1", ["A", "B", "C"]), ("2", ["A", "B"]), ("3", ["A", "D"]), ("4", ["B", "C"]),
+        ].flatMap { basket, items in items.map { TestFixtures.purchase("u\(basket)", $0, basket: basket, day: 0) } }
+        index.rebuild(from: events, groupKey: \.basketID)
+        let neighbours = index.neighbours(of: "A")
+        #expect(neighbours.map(\.productID) == ["B", "D", "C"])
+        #expect(abs(neighbours[0].score - 4.0 / 9.0) < 1e-6)  // (2/3)²
+        #expect(abs(neighbours[1].score - 1.0 / 3.0) < 1e-6)  // (1/√3)²
+    }
+
     @Test func incrementalBasketIsVisibleImmediately() {
         let index = Self.index()
         #expect(index.coOccurrence("C", "D") == 0)
