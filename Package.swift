@@ -8,7 +8,8 @@ import PackageDescription
 /// - `Domain`: value types every stage shares (products, interactions, candidates, weights).
 /// - `Storage`: PostgreSQL through libpq and Redis through hiredis, migrations.
 /// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder).
-/// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages.
+/// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages (`CVectorKernels`: the
+///   int8 scan behind exact search on large catalogs).
 /// - `Experiments`: assignment, exposures, statistics.
 /// - `Evaluation`: offline protocol (splits, metrics, batch recommendation from files).
 /// - `Server`: the composition root and the HTTP API; `hybridrank`: the command line.
@@ -39,6 +40,9 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
+        // The int8 row-scan kernel behind exact search on large catalogs (AVX2 when present).
+        .target(name: "CVectorKernels"),
+
         .target(name: "Domain", swiftSettings: swiftSettings),
         .target(
             name: "Storage",
@@ -55,7 +59,7 @@ let package = Package(
         .target(name: "MiniLM", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(
             name: "Candidates",
-            dependencies: ["Domain", "CBLAS", .product(name: "Collections", package: "swift-collections")],
+            dependencies: ["Domain", "CBLAS", "CVectorKernels", .product(name: "Collections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Scoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
@@ -100,7 +104,7 @@ let package = Package(
         // Pure logic, no servers.
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Domain", "Scoring", "Rules", "Rerank", "Server", "Storage"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], swiftSettings: swiftSettings),

@@ -8,4 +8,15 @@ public protocol NearestNeighbourSearch: Sendable {
     func vector(of productID: ProductID) -> [Float]?
 }
 
-extension VectorIndex: NearestNeighbourSearch {}
+/// A vector index the live service keeps current: upserts and deletes are searchable at once.
+/// The service holds one behind this protocol and picks the kind by configuration (exact up to a
+/// few hundred thousand products, HNSW beyond).
+public protocol ProductVectorIndex: NearestNeighbourSearch, AnyObject {
+    func upsert(_ product: Product, vector: [Float])
+    func delete(_ productID: ProductID)
+    /// Live products in the index.
+    var count: Int { get }
+}
+
+extension VectorIndex: ProductVectorIndex {}
+extension HNSWIndex: ProductVectorIndex {}

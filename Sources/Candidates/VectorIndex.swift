@@ -1,4 +1,5 @@
 import CBLAS
+import CVectorKernels
 import Domain
 import Foundation
 
@@ -14,11 +15,22 @@ import Foundation
 /// page asks the same anchor question on every view, and the sgemv over every row was 43% of a
 /// cached product-page request's CPU (BENCHMARKS.md, service section). Any upsert or delete drops
 /// the memo, so a stock or price change is seen by the very next search.
+///
+/// From `quantizedScanThreshold` rows on, the scan reads an int8 copy of the matrix instead (a
+/// quarter of the bytes: at 100k products the fp32 sgemv is memory-bound at ~10 ms on this
+/// machine) and stays exact: every row's int8 score comes with a bound on its error, rows whose
+/// upper bound cannot reach the k-th best lower bound are dropped, and the survivors are re-scored
+/// in fp32. The answer is the fp32 top-K; only the work changes.
 public final class VectorIndex: @unchecked Sendable {
     public let dimension: Int
     /// Memoised searches kept at most (the memo is dropped whole when full: no LRU bookkeeping on
     /// the hot path; 0 turns memoisation off).
     public let memoCapacity: Int
+    /// Rows from which the int8 prefilter replaces the fp32 sgemv (below it the matrix sits in
+    /// cache and the sgemv is faster than two passes).
+    public let quantizedScanThreshold: Int
+    /// Threads one quantised scan is split over (the scan is memory-bound per core).
+    public let scanThreads: Int
     private let lock = NSLock()
     private var matrix: [Float] = []
     private var rowIDs: [ProductID?] = []
@@ -27,6 +39,11 @@ public final class VectorIndex: @unchecked Sendable {
     private var freeRows: [Int] = []
     private var categoryCodes: [String: Int32] = [:]
     private var scratch: [Float] = []
+    /// The int8 copy: per row `codes`, `codeScales[r]` (x ≈ scale · code) and `codeL1[r]` (‖x̂‖₁).
+    private var codes: [Int8] = []
+    private var codeScales: [Float] = []
+    private var codeL1: [Float] = []
+    private var dotScratch: [Int32] = []
     private var memo: [SearchKey: [(productID: ProductID, score: Float)]] = [:]
 
     private struct SearchKey: Hashable {
@@ -36,9 +53,14 @@ public final class VectorIndex: @unchecked Sendable {
         var excluding: Set<ProductID>
     }
 
-    public init(dimension: Int, memoCapacity: Int = 4_096) {
+    public init(
+        dimension: Int, memoCapacity: Int = 4_096, quantizedScanThreshold: Int = 20_000,
+        scanThreads: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    ) {
         self.dimension = dimension
         self.memoCapacity = memoCapacity
+        self.quantizedScanThreshold = quantizedScanThreshold
+        self.scanThreads = max(1, scanThreads)
     }
 
     /// Live products in the index.
@@ -50,7 +72,7 @@ public final class VectorIndex: @unchecked Sendable {
 
     /// Bytes held per live product (vector + attributes + id bookkeeping), for BENCHMARKS.md.
     public var approximateBytesPerProduct: Int {
-        dimension * MemoryLayout<Float>.stride + MemoryLayout<RowAttributes>.stride + 64
+        dimension * (MemoryLayout<Float>.stride + 1) + 2 * MemoryLayout<Float>.stride + MemoryLayout<RowAttributes>.stride + 64
     }
 
     /// Inserts or replaces a product's vector and attributes. - Complexity: O(d).
@@ -71,6 +93,9 @@ public final class VectorIndex: @unchecked Sendable {
             rowIDs.append(nil)
             attributes.append(row)
             matrix.append(contentsOf: repeatElement(0, count: dimension))
+            codes.append(contentsOf: repeatElement(0, count: dimension))
+            codeScales.append(0)
+            codeL1.append(0)
         }
         rowIDs[index] = product.id
         attributes[index] = row
@@ -80,6 +105,23 @@ public final class VectorIndex: @unchecked Sendable {
                 (m.baseAddress! + index * dimension).update(from: v.baseAddress!, count: dimension)
             }
         }
+        quantize(row: index, vector)
+    }
+
+    /// Writes the int8 copy of one row: code = round(x / scale) with scale = max|x| / 127.
+    private func quantize(row index: Int, _ vector: [Float]) {
+        let maxAbs = vector.reduce(Float(0)) { max($0, abs($1)) }
+        let scale = maxAbs > 0 ? maxAbs / 127 : 0
+        var l1: Int32 = 0
+        codes.withUnsafeMutableBufferPointer { c in
+            for d in 0..<dimension {
+                let code = scale > 0 ? Int8(max(-127, min(127, (vector[d] / scale).rounded()))) : 0
+                c[index * dimension + d] = code
+                l1 += Int32(abs(Int32(code)))
+            }
+        }
+        codeScales[index] = scale
+        codeL1[index] = scale * Float(l1)
     }
 
     /// Removes a product; its row is reused by a later insert. - Complexity: O(d).
@@ -92,6 +134,8 @@ public final class VectorIndex: @unchecked Sendable {
         matrix.withUnsafeMutableBufferPointer { m in
             (m.baseAddress! + index * dimension).update(repeating: 0, count: dimension)
         }
+        codeScales[index] = 0
+        codeL1[index] = 0
         freeRows.append(index)
     }
 
@@ -131,9 +175,12 @@ public final class VectorIndex: @unchecked Sendable {
     private func exactSearch(_ query: [Float], k: Int, filter: ProductFilter, excluding: Set<ProductID>) -> [(productID: ProductID, score: Float)] {
         let rows = rowIDs.count
         guard rows > 0, k > 0 else { return [] }
-        if scratch.count < rows { scratch = [Float](repeating: 0, count: rows) }
         let compiled = CompiledFilter(filter, categoryCodes: categoryCodes)
         let excludedRows = Set(excluding.compactMap { rowsByID[$0] })
+        if rows >= quantizedScanThreshold, let result = quantizedSearch(query, k: k, compiled: compiled, excludedRows: excludedRows) {
+            return result
+        }
+        if scratch.count < rows { scratch = [Float](repeating: 0, count: rows) }
         var heap = TopKHeap(capacity: k)
         matrix.withUnsafeBufferPointer { m in
             query.withUnsafeBufferPointer { q in
@@ -158,10 +205,107 @@ public final class VectorIndex: @unchecked Sendable {
         return heap.sortedDescending().map { (productID: rowIDs[Int($0.ordinal)]!, score: $0.score) }
     }
 
+    /// The exact top-K through the int8 copy (see the type's comment); `nil` for a zero query.
+    ///
+    /// With the query rounded to int16 (q̂ = qScale · q16) and each row to int8 (x̂ = scale · code),
+    /// |q·x − q̂·x̂| ≤ ‖q‖₁ · scale/2 + qScale/2 · ‖x̂‖₁; a small slack covers fp32 rounding in both
+    /// the estimate and the re-scoring. The caller holds the lock.
+    private func quantizedSearch(_ query: [Float], k: Int, compiled: CompiledFilter, excludedRows: Set<Int>) -> [(productID: ProductID, score: Float)]? {
+        let rows = rowIDs.count
+        var maxAbs: Float = 0, l1: Float = 0
+        for x in query {
+            maxAbs = max(maxAbs, abs(x))
+            l1 += abs(x)
+        }
+        guard maxAbs > 0, maxAbs.isFinite else { return nil }
+        // Keep Σ 127 · |q16| · dim below 2^31 (the kernel accumulates in int32).
+        let qLimit = Float(min(32_767, Int(Int32.max) / (127 * dimension)))
+        let qScale = maxAbs / qLimit
+        let q16 = query.map { Int16(max(-qLimit, min(qLimit, ($0 / qScale).rounded()))) }
+        if dotScratch.count < rows { dotScratch = [Int32](repeating: 0, count: rows) }
+        if scratch.count < rows { scratch = [Float](repeating: 0, count: rows) }
+        let dimension = dimension
+        let threads = rows >= 2 * quantizedScanThreshold ? scanThreads : 1
+        codes.withUnsafeBufferPointer { c in
+            q16.withUnsafeBufferPointer { q in
+                dotScratch.withUnsafeMutableBufferPointer { out in
+                    let codeBase = c.baseAddress!, queryBase = q.baseAddress!
+                    let outBase = UnsafeSendable(out.baseAddress!), sendableCodes = UnsafeSendable(codeBase)
+                    let sendableQuery = UnsafeSendable(queryBase)
+                    let chunk = (rows + threads - 1) / threads
+                    DispatchQueue.concurrentPerform(iterations: threads) { part in
+                        let start = part * chunk, end = min(rows, start + chunk)
+                        guard start < end else { return }
+                        hr_int8_dot_rows(
+                            sendableCodes.pointer + start * dimension, end - start, dimension, dimension,
+                            sendableQuery.pointer, outBase.pointer + start)
+                    }
+                }
+            }
+        }
+        let slack: Float = 1e-4
+        let trivial = compiled.isTrivial
+        // Pass 1: the k-th best lower bound among rows that may be returned.
+        var lower = TopKHeap(capacity: k)
+        scratch.withUnsafeMutableBufferPointer { estimate in
+            dotScratch.withUnsafeBufferPointer { dots in
+                codeScales.withUnsafeBufferPointer { scales in
+                    codeL1.withUnsafeBufferPointer { rowL1 in
+                        attributes.withUnsafeBufferPointer { a in
+                            for row in 0..<rows {
+                                let score = Float(dots[row]) * qScale * scales[row]
+                                let bound = l1 * scales[row] / 2 + qScale / 2 * rowL1[row] + slack
+                                estimate[row] = score
+                                let floor = score - bound
+                                guard floor > lower.minimum || !lower.isFull else { continue }
+                                guard rowIDs[row] != nil else { continue }
+                                if !trivial, !compiled.matches(a[row]) { continue }
+                                if !excludedRows.isEmpty, excludedRows.contains(row) { continue }
+                                lower.push(floor, Int32(row))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let threshold = lower.isFull ? lower.minimum : -.infinity
+        // Pass 2: re-score in fp32 every row whose upper bound reaches the threshold.
+        var heap = TopKHeap(capacity: k)
+        matrix.withUnsafeBufferPointer { m in
+            query.withUnsafeBufferPointer { q in
+                scratch.withUnsafeBufferPointer { estimate in
+                    codeScales.withUnsafeBufferPointer { scales in
+                        codeL1.withUnsafeBufferPointer { rowL1 in
+                            attributes.withUnsafeBufferPointer { a in
+                                for row in 0..<rows {
+                                    let bound = l1 * scales[row] / 2 + qScale / 2 * rowL1[row] + slack
+                                    guard estimate[row] + bound >= threshold else { continue }
+                                    guard rowIDs[row] != nil else { continue }
+                                    if !trivial, !compiled.matches(a[row]) { continue }
+                                    if !excludedRows.isEmpty, excludedRows.contains(row) { continue }
+                                    let exact = cblas_sdot(Int32(dimension), m.baseAddress! + row * dimension, 1, q.baseAddress, 1)
+                                    heap.push(exact, Int32(row))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return heap.sortedDescending().map { (productID: rowIDs[Int($0.ordinal)]!, score: $0.score) }
+    }
+
     private func categoryCode(_ category: String) -> Int32 {
         if let code = categoryCodes[category] { return code }
         let code = Int32(categoryCodes.count)
         categoryCodes[category] = code
         return code
     }
+}
+
+/// A pointer handed to the scan's worker threads, which write disjoint ranges.
+private struct UnsafeSendable<Pointee>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Pointee>
+    init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
+    init(_ pointer: UnsafePointer<Pointee>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
 }

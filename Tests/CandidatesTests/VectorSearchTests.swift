@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func upsertAndDeleteAreVisibleImmediately() {
-        for index in [VectorIndex(dimension: 2) as any NearestNeighbourSearchMutable, HNSWIndex(dimension: 2)] {
+        for index in [VectorIndex(dimension: 2) as any ProductVectorIndex, HNSWIndex(dimension: 2)] {
             index.upsert(Product(id: "a", name: "a"), vector: [1, 0])
             index.upsert(Product(id: "b", name: "b"), vector: [0, 1])
             #expect(index.search([1, 0], k: 1, filter: .none, excluding: []).first?.productID == "a")
@@ -57,6 +57,44 @@ import Testing
             #expect(index.search([1, 0], k: 1, filter: .none, excluding: []).first?.productID == "b")
             #expect(index.search([1, 0], k: 5, filter: .none, excluding: []).count == 2)
         }
+    }
+
+    /// The int8 prefilter must change the work, never the answer: the same ids in the same order
+    /// as the fp32 sgemv, with and without filters, exclusions, deletes and re-used rows.
+    @Test func quantizedScanReturnsTheExactTopK() {
+        let n = 3_000, d = 48
+        let vectors = TestFixtures.randomUnitVectors(count: n, dimension: d, seed: 21)
+        let products = Self.products(n)
+        let plain = VectorIndex(dimension: d, memoCapacity: 0, quantizedScanThreshold: .max)
+        let quantized = VectorIndex(dimension: d, memoCapacity: 0, quantizedScanThreshold: 1, scanThreads: 2)
+        for (p, v) in zip(products, vectors) {
+            plain.upsert(p, vector: v)
+            quantized.upsert(p, vector: v)
+        }
+        for index in [plain, quantized] {
+            for i in stride(from: 0, to: n, by: 5) { index.delete("p\(i)") }
+            // Re-used rows, including a near-duplicate of an existing vector (a near tie).
+            index.upsert(Product(id: "new1", name: "", category: "mugs", price: 12), vector: vectors[1])
+            index.upsert(Product(id: "new2", name: "", category: "bags", price: 12), vector: vectors[2])
+        }
+        let filters = [
+            ProductFilter.none, ProductFilter(category: "mugs", minPrice: 10, maxPrice: 20, inStockOnly: true),
+            ProductFilter(inStockOnly: true),
+        ]
+        for (q, query) in TestFixtures.randomUnitVectors(count: 30, dimension: d, seed: 5).enumerated() {
+            for filter in filters {
+                let excluding: Set<ProductID> = q % 2 == 0 ? ["p1", "p3", "new2"] : []
+                let expected = plain.search(query, k: 25, filter: filter, excluding: excluding)
+                let got = quantized.search(query, k: 25, filter: filter, excluding: excluding)
+                #expect(Set(got.map(\.productID)) == Set(expected.map(\.productID)))
+                #expect(got.count == expected.count)
+                for (a, b) in zip(got, expected) { #expect(abs(a.score - b.score) < 1e-5) }
+            }
+        }
+        // A product's own vector finds itself first on the quantised path too.
+        #expect(quantized.search(vectors[7], k: 1).first?.productID == "p7")
+        // The zero query falls back to the plain scan instead of dividing by zero.
+        #expect(quantized.search([Float](repeating: 0, count: d), k: 3).count == 3)
     }
 
     @Test func hnswRecallAgainstExactOnRandomData() {
@@ -115,15 +153,6 @@ import Testing
         #expect(lists[0].map(\.productID) == ["b", "c"])
     }
 }
-
-/// Both indexes, mutable, for tests that run the same checks on each.
-protocol NearestNeighbourSearchMutable: NearestNeighbourSearch {
-    func upsert(_ product: Product, vector: [Float])
-    func delete(_ productID: ProductID)
-}
-
-extension VectorIndex: NearestNeighbourSearchMutable {}
-extension HNSWIndex: NearestNeighbourSearchMutable {}
 
 enum PreferenceVectorHelper {
     static func unit(_ v: [Float]) -> [Float] { PreferenceVector.normalized(v)! }
