@@ -3,11 +3,11 @@ import Domain
 /// Content candidates: nearest products to the request's query vector (`ShopperContext.queryVector`,
 /// built by `PreferenceVector`), filtered inside the search. New products with no history are
 /// reachable here as soon as they are upserted into the index.
-public struct ContentSource<Index: NearestNeighbourSearch>: CandidateSource {
-    public let index: Index
+public struct ContentSource: CandidateSource {
+    public let index: any NearestNeighbourSearch
     public var origin: CandidateOrigin { .content }
 
-    public init(index: Index) {
+    public init(index: any NearestNeighbourSearch) {
         self.index = index
     }
 

@@ -12,6 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: PORT or 8080).") var port: Int?
     @Option(help: "Address to bind (default: HOST or 127.0.0.1).") var host: String?
     @Option(help: "Threads for the BLAS/model pool (default 1: one core for models, one for HTTP).") var modelThreads: Int?
+    @Option(help: "Content index: exact or hnsw (default: HYBRIDRANK_VECTOR_INDEX or exact).") var vectorIndex: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
     func run() async throws {
@@ -19,6 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.port = port }
         if let host { configuration.host = host }
         if let modelThreads { configuration.modelThreads = modelThreads }
+        if let vectorIndex {
+            guard let kind = VectorIndexKind(argument: vectorIndex) else { throw ValidationError("--vector-index must be exact or hnsw") }
+            configuration.vectorIndex = kind
+        }
         var logger = Logger(label: "hybridrank")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)

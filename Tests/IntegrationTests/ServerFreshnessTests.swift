@@ -16,8 +16,11 @@ let serverModelsPresent: Bool = {
 
 @Suite(.enabled(if: ServerTestEnvironment.available && serverModelsPresent, "needs POSTGRES_URL, REDIS_URL and the models (scripts/fetch-models.sh)"))
 struct ServerFreshnessTests {
-    @Test func anUpsertedProductIsEmbeddedAndSearchableOnTheNextRequest() async throws {
-        try await ServerTestEnvironment.withServer(loadModels: true) { client in
+    /// Both content indexes the service can run on (`--vector-index exact|hnsw`).
+    @Test(arguments: ["exact", "hnsw"])
+    func anUpsertedProductIsEmbeddedAndSearchableOnTheNextRequest(vectorIndex: String) async throws {
+        let kind = try #require(VectorIndexKind(argument: vectorIndex))
+        try await ServerTestEnvironment.withServer(loadModels: true, configure: { $0.vectorIndex = kind }) { client in
             _ = try await client.json("/v1/products:batch", method: .post, body: ServerRouteTests.catalogBatch)
             var (status, json) = try await client.json(
                 "/v1/products/lantern-1", method: .put,

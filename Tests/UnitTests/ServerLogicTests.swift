@@ -1,3 +1,4 @@
+import Candidates
 import Domain
 import Experiments
 import Foundation
@@ -18,6 +19,20 @@ struct ServerLogicTests {
         #expect(decoded == event)
         #expect(EncodedEvent.decode("teleport|1|1|0|p", user: "u") == nil)
         #expect(EncodedEvent.decode("view|x|1|0|p", user: "u") == nil)
+    }
+
+    @Test func vectorIndexKindComesFromTheEnvironmentAndBuildsTheNamedIndex() {
+        #expect(ServiceConfiguration(environment: [:]).vectorIndex == .exact)
+        #expect(ServiceConfiguration(environment: ["HYBRIDRANK_VECTOR_INDEX": "hnsw"]).vectorIndex == .hnswDefault)
+        #expect(ServiceConfiguration(environment: ["HYBRIDRANK_VECTOR_INDEX": "annoy"]).vectorIndex == .exact)
+        #expect(VectorIndexKind(argument: "HNSW") == .hnswDefault)
+        #expect(VectorIndexKind.exact.makeIndex(dimension: 4) is VectorIndex)
+        let hnsw = VectorIndexKind.hnswDefault.makeIndex(dimension: 2)
+        #expect(hnsw is HNSWIndex)
+        hnsw.upsert(Product(id: "a", name: "a"), vector: [1, 0])
+        hnsw.upsert(Product(id: "b", name: "b"), vector: [0, 1])
+        #expect(hnsw.search([0.9, 0.1], k: 1, filter: .none, excluding: []).first?.productID == "a")
+        #expect(hnsw.count == 2)
     }
 
     @Test func cartFollowsAddsRemovesAndPurchasesNewestFirst() {

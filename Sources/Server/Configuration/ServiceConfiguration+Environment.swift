@@ -3,7 +3,8 @@ import Foundation
 extension ServiceConfiguration {
     /// Reads the documented environment variables over the defaults:
     /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
-    /// `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`.
+    /// `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`, `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw;
+    /// an unknown value keeps the default).
     public init(environment: [String: String]) {
         self.init()
         if let host = environment["HOST"], !host.isEmpty { self.host = host }
@@ -13,5 +14,6 @@ extension ServiceConfiguration {
         if let threads = environment["HYBRIDRANK_MODEL_THREADS"].flatMap(Int.init), threads > 0 { self.modelThreads = threads }
         if let dir = environment["HYBRIDRANK_CROSS_ENCODER"], !dir.isEmpty { self.crossEncoderDirectory = dir }
         if let dir = environment["HYBRIDRANK_BI_ENCODER"], !dir.isEmpty { self.biEncoderDirectory = dir }
+        if let kind = environment["HYBRIDRANK_VECTOR_INDEX"].flatMap(VectorIndexKind.init(argument:)) { self.vectorIndex = kind }
     }
 }

@@ -29,6 +29,9 @@ public struct ServiceConfiguration: Sendable {
     /// Threads of the BLAS pool. The model work owns one core by default and the event loops the
     /// other; on 2 cores this keeps HTTP latency flat while a rerank runs (BENCHMARKS.md).
     public var modelThreads: Int = 1
+    /// The content index: exact (default; exact answers, linear in the catalog) or HNSW for
+    /// catalogs of many hundred thousand products (`--vector-index`, `HYBRIDRANK_VECTOR_INDEX`).
+    public var vectorIndex: VectorIndexKind = .exact
     /// Largest `limit` a widget accepts.
     public var maximumLimit: Int = 100
     /// Largest request body accepted, in bytes (a 1,000-product batch fits easily).

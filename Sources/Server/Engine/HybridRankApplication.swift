@@ -28,7 +28,8 @@ public enum HybridRankApplication {
         let productRepository = ProductRepository(postgres: postgres)
         let interactionRepository = InteractionRepository(postgres: postgres)
         let catalog = LiveCatalog()
-        let indexes = LiveIndexes(catalog: catalog, redis: redis, metrics: metrics, logger: logger)
+        let indexes = LiveIndexes(
+            catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex)
         let shoppers = ShopperStateStore(redis: redis, interactions: interactionRepository, logger: logger)
         let experimentStore = PostgresExperimentStore(postgres: postgres)
         let experimentRouter = ExperimentRouter()

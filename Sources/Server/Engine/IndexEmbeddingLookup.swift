@@ -3,8 +3,14 @@ import Domain
 import Rules
 
 /// The live vector index doubles as the MMR rule's embedding lookup (catalogs without categories).
-extension VectorIndex: ProductEmbeddingLookup {
+public struct IndexEmbeddingLookup: ProductEmbeddingLookup {
+    public let index: any NearestNeighbourSearch
+
+    public init(index: any NearestNeighbourSearch) {
+        self.index = index
+    }
+
     public func embedding(for productID: ProductID) -> [Float]? {
-        vector(of: productID)
+        index.vector(of: productID)
     }
 }

@@ -11,7 +11,7 @@ import Storage
 /// pipeline its sources. Popularity is the exception that lives in Redis (shared by replicas);
 /// the in-memory copy here is the fallback when Redis is down.
 public final class LiveIndexes: Sendable {
-    public let vectors: VectorIndex
+    public let vectors: any ProductVectorIndex
     public let basketCoPurchase: CoPurchaseIndex
     public let customerCoPurchase: CoPurchaseIndex
     public let similarUsers: SimilarUsersIndex
@@ -21,8 +21,11 @@ public final class LiveIndexes: Sendable {
     let metrics: ServiceMetrics
     let logger: Logger
 
-    init(catalog: LiveCatalog, redis: RedisClient, metrics: ServiceMetrics, logger: Logger, dimension: Int = 384) {
-        self.vectors = VectorIndex(dimension: dimension)
+    init(
+        catalog: LiveCatalog, redis: RedisClient, metrics: ServiceMetrics, logger: Logger, dimension: Int = 384,
+        vectorIndex: VectorIndexKind = .exact
+    ) {
+        self.vectors = vectorIndex.makeIndex(dimension: dimension)
         self.basketCoPurchase = CoPurchaseIndex(configuration: .baskets)
         self.customerCoPurchase = CoPurchaseIndex(configuration: .customers)
         self.similarUsers = SimilarUsersIndex()

@@ -87,7 +87,7 @@ public final class RecommendationService: Sendable {
                 limit: request.limit * 3,
                 categories: catalog.categories),
             fillGlobal: request.widget == .search ? [] : indexes.popularGlobal(limit: request.limit * 3),
-            embeddings: indexes.vectors)
+            embeddings: IndexEmbeddingLookup(index: indexes.vectors))
 
         // 5. The four stages.
         let recommendation = try await pipeline.recommend([shopper], options: [options], ruleContexts: [ruleContext])[0]
