@@ -15,6 +15,12 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
 
     @Option(help: "Catalog size for the exact-search homepage benchmark.")
     var exactProducts: Int = 100_000
+    @Option(help: "Index behind the homepage benchmark's content source: exact, or hnsw (M, efConstruction as below, efSearch --homepage-ef).")
+    var homepageIndex: String = "exact"
+    @Option(help: "Synthetic shopper histories: themed (each user buys around three related groups of products) or uniform (every purchase anywhere).")
+    var history: String = "themed"
+    @Option(help: "efSearch of the homepage benchmark's HNSW index.")
+    var homepageEf: Int = 128
     @Option(help: "Catalog size for the HNSW benchmark (0 skips it).")
     var hnswProducts: Int = 200_000
     @Option(help: "Vector dimension.")
@@ -36,7 +42,13 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
 
     func run() async throws {
         print("bench candidates: d=\(dimension), \(requests) requests per configuration, BLAS threads as configured (OPENBLAS_NUM_THREADS)")
-        try await homepageExact()
+        switch homepageIndex {
+        case "exact": try await homepage(index: VectorIndex(dimension: dimension), name: "exact search")
+        case "hnsw":
+            let configuration = HNSWIndex.Configuration(m: m, efConstruction: efConstruction, efSearch: homepageEf)
+            try await homepage(index: HNSWIndex(dimension: dimension, configuration: configuration), name: "HNSW ef \(homepageEf)")
+        default: throw ValidationError("--homepage-index must be exact or hnsw")
+        }
         if hnswProducts > 0 { try await hnswComparison() }
     }
 
@@ -44,14 +56,23 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     /// catalogs where many products share a theme (uniform random vectors are a worst case no
     /// catalog resembles).
     func syntheticVectors(count: Int, seed: UInt64) -> [Float] {
+        syntheticCatalog(count: count, seed: seed).matrix
+    }
+
+    /// The synthetic catalog with each row's group (its topic centre, or the real product it
+    /// derives from) and the groups' centre vectors, for themed shopper histories.
+    func syntheticCatalog(count: Int, seed: UInt64) -> (matrix: [Float], groups: [Int32], centres: [Float]) {
         if let seeds = realSeedVectors { return derivedVectors(count: count, seed: seed, from: seeds) }
+        let dimension = self.dimension
         var generator = SplitMix(seed: seed)
         let centres = max(1, Int(Double(count).squareRoot()))
         var centreMatrix = [Float](repeating: 0, count: centres * dimension)
         for i in centreMatrix.indices { centreMatrix[i] = generator.gaussian() }
         var matrix = [Float](repeating: 0, count: count * dimension)
+        var groups = [Int32](repeating: 0, count: count)
         for row in 0..<count {
             let c = Int(generator.next() % UInt64(centres))
+            groups[row] = Int32(c)
             var norm: Float = 0
             for d in 0..<dimension {
                 let v = centreMatrix[c * dimension + d] + 0.9 * generator.gaussian()
@@ -61,7 +82,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             norm = norm.squareRoot()
             for d in 0..<dimension { matrix[row * dimension + d] /= norm }
         }
-        return matrix
+        return (matrix, groups, centreMatrix)
     }
 
     /// The real embeddings from `--seed-vectors`, if given.
@@ -77,12 +98,15 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     /// with a second one (weight up to 0.5) plus a little noise, then normalised — near-variants of
     /// real items (colours, sizes, bundles), so the set keeps the low intrinsic dimension of real
     /// MiniLM embeddings that the Gaussian clusters lack.
-    func derivedVectors(count: Int, seed: UInt64, from seeds: [Float]) -> [Float] {
+    func derivedVectors(count: Int, seed: UInt64, from seeds: [Float]) -> (matrix: [Float], groups: [Int32], centres: [Float]) {
+        let dimension = self.dimension
         var generator = SplitMix(seed: seed)
         let rows = seeds.count / dimension
         var matrix = [Float](repeating: 0, count: count * dimension)
+        var groups = [Int32](repeating: 0, count: count)
         for row in 0..<count {
             let a = Int(generator.next() % UInt64(rows)), b = Int(generator.next() % UInt64(rows))
+            groups[row] = Int32(a)
             let w = Float(generator.next() % 1000) / 2000
             var norm: Float = 0
             for d in 0..<dimension {
@@ -93,14 +117,70 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             norm = norm.squareRoot()
             for d in 0..<dimension { matrix[row * dimension + d] /= norm }
         }
-        return matrix
+        return (matrix, groups, seeds)
     }
 
-    func homepageExact() async throws {
+    /// Themed shoppers: each user has an anchor group and two groups among its 10 nearest (by
+    /// centre vector), and buys 30 products from those three — real customers buy around a few
+    /// related themes, so their preference vectors sit near products. (`--history uniform`
+    /// draws every purchase from the whole catalog: preference vectors then average 30
+    /// unrelated products and sit far from all of them, a worst case for HNSW.)
+    func syntheticHistory(products n: Int, groups: [Int32], centres: [Float], themed: Bool) -> [Interaction] {
+        let dimension = self.dimension
+        var generator = SplitMix(seed: 2)
+        let base = Date(timeIntervalSince1970: 1_700_000_000)
+        let groupCount = centres.count / dimension
+        var rowsByGroup = [[Int32]](repeating: [], count: groupCount)
+        for (row, group) in groups.enumerated() { rowsByGroup[Int(group)].append(Int32(row)) }
+        var nearestGroups: [Int: [Int]] = [:]
+        func related(_ g: Int) -> [Int] {
+            if let known = nearestGroups[g] { return known }
+            var heap = TopKHeap(capacity: 11)
+            centres.withUnsafeBufferPointer { c in
+                for other in 0..<groupCount where !rowsByGroup[other].isEmpty {
+                    var dot: Float = 0
+                    for d in 0..<dimension { dot += c[g * dimension + d] * c[other * dimension + d] }
+                    heap.push(dot, Int32(other))
+                }
+            }
+            let list = heap.sortedDescending().map { Int($0.ordinal) }.filter { $0 != g }
+            nearestGroups[g] = list
+            return list
+        }
+        let populated = (0..<groupCount).filter { !rowsByGroup[$0].isEmpty }
+        var events: [Interaction] = []
+        events.reserveCapacity(20_000 * 30)
+        for u in 0..<20_000 {
+            var interests: [Int] = []
+            if themed {
+                let anchor = populated[Int(generator.next() % UInt64(populated.count))]
+                let near = related(anchor)
+                interests = [anchor]
+                for _ in 0..<2 where !near.isEmpty { interests.append(near[Int(generator.next() % UInt64(near.count))]) }
+            }
+            for e in 0..<30 {
+                let product: Int
+                if themed {
+                    let rows = rowsByGroup[interests[Int(generator.next() % UInt64(interests.count))]]
+                    product = Int(rows[Int(generator.next() % UInt64(rows.count))])
+                } else {
+                    product = Int(generator.next() % UInt64(n))
+                }
+                events.append(
+                    Interaction(userID: "u\(u)", productID: "p\(product)", type: .purchase, basketID: "b\(u)-\(e / 10)",
+                                occurredAt: base.addingTimeInterval(Double(generator.next() % 10_000_000))))
+            }
+        }
+        return events
+    }
+
+    /// One homepage request's candidates + scoring over `index` (exact or HNSW), all four sources
+    /// over a synthetic 20k-user history, timed per step.
+    func homepage<Index: NearestNeighbourSearch & ProductVectorStore>(index: Index, name: String) async throws {
         let n = exactProducts
         let started = Date()
-        let matrix = syntheticVectors(count: n, seed: 1)
-        let index = VectorIndex(dimension: dimension)
+        let catalog = syntheticCatalog(count: n, seed: 1)
+        let matrix = catalog.matrix
         let rssBefore = Self.residentBytes()
         for row in 0..<n {
             let product = Product(id: "p\(row)", name: "", category: "c\(row % 50)", price: Double(row % 100))
@@ -108,17 +188,8 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         }
         let rssAfter = Self.residentBytes()
         // Collaborative and popularity indexes from a synthetic history: 20k users × 30 purchases.
-        var events: [Interaction] = []
-        var generator = SplitMix(seed: 2)
+        let events = syntheticHistory(products: n, groups: catalog.groups, centres: catalog.centres, themed: history == "themed")
         let base = Date(timeIntervalSince1970: 1_700_000_000)
-        for u in 0..<20_000 {
-            for e in 0..<30 {
-                let product = Int(generator.next() % UInt64(n))
-                events.append(
-                    Interaction(userID: "u\(u)", productID: "p\(product)", type: .purchase, basketID: "b\(u)-\(e / 10)",
-                                occurredAt: base.addingTimeInterval(Double(generator.next() % 10_000_000))))
-            }
-        }
         let now = base.addingTimeInterval(10_000_000)
         let popularity = PopularityIndex()
         popularity.rebuild(from: events, categoryOf: { _ in "" })
@@ -137,10 +208,30 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             PopularitySource(index: popularity),
         ]
         let scorer = BlendedScorer()
-        print(String(format: "exact: %d products indexed + synthetic history built in %.1f s; RSS +%.0f MB for the vector index (%.0f B/product; layout %d B)",
+        print("history: \(history) (20k users × 30 purchases)")
+        print(String(format: "\(name): %d products indexed + synthetic history built in %.1f s; RSS +%.0f MB for the vector index (%.0f B/product; layout %d B)",
                      n, Date().timeIntervalSince(started), Double(rssAfter - rssBefore) / 1e6,
                      Double(rssAfter - rssBefore) / Double(n), index.approximateBytesPerProduct))
+        if let hnsw = index as? HNSWIndex {
+            // Recall of this index against exact search on the benchmark's own query vectors.
+            let exact = VectorIndex(dimension: dimension)
+            for row in 0..<n {
+                exact.upsert(Product(id: "p\(row)", name: ""), vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
+            }
+            var found = 0, asked = 0
+            for r in 0..<min(200, requests) {
+                let user = "u\(r % 20_000)"
+                guard let query = PreferenceVector.user(history: byUser[user] ?? [], now: now, vectors: exact) else { continue }
+                let truth = Set(exact.search(query, k: 10, filter: .none, excluding: []).map(\.productID))
+                found += hnsw.search(query, k: 10, filter: .none, excluding: []).filter { truth.contains($0.productID) }.count
+                asked += 10
+            }
+            print(String(format: "HNSW recall@10 against exact on the homepage preference vectors: %.4f (%d queries)", Double(found) / Double(max(1, asked)), asked / 10))
+        }
         var samples: [Double] = []
+        // Per step: query vector, each source in order, scoring.
+        let stepNames = ["query vector"] + sources.map { "\($0.origin)" } + ["scoring"]
+        var stepSamples = [[Double]](repeating: [], count: stepNames.count)
         let clock = ContinuousClock()
         for r in 0..<(requests + 20) {
             let user = "u\(r % 20_000)"
@@ -149,14 +240,27 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
                 request: RecommendationRequest(widget: .homepage, userID: user, filter: ProductFilter(inStockOnly: true)),
                 history: byUser[user] ?? [], now: now)
             context.queryVector = PreferenceVector.query(for: context, vectors: index)
+            var marks = [clock.now]
             var merged: [Candidate] = []
-            for source in sources { merged += try await source.candidates(for: [context], limit: 100)[0] }
+            for source in sources {
+                merged += try await source.candidates(for: [context], limit: 100)[0]
+                marks.append(clock.now)
+            }
             let items = scorer.score([merged], weights: [RankingWeights.homepageDefault])[0]
-            let elapsed = start.duration(to: clock.now)
+            let end = clock.now
+            marks.append(end)
             precondition(!items.isEmpty)
-            if r >= 20 { samples.append(Self.ms(elapsed)) }
+            if r >= 20 {
+                samples.append(Self.ms(start.duration(to: end)))
+                var previous = start
+                for (step, mark) in marks.enumerated() {
+                    stepSamples[step].append(Self.ms(previous.duration(to: mark)))
+                    previous = mark
+                }
+            }
         }
-        print("homepage candidates+scoring, exact search, \(n) products: " + Self.summary(samples))
+        print("homepage candidates+scoring, \(name), \(n) products: " + Self.summary(samples))
+        for (name, values) in zip(stepNames, stepSamples) { print("  \(name): " + Self.summary(values)) }
     }
 
     func hnswComparison() async throws {
@@ -238,7 +342,12 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         return String(format: "p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (n=%d)", q(0.5), q(0.95), q(0.99), sorted.count)
     }
 
+    /// Resident set size after handing freed heap pages back (`malloc_trim`), so the figure is
+    /// live memory, not what array doubling left behind in the allocator.
     static func residentBytes() -> Int {
+        #if os(Linux)
+        _ = glibcMallocTrim(0)
+        #endif
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
@@ -262,3 +371,21 @@ struct SplitMix {
         return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
     }
 }
+
+/// What the homepage benchmark needs to fill and size an index (both index kinds have it).
+protocol ProductVectorStore {
+    func upsert(_ product: Product, vector: [Float])
+    var approximateBytesPerProduct: Int { get }
+}
+
+extension VectorIndex: ProductVectorStore {}
+
+extension HNSWIndex: ProductVectorStore {
+    var approximateBytesPerProduct: Int { approximateBytesPerNode }
+}
+
+#if os(Linux)
+/// glibc's `malloc_trim` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
