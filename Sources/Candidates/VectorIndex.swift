@@ -195,9 +195,7 @@ public final class VectorIndex: @unchecked Sendable {
             attributes.withUnsafeBufferPointer { a in
                 let trivial = compiled.isTrivial
                 for row in 0..<rows where s[row] > heap.minimum || !heap.isFull {
-                    guard rowIDs[row] != nil else { continue }
-                    if !trivial, !compiled.matches(a[row]) { continue }
-                    if !excludedRows.isEmpty, excludedRows.contains(row) { continue }
+                    guard isSearchable(row, a, compiled, trivial: trivial, excludedRows: excludedRows) else { continue }
                     heap.push(s[row], Int32(row))
                 }
             }
@@ -245,7 +243,8 @@ public final class VectorIndex: @unchecked Sendable {
         }
         let slack: Float = 1e-4
         let trivial = compiled.isTrivial
-        // Pass 1: the k-th best lower bound among rows that may be returned.
+        // Pass 1: each row's upper bound into `scratch`, and the k-th best lower bound among
+        // rows that may be returned.
         var lower = TopKHeap(capacity: k)
         scratch.withUnsafeMutableBufferPointer { estimate in
             dotScratch.withUnsafeBufferPointer { dots in
@@ -255,12 +254,10 @@ public final class VectorIndex: @unchecked Sendable {
                             for row in 0..<rows {
                                 let score = Float(dots[row]) * qScale * scales[row]
                                 let bound = l1 * scales[row] / 2 + qScale / 2 * rowL1[row] + slack
-                                estimate[row] = score
+                                estimate[row] = score + bound
                                 let floor = score - bound
                                 guard floor > lower.minimum || !lower.isFull else { continue }
-                                guard rowIDs[row] != nil else { continue }
-                                if !trivial, !compiled.matches(a[row]) { continue }
-                                if !excludedRows.isEmpty, excludedRows.contains(row) { continue }
+                                guard isSearchable(row, a, compiled, trivial: trivial, excludedRows: excludedRows) else { continue }
                                 lower.push(floor, Int32(row))
                             }
                         }
@@ -273,26 +270,29 @@ public final class VectorIndex: @unchecked Sendable {
         var heap = TopKHeap(capacity: k)
         matrix.withUnsafeBufferPointer { m in
             query.withUnsafeBufferPointer { q in
-                scratch.withUnsafeBufferPointer { estimate in
-                    codeScales.withUnsafeBufferPointer { scales in
-                        codeL1.withUnsafeBufferPointer { rowL1 in
-                            attributes.withUnsafeBufferPointer { a in
-                                for row in 0..<rows {
-                                    let bound = l1 * scales[row] / 2 + qScale / 2 * rowL1[row] + slack
-                                    guard estimate[row] + bound >= threshold else { continue }
-                                    guard rowIDs[row] != nil else { continue }
-                                    if !trivial, !compiled.matches(a[row]) { continue }
-                                    if !excludedRows.isEmpty, excludedRows.contains(row) { continue }
-                                    let exact = cblas_sdot(Int32(dimension), m.baseAddress! + row * dimension, 1, q.baseAddress, 1)
-                                    heap.push(exact, Int32(row))
-                                }
-                            }
+                scratch.withUnsafeBufferPointer { upper in
+                    attributes.withUnsafeBufferPointer { a in
+                        for row in 0..<rows where upper[row] >= threshold {
+                            guard isSearchable(row, a, compiled, trivial: trivial, excludedRows: excludedRows) else { continue }
+                            let exact = cblas_sdot(Int32(dimension), m.baseAddress! + row * dimension, 1, q.baseAddress, 1)
+                            heap.push(exact, Int32(row))
                         }
                     }
                 }
             }
         }
         return heap.sortedDescending().map { (productID: rowIDs[Int($0.ordinal)]!, score: $0.score) }
+    }
+
+    /// Whether a row may be returned: live, passing the filter, not excluded. The caller holds
+    /// the lock.
+    @inline(__always)
+    private func isSearchable(
+        _ row: Int, _ attributes: UnsafeBufferPointer<RowAttributes>, _ compiled: CompiledFilter, trivial: Bool, excludedRows: Set<Int>
+    ) -> Bool {
+        guard rowIDs[row] != nil else { return false }
+        if !trivial, !compiled.matches(attributes[row]) { return false }
+        return excludedRows.isEmpty || !excludedRows.contains(row)
     }
 
     private func categoryCode(_ category: String) -> Int32 {
