@@ -7,7 +7,8 @@ import PackageDescription
 /// Targets, one job each:
 /// - `Domain`: value types every stage shares (products, interactions, candidates, weights).
 /// - `Storage`: PostgreSQL through libpq and Redis through hiredis, migrations.
-/// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder).
+/// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder);
+///   `CEncoderKernels`: its element-wise steps and attention in C (AVX2 when present).
 /// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages (`CVectorKernels`: the
 ///   int8 scan behind exact search on large catalogs).
 /// - `Experiments`: assignment, exposures, statistics.
@@ -56,7 +57,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "MiniLM", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        // The encoder's element-wise steps and attention (AVX2 + FMA when present).
+        .target(name: "CEncoderKernels"),
+        .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels"], swiftSettings: swiftSettings),
         .target(
             name: "Candidates",
             dependencies: ["Domain", "CBLAS", "CVectorKernels", .product(name: "Collections", package: "swift-collections")],
@@ -107,7 +110,7 @@ let package = Package(
             dependencies: ["Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], swiftSettings: swiftSettings),
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests",
             dependencies: ["Candidates", "Scoring", "Evaluation", "Domain"],

@@ -1,4 +1,5 @@
 import CBLAS
+import CEncoderKernels
 import Foundation
 
 /// The BERT encoder stack on `cblas_sgemm`: embeddings + LayerNorm, then per layer a fused QKV
@@ -20,26 +21,39 @@ final class BertEncoder: Sendable {
     init(configuration: BertConfiguration, weights: BertWeights) {
         self.configuration = configuration
         self.weights = weights
-        self.workspaces = EncoderWorkspacePool(hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize)
+        self.workspaces = EncoderWorkspacePool(
+            hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize,
+            headSize: configuration.headSize)
     }
 
-    /// Floating-point operations of the dense layers for `tokens` tokens (2 per multiply-add):
-    /// QKV, attention output, and the two feed-forward products, per layer.
-    func denseFLOPs(tokens: Int) -> Double {
+    /// Floating-point operations of the dense layers for `tokens` tokens in `sequences` sequences
+    /// (2 per multiply-add): QKV, attention output and the two feed-forward products per layer; with
+    /// `clsOnly` the last layer projects keys and values for every token and the rest for one row
+    /// per sequence, as `forward` does.
+    func denseFLOPs(tokens: Int, sequences: Int, clsOnly: Bool = false) -> Double {
         let c = configuration
-        let H = Double(c.hiddenSize), I = Double(c.intermediateSize)
-        return 2 * Double(tokens) * Double(c.numHiddenLayers) * (H * 3 * H + H * H + 2 * H * I)
+        let H = Double(c.hiddenSize), I = Double(c.intermediateSize), T = Double(tokens)
+        let perToken = H * 3 * H + H * H + 2 * H * I
+        guard clsOnly, c.numHiddenLayers > 0 else { return 2 * T * Double(c.numHiddenLayers) * perToken }
+        let last = T * 2 * H * H + Double(sequences) * (H * H + H * H + 2 * H * I)
+        return 2 * (T * Double(c.numHiddenLayers - 1) * perToken + last)
     }
 
-    /// Attention FLOPs (scores and context) for sequences of the given lengths.
-    func attentionFLOPs(lengths: [Int]) -> Double {
+    /// Attention FLOPs (scores and context) for sequences of the given lengths; with `clsOnly` the
+    /// last layer has one query row per sequence.
+    func attentionFLOPs(lengths: [Int], clsOnly: Bool = false) -> Double {
         let c = configuration
-        return lengths.reduce(0.0) { $0 + 4 * Double($1 * $1) * Double(c.hiddenSize) } * Double(c.numHiddenLayers)
+        let H = Double(c.hiddenSize), layers = Double(c.numHiddenLayers)
+        return lengths.reduce(0.0) { total, length in
+            let L = Double(length)
+            return total + (clsOnly ? 4 * L * L * H * (layers - 1) + 4 * L * H : 4 * L * L * H * layers)
+        }
     }
 
     /// Runs the encoder over `sequences` and hands each finished batch — its range of `sequences`,
     /// the row offset of each of its sequences, and the workspace whose `hidden` then holds the final
-    /// hidden states of the packed tokens — to `body`.
+    /// hidden states of the packed tokens (with `clsOnly`, only each sequence's `[CLS]` state, one
+    /// row per sequence) — to `body`.
     ///
     /// Sequences go in consecutive batches of at most `maxBatchTokens` tokens (at least one sequence
     /// each). With `threads` > 1 the sequences are split into `threads` contiguous parts of about
@@ -48,7 +62,7 @@ final class BertEncoder: Sendable {
     /// OpenBLAS's own threads cannot do. `body` may therefore be called concurrently, for disjoint
     /// ranges; it must write its results through pointers, not into a shared Swift array.
     func encode(
-        _ sequences: [TokenizedSequence], threads: Int,
+        _ sequences: [TokenizedSequence], threads: Int, clsOnly: Bool = false,
         body: (_ range: Range<Int>, _ offsets: [Int], _ workspace: EncoderWorkspace) -> Void
     ) {
         guard !sequences.isEmpty else { return }
@@ -57,7 +71,7 @@ final class BertEncoder: Sendable {
         // Below ~64 tokens per part the split costs more than it saves: let OpenBLAS have the threads.
         guard parts > 1, totalTokens >= 64 * parts else {
             BLASThreading.setThreads(threads)
-            workspaces.withWorkspace { run(sequences, 0..<sequences.count, workspace: $0, body: body) }
+            workspaces.withWorkspace { run(sequences, 0..<sequences.count, clsOnly: clsOnly, workspace: $0, body: body) }
             return
         }
         BLASThreading.setThreads(1)
@@ -77,14 +91,14 @@ final class BertEncoder: Sendable {
             let shared = UncheckedSendableBox(value: body)
             DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
                 workspaces.withWorkspace { workspace in
-                    run(sequences, ranges[part], workspace: workspace, body: shared.value)
+                    run(sequences, ranges[part], clsOnly: clsOnly, workspace: workspace, body: shared.value)
                 }
             }
         }
     }
 
     private func run(
-        _ sequences: [TokenizedSequence], _ range: Range<Int>, workspace: EncoderWorkspace,
+        _ sequences: [TokenizedSequence], _ range: Range<Int>, clsOnly: Bool, workspace: EncoderWorkspace,
         body: (_ range: Range<Int>, _ offsets: [Int], _ workspace: EncoderWorkspace) -> Void
     ) {
         var start = range.lowerBound
@@ -95,14 +109,25 @@ final class BertEncoder: Sendable {
                 tokens += sequences[end].count
                 end += 1
             }
-            let offsets = forward(sequences[start..<end], workspace: workspace)
+            let offsets = forward(sequences[start..<end], clsOnly: clsOnly, workspace: workspace)
             body(start..<end, offsets, workspace)
             start = end
         }
     }
 
-    /// One packed forward pass. Returns the row offset of each sequence in `workspace.hidden`.
-    private func forward(_ batch: ArraySlice<TokenizedSequence>, workspace: EncoderWorkspace) -> [Int] {
+    /// One packed forward pass. Returns the row offset of each sequence's output in
+    /// `workspace.hidden`: every token's final state, or with `clsOnly` only the `[CLS]` state of
+    /// each sequence, in rows 0, 1, 2, ….
+    ///
+    /// `clsOnly` is exact, not an approximation: a cross-encoder reads nothing but `[CLS]` after the
+    /// last layer, and in that layer only `[CLS]`'s query, attention, projections and feed-forward
+    /// influence it (keys and values still come from every token). Skipping the other rows there
+    /// saves about a seventh of the dense work on 37-token pairs.
+    ///
+    /// Every product writes into an output prefilled with its bias (and the residual) and runs with
+    /// beta = 1, so bias and residual cost no pass of their own; the element-wise steps and the
+    /// attention run in `CEncoderKernels` (AVX2 when the CPU has it).
+    private func forward(_ batch: ArraySlice<TokenizedSequence>, clsOnly: Bool, workspace: EncoderWorkspace) -> [Int] {
         let c = configuration
         let H = c.hiddenSize, I = c.intermediateSize, heads = c.numAttentionHeads, d = c.headSize
         var offsets: [Int] = []
@@ -114,16 +139,17 @@ final class BertEncoder: Sendable {
             total += sequence.count
             longest = max(longest, sequence.count)
         }
-        workspace.reserve(tokens: total, maxLength: longest, sequences: batch.count)
+        let n = batch.count
+        workspace.reserve(tokens: total, maxLength: longest, sequences: n)
         let hidden = workspace.hidden, qkv = workspace.qkv, context = workspace.context
-        let projected = workspace.projected, intermediate = workspace.intermediate, scores = workspace.scores
+        let projected = workspace.projected, intermediate = workspace.intermediate, scratch = workspace.attentionScratch
         let epsilon = c.layerNormEps
         let scale = 1 / Float(d).squareRoot()
         let maxPosition = c.maxPositionEmbeddings - 1, maxType = c.typeVocabSize - 1, maxToken = c.vocabSize - 1
 
         weights.storage.withUnsafeBufferPointer { storage in
             let w = storage.baseAddress!
-            // Embeddings: word + position + token type, then LayerNorm, row by row.
+            // Embeddings: word + position + token type, then LayerNorm over all rows at once.
             var row = 0
             for sequence in batch {
                 for p in 0..<sequence.count {
@@ -134,54 +160,98 @@ final class BertEncoder: Sendable {
                     let typeRow = w + weights.tokenTypeEmbeddings + type * H
                     let out = projected + row * H
                     for j in 0..<H { out[j] = word[j] + position[j] + typeRow[j] }
-                    VectorKernels.layerNorm(
-                        out, output: hidden + row * H, gamma: w + weights.embeddingNormWeight,
-                        beta: w + weights.embeddingNormBias, columns: H, epsilon: epsilon)
                     row += 1
                 }
             }
+            hr_encoder_layer_norm(
+                projected, hidden, w + weights.embeddingNormWeight, w + weights.embeddingNormBias, total, H, epsilon)
 
-            for layer in weights.layers {
+            for (index, layer) in weights.layers.enumerated() {
+                if clsOnly && index == weights.layers.count - 1 {
+                    lastLayerForCLS(
+                        layer, w: w, batch: batch, offsets: offsets, tokens: total, workspace: workspace)
+                    break
+                }
                 // Fused Q | K | V: [T, H] · [H, 3H].
-                Self.matmul(hidden, w + layer.qkvWeight, qkv, m: total, n: 3 * H, k: H)
-                VectorKernels.addBias(qkv, bias: w + layer.qkvBias, rows: total, columns: 3 * H)
+                hr_encoder_prefill(qkv, 3 * H, w + layer.qkvBias, nil, 0, total, 3 * H)
+                Self.gemm(hidden, H, w + layer.qkvWeight, 3 * H, qkv, 3 * H, m: total, n: 3 * H, k: H)
 
-                // Attention per sequence and head: softmax(Q Kᵀ / √d) V into the head's columns.
-                for (index, sequence) in batch.enumerated() {
-                    let length = sequence.count
-                    let base = qkv + offsets[index] * 3 * H
-                    for head in 0..<heads {
-                        let q = base + head * d
-                        let k = q + H
-                        let v = q + 2 * H
-                        cblas_sgemm(
-                            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(d),
-                            scale, q, Int32(3 * H), k, Int32(3 * H), 0, scores, Int32(length))
-                        VectorKernels.softmaxRows(scores, rows: length, columns: length)
-                        cblas_sgemm(
-                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(length), Int32(d), Int32(length),
-                            1, scores, Int32(length), v, Int32(3 * H), 0, context + offsets[index] * H + head * d, Int32(H))
-                    }
+                // Attention per sequence: softmax(Q Kᵀ / √d) V into each head's columns.
+                for (position, sequence) in batch.enumerated() {
+                    let base = qkv + offsets[position] * 3 * H
+                    hr_encoder_attention(
+                        base, 3 * H, base + H, base + 2 * H, 3 * H, sequence.count, sequence.count, heads, d, scale,
+                        scratch, context + offsets[position] * H, H)
                 }
 
-                // Output projection, residual, LayerNorm.
-                Self.matmul(context, w + layer.attentionOutputWeight, projected, m: total, n: H, k: H)
-                VectorKernels.addBiasResidualLayerNorm(
-                    projected: projected, bias: w + layer.attentionOutputBias, hidden: hidden,
-                    gamma: w + layer.attentionNormWeight, beta: w + layer.attentionNormBias,
-                    rows: total, columns: H, epsilon: epsilon)
+                // Output projection onto bias + residual, then LayerNorm.
+                hr_encoder_prefill(projected, H, w + layer.attentionOutputBias, hidden, H, total, H)
+                Self.gemm(context, H, w + layer.attentionOutputWeight, H, projected, H, m: total, n: H, k: H)
+                hr_encoder_layer_norm(
+                    projected, hidden, w + layer.attentionNormWeight, w + layer.attentionNormBias, total, H, epsilon)
 
-                // Feed-forward: GELU(X W1 + b1) W2 + b2, residual, LayerNorm.
-                Self.matmul(hidden, w + layer.intermediateWeight, intermediate, m: total, n: I, k: H)
-                VectorKernels.addBiasGELU(intermediate, bias: w + layer.intermediateBias, rows: total, columns: I)
-                Self.matmul(intermediate, w + layer.outputWeight, projected, m: total, n: H, k: I)
-                VectorKernels.addBiasResidualLayerNorm(
-                    projected: projected, bias: w + layer.outputBias, hidden: hidden,
-                    gamma: w + layer.outputNormWeight, beta: w + layer.outputNormBias,
-                    rows: total, columns: H, epsilon: epsilon)
+                // Feed-forward: GELU(X W1 + b1) W2 + b2 + X, then LayerNorm.
+                hr_encoder_prefill(intermediate, I, w + layer.intermediateBias, nil, 0, total, I)
+                Self.gemm(hidden, H, w + layer.intermediateWeight, I, intermediate, I, m: total, n: I, k: H)
+                hr_encoder_gelu(intermediate, total * I)
+                hr_encoder_prefill(projected, H, w + layer.outputBias, hidden, H, total, H)
+                Self.gemm(intermediate, I, w + layer.outputWeight, H, projected, H, m: total, n: H, k: I)
+                hr_encoder_layer_norm(
+                    projected, hidden, w + layer.outputNormWeight, w + layer.outputNormBias, total, H, epsilon)
             }
         }
-        return offsets
+        return clsOnly ? Array(0..<n) : offsets
+    }
+
+    /// The last layer computed for the `[CLS]` rows only (see `forward`): keys and values for every
+    /// token, then query, attention, projections and feed-forward on one row per sequence. Leaves the
+    /// `[CLS]` states in rows 0..<n of `workspace.hidden`.
+    private func lastLayerForCLS(
+        _ layer: BertWeights.Layer, w: UnsafePointer<Float>, batch: ArraySlice<TokenizedSequence>, offsets: [Int],
+        tokens total: Int, workspace: EncoderWorkspace
+    ) {
+        let c = configuration
+        let H = c.hiddenSize, I = c.intermediateSize, heads = c.numAttentionHeads, d = c.headSize
+        let n = batch.count
+        let hidden = workspace.hidden, qkv = workspace.qkv, context = workspace.context
+        let projected = workspace.projected, intermediate = workspace.intermediate
+        let clsRows = workspace.pooled, clsQuery = workspace.pooledOutput, scratch = workspace.attentionScratch
+        let epsilon = c.layerNormEps
+
+        for i in 0..<n { (clsRows + i * H).update(from: hidden + offsets[i] * H, count: H) }
+        // K | V for every token: columns H..<3H of the fused weight and output.
+        hr_encoder_prefill(qkv + H, 3 * H, w + layer.qkvBias + H, nil, 0, total, 2 * H)
+        Self.gemm(hidden, H, w + layer.qkvWeight + H, 3 * H, qkv + H, 3 * H, m: total, n: 2 * H, k: H)
+        // Q for the [CLS] rows: columns 0..<H.
+        hr_encoder_prefill(clsQuery, H, w + layer.qkvBias, nil, 0, n, H)
+        Self.gemm(clsRows, H, w + layer.qkvWeight, 3 * H, clsQuery, H, m: n, n: H, k: H)
+        for (position, sequence) in batch.enumerated() {
+            let base = qkv + offsets[position] * 3 * H
+            hr_encoder_attention(
+                clsQuery + position * H, H, base + H, base + 2 * H, 3 * H, sequence.count, 1, heads, d,
+                1 / Float(d).squareRoot(), scratch, context + position * H, H)
+        }
+        hr_encoder_prefill(projected, H, w + layer.attentionOutputBias, clsRows, H, n, H)
+        Self.gemm(context, H, w + layer.attentionOutputWeight, H, projected, H, m: n, n: H, k: H)
+        hr_encoder_layer_norm(projected, clsRows, w + layer.attentionNormWeight, w + layer.attentionNormBias, n, H, epsilon)
+        hr_encoder_prefill(intermediate, I, w + layer.intermediateBias, nil, 0, n, I)
+        Self.gemm(clsRows, H, w + layer.intermediateWeight, I, intermediate, I, m: n, n: I, k: H)
+        hr_encoder_gelu(intermediate, n * I)
+        hr_encoder_prefill(projected, H, w + layer.outputBias, clsRows, H, n, H)
+        Self.gemm(intermediate, I, w + layer.outputWeight, H, projected, H, m: n, n: H, k: I)
+        hr_encoder_layer_norm(projected, hidden, w + layer.outputNormWeight, w + layer.outputNormBias, n, H, epsilon)
+    }
+
+    /// `C[m, n] += A[m, k] · B[k, n]`, row-major with leading dimensions (beta = 1: `C` holds the
+    /// bias, and the residual where there is one, before the call).
+    @inline(__always)
+    static func gemm(
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, m: Int, n: Int, k: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+            1, a, Int32(lda), b, Int32(ldb), 1, c, Int32(ldc))
     }
 
     /// `C[m, n] = A[m, k] · B[k, n]`, all row-major and contiguous.

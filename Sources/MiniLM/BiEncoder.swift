@@ -92,6 +92,9 @@ public final class BiEncoder: Sendable {
 
     /// Floating-point operations of one `embed(sequences:)` call (dense layers plus attention).
     public func flops(for sequences: [TokenizedSequence]) -> (dense: Double, attention: Double) {
-        (encoder.denseFLOPs(tokens: sequences.reduce(0) { $0 + $1.count }), encoder.attentionFLOPs(lengths: sequences.map(\.count)))
+        (
+            encoder.denseFLOPs(tokens: sequences.reduce(0) { $0 + $1.count }, sequences: sequences.count, clsOnly: false),
+            encoder.attentionFLOPs(lengths: sequences.map(\.count), clsOnly: false)
+        )
     }
 }

@@ -64,7 +64,7 @@ public final class CrossEncoder: Sendable {
         var logits = [Float](repeating: 0, count: sequences.count)
         logits.withUnsafeMutableBufferPointer { logitBuffer in
         let results = logitBuffer.baseAddress!  // disjoint indices per call; see BertEncoder.encode
-        encoder.encode(sequences, threads: threads) { range, offsets, workspace in
+        encoder.encode(sequences, threads: threads, clsOnly: true) { range, offsets, workspace in
             let n = range.count
             let cls = workspace.pooled, pooled = workspace.pooledOutput
             for i in 0..<n {
@@ -88,8 +88,12 @@ public final class CrossEncoder: Sendable {
         return logits
     }
 
-    /// Floating-point operations of one `score(sequences:)` call (dense layers plus attention).
+    /// Floating-point operations one `score(sequences:)` call performs (dense layers plus attention;
+    /// the last layer works on the `[CLS]` rows only).
     public func flops(for sequences: [TokenizedSequence]) -> (dense: Double, attention: Double) {
-        (encoder.denseFLOPs(tokens: sequences.reduce(0) { $0 + $1.count }), encoder.attentionFLOPs(lengths: sequences.map(\.count)))
+        (
+            encoder.denseFLOPs(tokens: sequences.reduce(0) { $0 + $1.count }, sequences: sequences.count, clsOnly: true),
+            encoder.attentionFLOPs(lengths: sequences.map(\.count), clsOnly: true)
+        )
     }
 }

@@ -1,3 +1,4 @@
+import CEncoderKernels
 import Foundation
 
 /// Scratch memory for one forward pass: every activation matrix of a packed batch, allocated once
@@ -7,6 +8,7 @@ import Foundation
 final class EncoderWorkspace: @unchecked Sendable {
     private let hiddenSize: Int
     private let intermediateSize: Int
+    private let headSize: Int
     private(set) var tokenCapacity = 0
     private(set) var lengthCapacity = 0
     private(set) var sequenceCapacity = 0
@@ -22,15 +24,17 @@ final class EncoderWorkspace: @unchecked Sendable {
     private(set) var projected = UnsafeMutablePointer<Float>(bitPattern: 64)!
     /// `[T, I]` feed-forward intermediate activations.
     private(set) var intermediate = UnsafeMutablePointer<Float>(bitPattern: 64)!
-    /// `[L, L]` attention scores of one head of one sequence.
-    private(set) var scores = UnsafeMutablePointer<Float>(bitPattern: 64)!
-    /// `[S, H]` per-sequence vectors (the `[CLS]` rows, then the pooler output).
+    /// One head's transposed keys and one row of scores (`hr_encoder_attention_scratch`).
+    private(set) var attentionScratch = UnsafeMutablePointer<Float>(bitPattern: 64)!
+    /// `[S, H]` per-sequence vectors: the `[CLS]` rows and their queries in a cross-encoder's last
+    /// layer, then the `[CLS]` rows and the pooler output in its head.
     private(set) var pooled = UnsafeMutablePointer<Float>(bitPattern: 64)!
     private(set) var pooledOutput = UnsafeMutablePointer<Float>(bitPattern: 64)!
 
-    init(hiddenSize: Int, intermediateSize: Int) {
+    init(hiddenSize: Int, intermediateSize: Int, headSize: Int) {
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
+        self.headSize = headSize
     }
 
     deinit { block?.deallocate() }
@@ -46,7 +50,7 @@ final class EncoderWorkspace: @unchecked Sendable {
         func rounded(_ n: Int) -> Int { (n + 15) & ~15 }  // keep every matrix 64-byte aligned
         let sizes = [
             rounded(newTokens * H), rounded(newTokens * 3 * H), rounded(newTokens * H), rounded(newTokens * H),
-            rounded(newTokens * I), rounded(newLength * newLength), rounded(newSequences * H), rounded(newSequences * H),
+            rounded(newTokens * I), rounded(hr_encoder_attention_scratch(newLength, headSize)), rounded(newSequences * H), rounded(newSequences * H),
         ]
         block?.deallocate()
         let raw = UnsafeMutableRawPointer.allocate(byteCount: sizes.reduce(0, +) * MemoryLayout<Float>.stride, alignment: 64)
@@ -63,7 +67,7 @@ final class EncoderWorkspace: @unchecked Sendable {
         context = pointers[2]
         projected = pointers[3]
         intermediate = pointers[4]
-        scores = pointers[5]
+        attentionScratch = pointers[5]
         pooled = pointers[6]
         pooledOutput = pointers[7]
         tokenCapacity = newTokens
@@ -79,18 +83,20 @@ final class EncoderWorkspacePool: @unchecked Sendable {
     private var idle: [EncoderWorkspace] = []
     private let hiddenSize: Int
     private let intermediateSize: Int
+    private let headSize: Int
     /// Workspaces kept for reuse; more concurrent callers get temporary ones.
     private let retained: Int
 
-    init(hiddenSize: Int, intermediateSize: Int, retained: Int = 2) {
+    init(hiddenSize: Int, intermediateSize: Int, headSize: Int, retained: Int = 2) {
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
+        self.headSize = headSize
         self.retained = retained
     }
 
     func withWorkspace<R>(_ body: (EncoderWorkspace) throws -> R) rethrows -> R {
         lock.lock()
-        let workspace = idle.popLast() ?? EncoderWorkspace(hiddenSize: hiddenSize, intermediateSize: intermediateSize)
+        let workspace = idle.popLast() ?? EncoderWorkspace(hiddenSize: hiddenSize, intermediateSize: intermediateSize, headSize: headSize)
         lock.unlock()
         defer {
             lock.lock()
