@@ -45,6 +45,11 @@ public final class CrossEncoder: Sendable {
         score(sequences: pairs.map { tokenize(query: $0.query, document: $0.document) })
     }
 
+    /// `score(pairs:)` on `threads` threads for this call.
+    public func score(pairs: [(query: String, document: String)], threads: Int) -> [Float] {
+        score(sequences: pairs.map { tokenize(query: $0.query, document: $0.document) }, threads: max(1, threads))
+    }
+
     /// Raw logits of one query against each document, in order.
     public func score(query: String, documents: [String]) -> [Float] {
         let queryIDs = tokenizer.tokenIDs(query)
@@ -56,7 +61,9 @@ public final class CrossEncoder: Sendable {
         score(sequences: sequences, threads: threads)
     }
 
-    func score(sequences: [TokenizedSequence], threads: Int) -> [Float] {
+    /// Raw logits of already tokenized pairs on `threads` threads for this call (overriding
+    /// `threads`): a server picks per call how many of its model cores a call may use.
+    public func score(sequences: [TokenizedSequence], threads: Int) -> [Float] {
         let c = encoder.configuration
         let H = c.hiddenSize
         let weights = encoder.weights

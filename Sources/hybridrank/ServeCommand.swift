@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (default: PORT or 8080).") var port: Int?
     @Option(help: "Address to bind (default: HOST or 127.0.0.1).") var host: String?
-    @Option(help: "Threads for the BLAS/model pool (default 1: one core for models, one for HTTP).") var modelThreads: Int?
+    @Option(help: "Threads for the BLAS/model pool (default 2: a lone rerank uses both cores, concurrent reranks one each).") var modelThreads: Int?
     @Option(help: "Content index: exact or hnsw (default: HYBRIDRANK_VECTOR_INDEX or exact).") var vectorIndex: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 

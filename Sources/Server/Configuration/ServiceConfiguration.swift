@@ -26,9 +26,11 @@ public struct ServiceConfiguration: Sendable {
     /// Whether to load the bi-encoder and cross-encoder at start (tests of non-model paths
     /// switch it off to start in milliseconds).
     public var loadModels: Bool = true
-    /// Threads of the BLAS pool. The model work owns one core by default and the event loops the
-    /// other; on 2 cores this keeps HTTP latency flat while a rerank runs (BENCHMARKS.md).
-    public var modelThreads: Int = 1
+    /// Threads of the model (BLAS) pool. Default 2 on this 2-core target: a lone rerank uses both
+    /// cores, two concurrent reranks one each (`ModelRuntime`); the event loops share the cores
+    /// with them, which costs cached requests a little latency while a cold rerank runs
+    /// (BENCHMARKS.md). 1 keeps one core free of model work.
+    public var modelThreads: Int = 2
     /// The content index: exact (default; exact answers, linear in the catalog) or HNSW for
     /// catalogs of many hundred thousand products (`--vector-index`, `HYBRIDRANK_VECTOR_INDEX`).
     public var vectorIndex: VectorIndexKind = .exact

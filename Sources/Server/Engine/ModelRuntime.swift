@@ -1,21 +1,28 @@
 import Foundation
 import Logging
 import MiniLM
+import NIOConcurrencyHelpers
 import NIOPosix
 
 /// The MiniLM models and the threads they run on.
 ///
 /// BLAS work never runs on the event loops: every call hops to a dedicated `NIOThreadPool`
-/// whose size is `modelThreads`. With the default of one pool thread (and OpenBLAS set to the
-/// same count) the model owns one core and the HTTP event loops keep the other.
+/// whose size is `modelThreads`. A rerank that finds no other model call running uses all
+/// `modelThreads` cores (its batch split across them: lowest latency for one shopper); while
+/// another call runs, each uses one thread, so concurrent calls never put more busy threads on
+/// the cores than the pool has (throughput under load). See BENCHMARKS.md for the 2-core split.
 public final class ModelRuntime: Sendable {
     public let biEncoder: BiEncoder?
     public let crossEncoder: CrossEncoder?
     private let threadPool: NIOThreadPool
+    private let poolThreads: Int
+    /// Model calls running now (read when a call starts, to choose its thread count).
+    private let running = NIOLockedValueBox(0)
 
     public init(configuration: ServiceConfiguration, logger: Logger) {
         let threads = max(1, configuration.modelThreads)
         self.threadPool = NIOThreadPool(numberOfThreads: threads)
+        self.poolThreads = threads
         threadPool.start()
         guard configuration.loadModels else {
             self.biEncoder = nil
@@ -51,9 +58,17 @@ public final class ModelRuntime: Sendable {
         }
     }
 
-    /// Runs BLAS work on the model pool (the reranker's executor).
-    public func run(_ job: @escaping @Sendable () -> [Float]) async throws -> [Float] {
-        try await threadPool.runIfActive { job() }
+    /// Runs BLAS work on the model pool (the reranker's executor), telling the job how many
+    /// threads it may use: all of the pool's when no other call is running, else one.
+    public func run(_ job: @escaping @Sendable (_ threads: Int) -> [Float]) async throws -> [Float] {
+        try await threadPool.runIfActive { [running, poolThreads] in
+            let threads = running.withLockedValue { count in
+                count += 1
+                return count == 1 ? poolThreads : 1
+            }
+            defer { running.withLockedValue { $0 -= 1 } }
+            return job(threads)
+        }
     }
 
     public var modelVersions: [String: String] {
