@@ -6,8 +6,8 @@
 
 static size_t round_up8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-size_t hr_encoder_attention_scratch(size_t length, size_t head_size) {
-    return (head_size + 1) * round_up8(length) + 8;
+size_t hr_encoder_attention_scratch(size_t length, size_t hidden_size) {
+    return (hidden_size + 1) * round_up8(length) + 8;
 }
 
 // MARK: - Portable bodies (any CPU); the same formulas as the AVX2 ones with libm's erff / expf.
@@ -214,26 +214,51 @@ HR_AVX2 static void layer_norm_avx2(const float *x, float *out, const float *gam
     }
 }
 
-/// Attention with d a multiple of 8. Per head, Kᵀ is copied once into `scratch` ([d][Lp], Lp = the
-/// length rounded up to 8, zero-padded), so each query's scores are FMAs of a broadcast q value
-/// against contiguous rows of Kᵀ, with no horizontal sums; the padded scores are set to −∞ and the
-/// vector softmax gives them weight 0.
+/// Transposes the keys of all heads at once, 8 keys × 8 columns per step in registers:
+/// kt[c][j] = k[j][c] for c < heads·d and j < length, zero for length ≤ j < lp.
+HR_AVX2 static void transpose_keys_avx2(const float *k, size_t kv_stride, size_t length, size_t columns,
+                                        size_t lp, float *kt) {
+    const __m256 zero = _mm256_setzero_ps();
+    for (size_t jb = 0; jb < lp; jb += 8) {
+        for (size_t cb = 0; cb < columns; cb += 8) {
+            __m256 r[8];
+            for (size_t t = 0; t < 8; t++)
+                r[t] = jb + t < length ? _mm256_loadu_ps(k + (jb + t) * kv_stride + cb) : zero;
+            __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+            __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+            __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+            __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+            __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+            __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+            __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+            __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+            float *out = kt + cb * lp + jb;
+            _mm256_storeu_ps(out + 0 * lp, _mm256_permute2f128_ps(u0, u4, 0x20));
+            _mm256_storeu_ps(out + 1 * lp, _mm256_permute2f128_ps(u1, u5, 0x20));
+            _mm256_storeu_ps(out + 2 * lp, _mm256_permute2f128_ps(u2, u6, 0x20));
+            _mm256_storeu_ps(out + 3 * lp, _mm256_permute2f128_ps(u3, u7, 0x20));
+            _mm256_storeu_ps(out + 4 * lp, _mm256_permute2f128_ps(u0, u4, 0x31));
+            _mm256_storeu_ps(out + 5 * lp, _mm256_permute2f128_ps(u1, u5, 0x31));
+            _mm256_storeu_ps(out + 6 * lp, _mm256_permute2f128_ps(u2, u6, 0x31));
+            _mm256_storeu_ps(out + 7 * lp, _mm256_permute2f128_ps(u3, u7, 0x31));
+        }
+    }
+}
+
+/// Attention with d a multiple of 8. Kᵀ of all heads is built once per sequence in `scratch`
+/// ([heads·d][Lp], Lp = the length rounded up to 8, zero-padded, by 8×8 register transposes), so
+/// each query's scores are FMAs of a broadcast q value against contiguous rows of Kᵀ, with no
+/// horizontal sums; the padded scores are set to −∞ and the vector softmax gives them weight 0.
 HR_AVX2 static void attention_avx2(const float *q, size_t q_stride, const float *k, const float *v,
                                    size_t kv_stride, size_t length, size_t query_rows, size_t heads,
                                    size_t d, float scale, float *scratch, float *context,
                                    size_t context_stride) {
     const size_t lp = round_up8(length);
-    float *kt = scratch;
-    float *s = scratch + d * lp;
+    float *s = scratch + heads * d * lp;
     const __m256 negative_infinity = _mm256_set1_ps(-INFINITY);
+    transpose_keys_avx2(k, kv_stride, length, heads * d, lp, scratch);
     for (size_t h = 0; h < heads; h++) {
-        for (size_t j = 0; j < length; j++) {
-            const float *kj = k + j * kv_stride + h * d;
-            for (size_t c = 0; c < d; c++) kt[c * lp + j] = kj[c];
-        }
-        for (size_t c = 0; c < d; c++)
-            for (size_t j = length; j < lp; j++) kt[c * lp + j] = 0;
-
+        const float *kt = scratch + h * d * lp;
         for (size_t i = 0; i < query_rows; i++) {
             const float *qi = q + i * q_stride + h * d;
             // Scores: four blocks of 8 keys at a time, c split even/odd for 8 independent chains.

@@ -21,9 +21,7 @@ final class BertEncoder: Sendable {
     init(configuration: BertConfiguration, weights: BertWeights) {
         self.configuration = configuration
         self.weights = weights
-        self.workspaces = EncoderWorkspacePool(
-            hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize,
-            headSize: configuration.headSize)
+        self.workspaces = EncoderWorkspacePool(hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize)
     }
 
     /// Floating-point operations of the dense layers for `tokens` tokens in `sequences` sequences

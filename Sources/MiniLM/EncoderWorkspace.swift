@@ -8,7 +8,6 @@ import Foundation
 final class EncoderWorkspace: @unchecked Sendable {
     private let hiddenSize: Int
     private let intermediateSize: Int
-    private let headSize: Int
     private(set) var tokenCapacity = 0
     private(set) var lengthCapacity = 0
     private(set) var sequenceCapacity = 0
@@ -24,17 +23,16 @@ final class EncoderWorkspace: @unchecked Sendable {
     private(set) var projected = UnsafeMutablePointer<Float>(bitPattern: 64)!
     /// `[T, I]` feed-forward intermediate activations.
     private(set) var intermediate = UnsafeMutablePointer<Float>(bitPattern: 64)!
-    /// One head's transposed keys and one row of scores (`hr_encoder_attention_scratch`).
+    /// One sequence's transposed keys and one row of scores (`hr_encoder_attention_scratch`).
     private(set) var attentionScratch = UnsafeMutablePointer<Float>(bitPattern: 64)!
     /// `[S, H]` per-sequence vectors: the `[CLS]` rows and their queries in a cross-encoder's last
     /// layer, then the `[CLS]` rows and the pooler output in its head.
     private(set) var pooled = UnsafeMutablePointer<Float>(bitPattern: 64)!
     private(set) var pooledOutput = UnsafeMutablePointer<Float>(bitPattern: 64)!
 
-    init(hiddenSize: Int, intermediateSize: Int, headSize: Int) {
+    init(hiddenSize: Int, intermediateSize: Int) {
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
-        self.headSize = headSize
     }
 
     deinit { block?.deallocate() }
@@ -50,7 +48,7 @@ final class EncoderWorkspace: @unchecked Sendable {
         func rounded(_ n: Int) -> Int { (n + 15) & ~15 }  // keep every matrix 64-byte aligned
         let sizes = [
             rounded(newTokens * H), rounded(newTokens * 3 * H), rounded(newTokens * H), rounded(newTokens * H),
-            rounded(newTokens * I), rounded(hr_encoder_attention_scratch(newLength, headSize)), rounded(newSequences * H), rounded(newSequences * H),
+            rounded(newTokens * I), rounded(hr_encoder_attention_scratch(newLength, H)), rounded(newSequences * H), rounded(newSequences * H),
         ]
         block?.deallocate()
         let raw = UnsafeMutableRawPointer.allocate(byteCount: sizes.reduce(0, +) * MemoryLayout<Float>.stride, alignment: 64)
@@ -83,20 +81,18 @@ final class EncoderWorkspacePool: @unchecked Sendable {
     private var idle: [EncoderWorkspace] = []
     private let hiddenSize: Int
     private let intermediateSize: Int
-    private let headSize: Int
     /// Workspaces kept for reuse; more concurrent callers get temporary ones.
     private let retained: Int
 
-    init(hiddenSize: Int, intermediateSize: Int, headSize: Int, retained: Int = 2) {
+    init(hiddenSize: Int, intermediateSize: Int, retained: Int = 2) {
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
-        self.headSize = headSize
         self.retained = retained
     }
 
     func withWorkspace<R>(_ body: (EncoderWorkspace) throws -> R) rethrows -> R {
         lock.lock()
-        let workspace = idle.popLast() ?? EncoderWorkspace(hiddenSize: hiddenSize, intermediateSize: intermediateSize, headSize: headSize)
+        let workspace = idle.popLast() ?? EncoderWorkspace(hiddenSize: hiddenSize, intermediateSize: intermediateSize)
         lock.unlock()
         defer {
             lock.lock()

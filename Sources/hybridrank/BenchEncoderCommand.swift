@@ -32,10 +32,31 @@ struct BenchEncoderCommand: ParsableCommand {
 
     @Option(help: "The shared data directory (fixtures and products).")
     var shared: String = "../shared"
+    @Flag(help: """
+        Load the cross-encoder once, then answer each stdin line "THREADS RUNS" with {"median_ms": …} \
+        for RUNS calls on the 20-pair workload (Benchmarks/encoder/compare.py --swift uses this to \
+        interleave the runtimes in short rounds on a noisy machine).
+        """)
+    var stdinDriven = false
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
         if threads.contains(where: { $0 < 1 }) { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// The `--stdin-driven` loop: one answer line per request line, flushed at once.
+    private func runStdinDriven() throws {
+        let pairs = try Self.benchmarkPairs(shared: shared)
+        let cross = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: 1)
+        while let line = readLine() {
+            let fields = line.split(separator: " ").compactMap { Int($0) }
+            guard fields.count == 2, fields[0] >= 1, fields[1] >= 1 else {
+                FileHandle.standardOutput.write(Data(#"{"error": "expected a line \"THREADS RUNS\""}"#.utf8 + [0x0A]))
+                continue
+            }
+            let times = Self.time(runs: fields[1]) { _ = cross.score(pairs: pairs, threads: fields[0]) }
+            FileHandle.standardOutput.write(Data(#"{"median_ms": \#(times[times.count / 2] * 1000)}"#.utf8 + [0x0A]))
+        }
     }
 
     struct Measurement: Encodable {
@@ -68,6 +89,7 @@ struct BenchEncoderCommand: ParsableCommand {
     }
 
     func run() throws {
+        if stdinDriven { return try runStdinDriven() }
         let threadCounts = threads.isEmpty ? [1, 2] : threads
         let pairs = try Self.benchmarkPairs(shared: shared)
         let titles = Self.productTitles(shared: shared, count: 256)

@@ -56,7 +56,7 @@ struct KernelTests {
         let qkv = (0..<length * stride).map { _ in random.float() * 4 - 2 }
         let rows = clsOnly ? 1 : length
         var context = [Float](repeating: .nan, count: rows * H)
-        var scratch = [Float](repeating: .nan, count: hr_encoder_attention_scratch(length, headSize))
+        var scratch = [Float](repeating: .nan, count: hr_encoder_attention_scratch(length, H))
         let scale = 1 / Float(headSize).squareRoot()
         qkv.withUnsafeBufferPointer { m in
             let base = m.baseAddress!

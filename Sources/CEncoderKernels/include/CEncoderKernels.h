@@ -26,8 +26,9 @@ void hr_encoder_gelu(float *x, size_t count);
 void hr_encoder_layer_norm(const float *x, float *out, const float *gamma, const float *beta,
                            size_t rows, size_t columns, float epsilon);
 
-/// Scratch floats `hr_encoder_attention` needs for a sequence of `length` tokens.
-size_t hr_encoder_attention_scratch(size_t length, size_t head_size);
+/// Scratch floats `hr_encoder_attention` needs for a sequence of `length` tokens with
+/// `hidden_size` = heads · head size columns.
+size_t hr_encoder_attention_scratch(size_t length, size_t hidden_size);
 
 /// Self-attention of one sequence, every head: for each of the first `query_rows` query rows i
 /// and head h, context[i][h·d ..< (h+1)·d] = softmax(scale · q_i,h · K_hᵀ) · V_h.
@@ -35,7 +36,7 @@ size_t hr_encoder_attention_scratch(size_t length, size_t head_size);
 /// `q` rows are `q_stride` floats apart, `k` and `v` rows `kv_stride` apart (the fused QKV matrix
 /// gives all three with stride 3H); head h occupies columns h·d ..< (h+1)·d of each. With
 /// `query_rows` = 1 only the first token ([CLS]) attends, which is all a cross-encoder's last layer
-/// needs. `scratch` holds `hr_encoder_attention_scratch(length, d)` floats.
+/// needs. `scratch` holds `hr_encoder_attention_scratch(length, heads · d)` floats.
 void hr_encoder_attention(const float *q, size_t q_stride, const float *k, const float *v,
                           size_t kv_stride, size_t length, size_t query_rows, size_t heads,
                           size_t head_size, float scale, float *scratch, float *context,
