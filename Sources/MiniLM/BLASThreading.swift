@@ -15,11 +15,13 @@ import Darwin
 /// parts run concurrently (the caller plus n − 1 GCD workers), each with single-threaded BLAS, so
 /// attention and the element-wise passes use every core too; only a batch too small to split
 /// (under 64 tokens per part) hands the n threads to OpenBLAS instead. The BLAS thread count is one
-/// process-wide setting. On a 2-core machine pick one of:
+/// process-wide setting. On a 2-core machine:
 /// - latency: one encoder call at a time with `threads: 2` (a rerank of 20 pairs uses both cores);
 /// - throughput: `threads: 1` and up to two concurrent calls from the server's own thread pool
 ///   (each call holds its own workspace, so they run in parallel without a lock between them).
-/// Never both (two concurrent `threads: 2` calls put four busy threads on two cores).
+/// The server does both, per call: its model pool gives a call that finds no other running
+/// `threads: 2` and an overlapping call `threads: 1` (`ModelRuntime`). Never two concurrent
+/// `threads: 2` calls (four busy threads on two cores).
 public enum BLASThreading {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias GetThreads = @convention(c) () -> Int32
