@@ -5,11 +5,17 @@ public protocol ProductCatalog: Sendable {
     /// Whether each product may be served, in order, in one look-up pass: the stock rule asks this
     /// for every candidate of every request, and it needs no copy of the products.
     func availability(of ids: [ProductID]) -> [ProductAvailability]
+    /// The rules' fields of each product, in order (`nil` for an unknown id), in one pass.
+    func facts(of ids: [ProductID]) -> [ProductFacts?]
 }
 
 extension ProductCatalog {
     public func availability(of ids: [ProductID]) -> [ProductAvailability] {
         ids.map { ProductAvailability(product($0)) }
+    }
+
+    public func facts(of ids: [ProductID]) -> [ProductFacts?] {
+        ids.map { product($0).map(ProductFacts.init) }
     }
 }
 

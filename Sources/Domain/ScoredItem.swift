@@ -7,7 +7,7 @@ public struct ScoredItem: Sendable, Hashable {
     public var similarUsers: Float = 0
     public var popularity: Float = 0
     /// Raw scores as the sources returned them, for explanation.
-    public var rawScores: [CandidateOrigin: Float] = [:]
+    public var rawScores = OriginScores()
     /// `α·content + β·collaborative + γ·popularity`.
     public var blended: Float = 0
     /// Cross-encoder logit, when the item was inside the rerank window.

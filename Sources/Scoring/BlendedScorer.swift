@@ -38,16 +38,30 @@ public struct BlendedScorer: CandidateScorer {
     /// One request: normalise per origin, merge by product, blend, sort.
     /// - Complexity: O(n log n) for n candidates.
     public func score(request candidates: [Candidate], weights: RankingWeights) -> [ScoredItem] {
-        var maxima: [CandidateOrigin: Float] = [:]
-        var minima: [CandidateOrigin: Float] = [:]
-        var counts: [CandidateOrigin: Int] = [:]
+        // Per-origin statistics in fixed slots (four origins): no dictionary per request.
+        var maxima = OriginScores(), minima = OriginScores()
+        var counts = (content: 0, coPurchase: 0, similarUsers: 0, popularity: 0)
         for candidate in candidates {
             maxima[candidate.origin] = max(maxima[candidate.origin] ?? -.infinity, candidate.rawScore)
             minima[candidate.origin] = min(minima[candidate.origin] ?? .infinity, candidate.rawScore)
-            counts[candidate.origin, default: 0] += 1
+            switch candidate.origin {
+            case .content: counts.content += 1
+            case .coPurchase: counts.coPurchase += 1
+            case .similarUsers: counts.similarUsers += 1
+            case .popularity: counts.popularity += 1
+            }
         }
-        var ranks: [CandidateOrigin: Int] = [:]
+        func count(_ origin: CandidateOrigin) -> Int {
+            switch origin {
+            case .content: counts.content
+            case .coPurchase: counts.coPurchase
+            case .similarUsers: counts.similarUsers
+            case .popularity: counts.popularity
+            }
+        }
+        var ranks = OriginScores()
         var byProduct: [ProductID: Int] = [:]
+        byProduct.reserveCapacity(candidates.count)
         var items: [ScoredItem] = []
         items.reserveCapacity(candidates.count)
         // Rank normalisation needs each origin's candidates in score order.
@@ -65,9 +79,9 @@ public struct BlendedScorer: CandidateScorer {
                 let hi = maxima[origin]!
                 signal = hi > 0 ? max(0, candidate.rawScore) / hi : 1
             case .rank:
-                let r = ranks[origin, default: 0]
+                let r = ranks[origin] ?? 0
                 ranks[origin] = r + 1
-                signal = 1 - Float(r) / Float(max(1, counts[origin]!))
+                signal = 1 - r / Float(max(1, count(origin)))
             }
             let slot: Int
             if let existing = byProduct[candidate.productID] {

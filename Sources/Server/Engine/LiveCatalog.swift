@@ -6,8 +6,20 @@ import NIOConcurrencyHelpers
 /// same call that writes PostgreSQL, so a deleted or out-of-stock product leaves every widget at
 /// once (the stock rule reads this, not a cache with a TTL).
 public final class LiveCatalog: ProductCatalog, Sendable {
+    /// A product and its rule facts, held by reference so a look-up retains one object instead of
+    /// copying the product's strings (the rules read facts for every candidate of every request).
+    private final class Record: Sendable {
+        let product: Product
+        let facts: ProductFacts
+
+        init(_ product: Product) {
+            self.product = product
+            self.facts = ProductFacts(product)
+        }
+    }
+
     private struct Storage {
-        var products: [ProductID: Product] = [:]
+        var products: [ProductID: Record] = [:]
         /// How many live products each category has (so the category list is O(categories)).
         var categoryCounts: [String: Int] = [:]
         /// Available products, newest first; rebuilt lazily after a change.
@@ -15,11 +27,11 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
         mutating func put(_ product: Product) {
             newest = nil
-            if let old = products[product.id], old.deletedAt == nil, !old.category.isEmpty {
+            if let old = products[product.id]?.product, old.deletedAt == nil, !old.category.isEmpty {
                 categoryCounts[old.category, default: 0] -= 1
                 if categoryCounts[old.category] == 0 { categoryCounts[old.category] = nil }
             }
-            products[product.id] = product
+            products[product.id] = Record(product)
             if product.deletedAt == nil, !product.category.isEmpty { categoryCounts[product.category, default: 0] += 1 }
         }
     }
@@ -33,12 +45,17 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     }
 
     public func product(_ id: ProductID) -> Product? {
-        storage.withLockedValue { $0.products[id] }
+        storage.withLockedValue { $0.products[id] }?.product
     }
 
     /// One lock for the whole batch (the stock rule asks for every candidate of a request).
     public func availability(of ids: [ProductID]) -> [ProductAvailability] {
-        storage.withLockedValue { storage in ids.map { ProductAvailability(storage.products[$0]) } }
+        storage.withLockedValue { storage in ids.map { storage.products[$0]?.facts.availability ?? .unknown } }
+    }
+
+    /// One lock for the whole batch, no `Product` copies (boosts and diversity, every candidate).
+    public func facts(of ids: [ProductID]) -> [ProductFacts?] {
+        storage.withLockedValue { storage in ids.map { storage.products[$0]?.facts } }
     }
 
     public func upsert(_ product: Product) {
@@ -62,9 +79,10 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     public func newestAvailable(limit: Int) -> [ProductID] {
         storage.withLockedValue { storage in
             if storage.newest == nil {
-                storage.newest = storage.products.values.filter(\.isAvailable)
-                    .sorted { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
-                    .map(\.id)
+                var available: [Product] = []
+                for record in storage.products.values where record.product.isAvailable { available.append(record.product) }
+                available.sort { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
+                storage.newest = available.map(\.id)
             }
             return Array(storage.newest!.prefix(limit))
         }
@@ -72,6 +90,6 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
     /// Every product, available or not (for index rebuilds and fill lists).
     public func allProducts() -> [Product] {
-        storage.withLockedValue { Array($0.products.values) }
+        storage.withLockedValue { $0.products.values.map(\.product) }
     }
 }

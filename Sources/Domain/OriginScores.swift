@@ -1,0 +1,72 @@
+/// One optional score per candidate origin, stored inline (four floats and a presence mask).
+///
+/// `ScoredItem.rawScores` was a `[CandidateOrigin: Float]`: a heap-allocated dictionary per
+/// candidate, hashed on every write and retained on every copy of the item, for at most four
+/// entries. This keeps the dictionary's surface (subscript, iteration in origin order, literals)
+/// without the allocation.
+public struct OriginScores: Sendable, Hashable {
+    private var values: (Float, Float, Float, Float) = (0, 0, 0, 0)
+    private var present: UInt8 = 0
+
+    public init() {}
+
+    private static func slot(_ origin: CandidateOrigin) -> Int {
+        switch origin {
+        case .content: 0
+        case .coPurchase: 1
+        case .similarUsers: 2
+        case .popularity: 3
+        }
+    }
+
+    public subscript(origin: CandidateOrigin) -> Float? {
+        get {
+            let slot = Self.slot(origin)
+            guard present & (1 << slot) != 0 else { return nil }
+            switch slot {
+            case 0: return values.0
+            case 1: return values.1
+            case 2: return values.2
+            default: return values.3
+            }
+        }
+        set {
+            let slot = Self.slot(origin)
+            guard let newValue else {
+                present &= ~(1 << slot)
+                return
+            }
+            present |= 1 << slot
+            switch slot {
+            case 0: values.0 = newValue
+            case 1: values.1 = newValue
+            case 2: values.2 = newValue
+            default: values.3 = newValue
+            }
+        }
+    }
+
+    public var isEmpty: Bool { present == 0 }
+    public var count: Int { present.nonzeroBitCount }
+
+    public static func == (lhs: OriginScores, rhs: OriginScores) -> Bool {
+        CandidateOrigin.allCases.allSatisfy { lhs[$0] == rhs[$0] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for origin in CandidateOrigin.allCases { hasher.combine(self[origin]) }
+    }
+}
+
+extension OriginScores: Sequence {
+    /// The present entries in `CandidateOrigin.allCases` order.
+    public func makeIterator() -> some IteratorProtocol<(origin: CandidateOrigin, score: Float)> {
+        CandidateOrigin.allCases.lazy.compactMap { origin in self[origin].map { (origin: origin, score: $0) } }.makeIterator()
+    }
+}
+
+extension OriginScores: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (CandidateOrigin, Float)...) {
+        for (origin, score) in elements { self[origin] = score }
+    }
+}
