@@ -182,7 +182,8 @@ public struct APIRoutes: Sendable {
         let response = try await services.recommendations.recommend(
             recommendationRequest, explicitCart: cartItems != nil, explain: explain, requestID: context.id,
             blockList: blockList, pinned: pinned)
-        return try Self.json(response)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: response.jsonBuffer()))
     }
 
     private func health() async throws -> Response {
