@@ -33,11 +33,23 @@ public struct RecommendationPipeline: Sendable {
     public var scorer: any CandidateScorer
     /// `nil` turns stage 3 off entirely (e.g. no model loaded).
     public var reranker: (any Reranker)?
+    /// How much of each blended list goes on to stages 3 and 4: the best `rankingDepth` items by
+    /// blended score, or `2 · limit + rerank window` when that is more (default 60).
+    ///
+    /// The sources propose up to 4 × 100 candidates so that normalisation and blending see the
+    /// whole neighbourhood, but a widget shows 10: the stock and exclusion checks, the boosts and
+    /// the diversity pass need only the head, and walking all of it (twice: before and after the
+    /// rerank) cost more than blending on a cached product page. What the cut can change: an item
+    /// below the depth can no longer be lifted into the widget by a boost (at most +32% with the
+    /// default promotion and new-arrival boosts), and when the rules remove nearly all of the head
+    /// the fill rule tops the list up from popularity instead of from deeper candidates.
+    public var rankingDepth: Int
 
-    public init(sources: [any CandidateSource], scorer: any CandidateScorer, reranker: (any Reranker)?) {
+    public init(sources: [any CandidateSource], scorer: any CandidateScorer, reranker: (any Reranker)?, rankingDepth: Int = 60) {
         self.sources = sources
         self.scorer = scorer
         self.reranker = reranker
+        self.rankingDepth = rankingDepth
     }
 
     /// Ranks a batch of requests.
@@ -68,6 +80,10 @@ public struct RecommendationPipeline: Sendable {
         // Stage 2: normalise per source and blend with the variant's α/β/γ.
         start = clock.now
         var lists = scorer.score(merged, weights: options.map(\.weights))
+        for index in lists.indices {
+            let depth = max(rankingDepth, 2 * contexts[index].request.limit + options[index].rerank.window)
+            if lists[index].count > depth { lists[index].removeSubrange(depth...) }
+        }
         timings.scoring = Self.milliseconds(since: start, clock: clock)
 
         // Items stage 4 would drop anyway (out of stock, excluded) leave before stage 3, so the
