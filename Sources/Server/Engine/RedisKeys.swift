@@ -9,6 +9,9 @@ enum RedisKeys {
     static func purchased(_ user: UserID) -> String { "hr:u:{\(user)}:p" }
     /// The user's cart: sorted set product → time added.
     static func cart(_ user: UserID) -> String { "hr:u:{\(user)}:cart" }
+    /// "PostgreSQL has no events for this user" (a shopper seen before any event), kept for
+    /// `noHistoryTTLSeconds` and deleted when the user's first event is recorded.
+    static func noHistory(_ user: UserID) -> String { "hr:u:{\(user)}:none" }
     /// Time-decayed popularity, global and per category (sorted sets, see `PopularityClock`).
     static let popularityGlobal = "hr:pop:global"
     static func popularity(category: String) -> String { "hr:pop:cat:\(category)" }
@@ -22,4 +25,7 @@ enum RedisKeys {
     static let historyLength = 200
     /// User keys expire after 90 days without activity.
     static let userTTLSeconds = 90 * 24 * 3600
+    /// How long an empty PostgreSQL answer is trusted: bounds how stale a shopper's state can be
+    /// after events reach PostgreSQL without passing through this service (a bulk `import`).
+    static let noHistoryTTLSeconds = 60
 }

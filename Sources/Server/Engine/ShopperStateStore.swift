@@ -37,6 +37,7 @@ public final class ShopperStateStore: Sendable {
                 ["SMEMBERS", RedisKeys.purchased(user)],
                 ["ZRANGE", RedisKeys.cart(user), "0", "-1"],
                 ["EXISTS", RedisKeys.history(user)],
+                ["EXISTS", RedisKeys.noHistory(user)],
             ])
             let known = (replies[3].int ?? 0) > 0
             if known {
@@ -45,6 +46,9 @@ public final class ShopperStateStore: Sendable {
                 state.cart = (replies[2].array ?? []).compactMap(\.string)
                 return state
             }
+            // PostgreSQL said "no events" moments ago: a shopper with no history yet costs no
+            // PostgreSQL round trips on every widget request (the marker goes with their first event).
+            if (replies[4].int ?? 0) > 0 { return state }
         } catch {
             state.redisUnavailable = true
             logger.debug("redis unavailable for shopper state", metadata: ["error": "\(error)"])
@@ -54,8 +58,12 @@ public final class ShopperStateStore: Sendable {
             state.history = try await interactions.recent(user: user, limit: RedisKeys.historyLength)
             state.purchased = try await interactions.purchased(user: user)
             state.cart = Self.cart(from: state.history)
-            if !state.redisUnavailable, !state.history.isEmpty {
-                try? await warm(user: user, state: state)
+            if !state.redisUnavailable {
+                if state.history.isEmpty {
+                    _ = try? await redis.command(["SET", RedisKeys.noHistory(user), "1", "EX", String(RedisKeys.noHistoryTTLSeconds)])
+                } else {
+                    try? await warm(user: user, state: state)
+                }
             }
         } catch {
             state.postgresUnavailable = true
@@ -112,6 +120,7 @@ public final class ShopperStateStore: Sendable {
         var commands: [[String]] = []
         for event in events {
             let user = event.userID
+            commands.append(["DEL", RedisKeys.noHistory(user)])
             commands.append(["LPUSH", RedisKeys.history(user), EncodedEvent.encode(event)])
             commands.append(["LTRIM", RedisKeys.history(user), "0", String(RedisKeys.historyLength - 1)])
             commands.append(["EXPIRE", RedisKeys.history(user), String(RedisKeys.userTTLSeconds)])
