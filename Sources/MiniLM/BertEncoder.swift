@@ -127,7 +127,7 @@ final class BertEncoder: Sendable {
     /// attention run in `CEncoderKernels` (AVX2 when the CPU has it).
     private func forward(_ batch: ArraySlice<TokenizedSequence>, clsOnly: Bool, workspace: EncoderWorkspace) -> [Int] {
         let c = configuration
-        let H = c.hiddenSize, I = c.intermediateSize, heads = c.numAttentionHeads, d = c.headSize
+        let H = c.hiddenSize, heads = c.numAttentionHeads, d = c.headSize
         var offsets: [Int] = []
         offsets.reserveCapacity(batch.count)
         var total = 0
@@ -140,7 +140,7 @@ final class BertEncoder: Sendable {
         let n = batch.count
         workspace.reserve(tokens: total, maxLength: longest, sequences: n)
         let hidden = workspace.hidden, qkv = workspace.qkv, context = workspace.context
-        let projected = workspace.projected, intermediate = workspace.intermediate, scratch = workspace.attentionScratch
+        let projected = workspace.projected, scratch = workspace.attentionScratch
         let epsilon = c.layerNormEps
         let scale = 1 / Float(d).squareRoot()
         let maxPosition = c.maxPositionEmbeddings - 1, maxType = c.typeVocabSize - 1, maxToken = c.vocabSize - 1
@@ -182,20 +182,7 @@ final class BertEncoder: Sendable {
                         scratch, context + offsets[position] * H, H)
                 }
 
-                // Output projection onto bias + residual, then LayerNorm.
-                hr_encoder_prefill(projected, H, w + layer.attentionOutputBias, hidden, H, total, H)
-                Self.gemm(context, H, w + layer.attentionOutputWeight, H, projected, H, m: total, n: H, k: H)
-                hr_encoder_layer_norm(
-                    projected, hidden, w + layer.attentionNormWeight, w + layer.attentionNormBias, total, H, epsilon)
-
-                // Feed-forward: GELU(X W1 + b1) W2 + b2 + X, then LayerNorm.
-                hr_encoder_prefill(intermediate, I, w + layer.intermediateBias, nil, 0, total, I)
-                Self.gemm(hidden, H, w + layer.intermediateWeight, I, intermediate, I, m: total, n: I, k: H)
-                hr_encoder_gelu(intermediate, total * I)
-                hr_encoder_prefill(projected, H, w + layer.outputBias, hidden, H, total, H)
-                Self.gemm(intermediate, I, w + layer.outputWeight, H, projected, H, m: total, n: H, k: I)
-                hr_encoder_layer_norm(
-                    projected, hidden, w + layer.outputNormWeight, w + layer.outputNormBias, total, H, epsilon)
+                outputAndFeedForward(layer, w: w, rows: total, states: hidden, output: hidden, workspace: workspace)
             }
         }
         return clsOnly ? Array(0..<n) : offsets
@@ -209,12 +196,10 @@ final class BertEncoder: Sendable {
         tokens total: Int, workspace: EncoderWorkspace
     ) {
         let c = configuration
-        let H = c.hiddenSize, I = c.intermediateSize, heads = c.numAttentionHeads, d = c.headSize
+        let H = c.hiddenSize, heads = c.numAttentionHeads, d = c.headSize
         let n = batch.count
         let hidden = workspace.hidden, qkv = workspace.qkv, context = workspace.context
-        let projected = workspace.projected, intermediate = workspace.intermediate
         let clsRows = workspace.pooled, clsQuery = workspace.pooledOutput, scratch = workspace.attentionScratch
-        let epsilon = c.layerNormEps
 
         for i in 0..<n { (clsRows + i * H).update(from: hidden + offsets[i] * H, count: H) }
         // K | V for every token: columns H..<3H of the fused weight and output.
@@ -229,15 +214,29 @@ final class BertEncoder: Sendable {
                 clsQuery + position * H, H, base + H, base + 2 * H, 3 * H, sequence.count, 1, heads, d,
                 1 / Float(d).squareRoot(), scratch, context + position * H, H)
         }
-        hr_encoder_prefill(projected, H, w + layer.attentionOutputBias, clsRows, H, n, H)
-        Self.gemm(context, H, w + layer.attentionOutputWeight, H, projected, H, m: n, n: H, k: H)
-        hr_encoder_layer_norm(projected, clsRows, w + layer.attentionNormWeight, w + layer.attentionNormBias, n, H, epsilon)
-        hr_encoder_prefill(intermediate, I, w + layer.intermediateBias, nil, 0, n, I)
-        Self.gemm(clsRows, H, w + layer.intermediateWeight, I, intermediate, I, m: n, n: I, k: H)
-        hr_encoder_gelu(intermediate, n * I)
-        hr_encoder_prefill(projected, H, w + layer.outputBias, clsRows, H, n, H)
-        Self.gemm(intermediate, I, w + layer.outputWeight, H, projected, H, m: n, n: H, k: I)
-        hr_encoder_layer_norm(projected, hidden, w + layer.outputNormWeight, w + layer.outputNormBias, n, H, epsilon)
+        outputAndFeedForward(layer, w: w, rows: n, states: clsRows, output: hidden, workspace: workspace)
+    }
+
+    /// The rest of a layer after attention, on `rows` rows: output projection of
+    /// `workspace.context` onto bias + `states`, LayerNorm back into `states`, then the
+    /// feed-forward GELU(X W1 + b1) W2 + b2 + X and its LayerNorm into `output`. `forward` passes
+    /// the hidden states for both; the `[CLS]`-only last layer its compact `[CLS]` rows.
+    private func outputAndFeedForward(
+        _ layer: BertWeights.Layer, w: UnsafePointer<Float>, rows: Int, states: UnsafeMutablePointer<Float>,
+        output: UnsafeMutablePointer<Float>, workspace: EncoderWorkspace
+    ) {
+        let c = configuration
+        let H = c.hiddenSize, I = c.intermediateSize, epsilon = c.layerNormEps
+        let projected = workspace.projected, intermediate = workspace.intermediate
+        hr_encoder_prefill(projected, H, w + layer.attentionOutputBias, states, H, rows, H)
+        Self.gemm(workspace.context, H, w + layer.attentionOutputWeight, H, projected, H, m: rows, n: H, k: H)
+        hr_encoder_layer_norm(projected, states, w + layer.attentionNormWeight, w + layer.attentionNormBias, rows, H, epsilon)
+        hr_encoder_prefill(intermediate, I, w + layer.intermediateBias, nil, 0, rows, I)
+        Self.gemm(states, H, w + layer.intermediateWeight, I, intermediate, I, m: rows, n: I, k: H)
+        hr_encoder_gelu(intermediate, rows * I)
+        hr_encoder_prefill(projected, H, w + layer.outputBias, states, H, rows, H)
+        Self.gemm(intermediate, I, w + layer.outputWeight, H, projected, H, m: rows, n: H, k: I)
+        hr_encoder_layer_norm(projected, output, w + layer.outputNormWeight, w + layer.outputNormBias, rows, H, epsilon)
     }
 
     /// `C[m, n] += A[m, k] · B[k, n]`, row-major with leading dimensions (beta = 1: `C` holds the

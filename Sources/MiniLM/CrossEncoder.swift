@@ -42,7 +42,7 @@ public final class CrossEncoder: Sendable {
 
     /// Raw logits (no sigmoid), one per pair, in order; higher = more relevant.
     public func score(pairs: [(query: String, document: String)]) -> [Float] {
-        score(sequences: pairs.map { tokenize(query: $0.query, document: $0.document) })
+        score(pairs: pairs, threads: threads)
     }
 
     /// `score(pairs:)` on `threads` threads for this call.
