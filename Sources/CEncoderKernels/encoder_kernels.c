@@ -10,10 +10,10 @@ size_t hr_encoder_attention_scratch(size_t length, size_t hidden_size) {
     return (hidden_size + 1) * round_up8(length) + 8;
 }
 
-// MARK: - Portable bodies (any CPU); the same formulas as the AVX2 ones with libm's erff / expf.
-
-static void prefill_portable(float *out, size_t out_stride, const float *bias, const float *residual,
-                             size_t residual_stride, size_t rows, size_t columns) {
+/// One body for every CPU: the pass is memory-bound, so the compiler's vectorisation of this loop
+/// is all it needs.
+void hr_encoder_prefill(float *out, size_t out_stride, const float *bias, const float *residual,
+                        size_t residual_stride, size_t rows, size_t columns) {
     for (size_t r = 0; r < rows; r++) {
         float *o = out + r * out_stride;
         if (residual) {
@@ -24,6 +24,8 @@ static void prefill_portable(float *out, size_t out_stride, const float *bias, c
         }
     }
 }
+
+// MARK: - Portable bodies (any CPU); the same formulas as the AVX2 ones with libm's erff / expf.
 
 static void gelu_portable(float *x, size_t count) {
     for (size_t i = 0; i < count; i++) {
@@ -141,23 +143,6 @@ HR_AVX2 static inline __m256 erf8(__m256 input) {
     q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-7.37332916720468e-03f));
     q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-1.42647390514189e-02f));
     return _mm256_div_ps(p, q);
-}
-
-HR_AVX2 static void prefill_avx2(float *out, size_t out_stride, const float *bias, const float *residual,
-                                 size_t residual_stride, size_t rows, size_t columns) {
-    size_t body = columns & ~(size_t)7;
-    for (size_t r = 0; r < rows; r++) {
-        float *o = out + r * out_stride;
-        if (residual) {
-            const float *x = residual + r * residual_stride;
-            size_t c = 0;
-            for (; c < body; c += 8)
-                _mm256_storeu_ps(o + c, _mm256_add_ps(_mm256_loadu_ps(bias + c), _mm256_loadu_ps(x + c)));
-            for (; c < columns; c++) o[c] = bias[c] + x[c];
-        } else {
-            memcpy(o, bias, columns * sizeof(float));
-        }
-    }
 }
 
 HR_AVX2 static void gelu_avx2(float *x, size_t count) {
@@ -286,15 +271,13 @@ HR_AVX2 static void attention_avx2(const float *q, size_t q_stride, const float 
             }
             for (; jb < lp; jb += 8) {
                 __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-                size_t c = 0;
-                for (; c + 4 <= d; c += 4) {
+                for (size_t c = 0; c < d; c += 4) {  // d is a multiple of 8 here
                     const float *r0 = kt + c * lp + jb;
                     a0 = _mm256_fmadd_ps(_mm256_set1_ps(qi[c]), _mm256_loadu_ps(r0), a0);
                     a1 = _mm256_fmadd_ps(_mm256_set1_ps(qi[c + 1]), _mm256_loadu_ps(r0 + lp), a1);
                     a2 = _mm256_fmadd_ps(_mm256_set1_ps(qi[c + 2]), _mm256_loadu_ps(r0 + 2 * lp), a2);
                     a3 = _mm256_fmadd_ps(_mm256_set1_ps(qi[c + 3]), _mm256_loadu_ps(r0 + 3 * lp), a3);
                 }
-                for (; c < d; c++) a0 = _mm256_fmadd_ps(_mm256_set1_ps(qi[c]), _mm256_loadu_ps(kt + c * lp + jb), a0);
                 __m256 sum = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
                 _mm256_storeu_ps(s + jb, _mm256_mul_ps(sum, _mm256_set1_ps(scale)));
             }
@@ -367,16 +350,6 @@ static int has_avx2_fma(void) { return 0; }
 
 // MARK: - Dispatch.
 
-void hr_encoder_prefill(float *out, size_t out_stride, const float *bias, const float *residual,
-                        size_t residual_stride, size_t rows, size_t columns) {
-#if defined(__x86_64__)
-    if (has_avx2_fma()) {
-        prefill_avx2(out, out_stride, bias, residual, residual_stride, rows, columns);
-        return;
-    }
-#endif
-    prefill_portable(out, out_stride, bias, residual, residual_stride, rows, columns);
-}
 
 void hr_encoder_gelu(float *x, size_t count) {
 #if defined(__x86_64__)

@@ -5,8 +5,8 @@
 
 /// The element-wise parts of the MiniLM encoder and its attention, for `BertEncoder`.
 ///
-/// Each function has an AVX2 + FMA body, chosen once at run time when the CPU has both, and a plain
-/// C body with the same formulas otherwise. They exist because Swift compiles for baseline x86-64
+/// Each compute-bound function has an AVX2 + FMA body, chosen once at run time when the CPU has
+/// both, and a plain C body with the same formulas otherwise (the memory-bound prefill has one body). They exist because Swift compiles for baseline x86-64
 /// (SSE2): its vectorised loops ran 4 lanes wide and the softmax's exp not at all, and the per-head
 /// attention products went through thousands of tiny `cblas_sgemm` calls per request.
 
