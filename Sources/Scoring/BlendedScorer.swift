@@ -39,25 +39,12 @@ public struct BlendedScorer: CandidateScorer {
     /// - Complexity: O(n log n) for n candidates.
     public func score(request candidates: [Candidate], weights: RankingWeights) -> [ScoredItem] {
         // Per-origin statistics in fixed slots (four origins): no dictionary per request.
-        var maxima = OriginScores(), minima = OriginScores()
-        var counts = (content: 0, coPurchase: 0, similarUsers: 0, popularity: 0)
+        // (Counts and ranks are small integers, exact in a Float.)
+        var maxima = OriginScores(), minima = OriginScores(), counts = OriginScores()
         for candidate in candidates {
             maxima[candidate.origin] = max(maxima[candidate.origin] ?? -.infinity, candidate.rawScore)
             minima[candidate.origin] = min(minima[candidate.origin] ?? .infinity, candidate.rawScore)
-            switch candidate.origin {
-            case .content: counts.content += 1
-            case .coPurchase: counts.coPurchase += 1
-            case .similarUsers: counts.similarUsers += 1
-            case .popularity: counts.popularity += 1
-            }
-        }
-        func count(_ origin: CandidateOrigin) -> Int {
-            switch origin {
-            case .content: counts.content
-            case .coPurchase: counts.coPurchase
-            case .similarUsers: counts.similarUsers
-            case .popularity: counts.popularity
-            }
+            counts[candidate.origin] = (counts[candidate.origin] ?? 0) + 1
         }
         var ranks = OriginScores()
         var byProduct: [ProductID: Int] = [:]
@@ -81,7 +68,7 @@ public struct BlendedScorer: CandidateScorer {
             case .rank:
                 let r = ranks[origin] ?? 0
                 ranks[origin] = r + 1
-                signal = 1 - r / Float(max(1, count(origin)))
+                signal = 1 - r / max(1, counts[origin] ?? 0)
             }
             let slot: Int
             if let existing = byProduct[candidate.productID] {
