@@ -16,25 +16,39 @@ struct JSONByteWriter {
         buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
-    mutating func beginObject() {
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// `"name":"value"` in an object.
+    mutating func field(_ name: StaticString, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    /// `"name":number` in an object.
+    mutating func field(_ name: StaticString, _ value: some BinaryFloatingPoint & LosslessStringConvertible) {
+        key(name)
+        number(value)
+    }
+
+    /// `"name":["a","b"]` in an object.
+    mutating func field(_ name: StaticString, _ values: [String]) {
+        key(name)
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
+    private mutating func open(_ bracket: UInt8) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "{"))
+        buffer.writeInteger(bracket)
         needsComma = false
     }
 
-    mutating func endObject() {
-        buffer.writeInteger(UInt8(ascii: "}"))
-        needsComma = true
-    }
-
-    mutating func beginArray() {
-        separate()
-        buffer.writeInteger(UInt8(ascii: "["))
-        needsComma = false
-    }
-
-    mutating func endArray() {
-        buffer.writeInteger(UInt8(ascii: "]"))
+    private mutating func close(_ bracket: UInt8) {
+        buffer.writeInteger(bracket)
         needsComma = true
     }
 
@@ -82,13 +96,7 @@ struct JSONByteWriter {
         needsComma = true
     }
 
-    mutating func number(_ value: Float) {
-        separate()
-        if value.isFinite { buffer.writeString(value.description) } else { buffer.writeString("null") }
-        needsComma = true
-    }
-
-    mutating func number(_ value: Double) {
+    mutating func number(_ value: some BinaryFloatingPoint & LosslessStringConvertible) {
         separate()
         if value.isFinite { buffer.writeString(value.description) } else { buffer.writeString("null") }
         needsComma = true

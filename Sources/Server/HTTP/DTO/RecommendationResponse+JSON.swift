@@ -6,19 +6,12 @@ extension RecommendationResponse {
     func jsonBuffer() -> ByteBuffer {
         var json = JSONByteWriter(capacity: 512 + items.count * (explain ? 400 : 160))
         json.beginObject()
-        if let degraded {
-            json.key("degraded")
-            json.beginArray()
-            for entry in degraded { json.string(entry) }
-            json.endArray()
-        }
+        if let degraded { json.field("degraded", degraded) }
         if let experiment {
             json.key("experiment")
             json.beginObject()
-            json.key("key")
-            json.string(experiment.key)
-            json.key("variant")
-            json.string(experiment.variant)
+            json.field("key", experiment.key)
+            json.field("variant", experiment.variant)
             json.endObject()
         }
         json.key("generated_at")
@@ -34,29 +27,17 @@ extension RecommendationResponse {
             json.string(version)
         }
         json.endObject()
-        if let notes {
-            json.key("notes")
-            json.beginArray()
-            for note in notes { json.string(note) }
-            json.endArray()
-        }
-        json.key("request_id")
-        json.string(requestID)
+        if let notes { json.field("notes", notes) }
+        json.field("request_id", requestID)
         json.key("timings_ms")
         json.beginObject()
-        json.key("candidates")
-        json.number(timingsMs.candidates)
-        json.key("rerank")
-        json.number(timingsMs.rerank)
-        json.key("rules")
-        json.number(timingsMs.rules)
-        json.key("scoring")
-        json.number(timingsMs.scoring)
-        json.key("total")
-        json.number(timingsMs.total)
+        json.field("candidates", timingsMs.candidates)
+        json.field("rerank", timingsMs.rerank)
+        json.field("rules", timingsMs.rules)
+        json.field("scoring", timingsMs.scoring)
+        json.field("total", timingsMs.total)
         json.endObject()
-        json.key("widget")
-        json.string(widget)
+        json.field("widget", widget)
         json.endObject()
         return json.buffer
     }
@@ -65,27 +46,17 @@ extension RecommendationResponse {
 
     private static func write(_ item: Item, to json: inout JSONByteWriter) {
         json.beginObject()
-        json.key("category")
-        json.string(item.category)
-        json.key("currency")
-        json.string(item.currency)
+        json.field("category", item.category)
+        json.field("currency", item.currency)
         if let explain = item.explain {
             json.key("explain")
             json.beginObject()
-            json.key("blended")
-            json.number(explain.blended)
-            json.key("co_purchase")
-            json.number(explain.coPurchase)
-            json.key("content")
-            json.number(explain.content)
-            if let logit = explain.crossEncoderLogit {
-                json.key("cross_encoder_logit")
-                json.number(logit)
-            }
-            json.key("final")
-            json.number(explain.final)
-            json.key("popularity")
-            json.number(explain.popularity)
+            json.field("blended", explain.blended)
+            json.field("co_purchase", explain.coPurchase)
+            json.field("content", explain.content)
+            if let logit = explain.crossEncoderLogit { json.field("cross_encoder_logit", logit) }
+            json.field("final", explain.final)
+            json.field("popularity", explain.popularity)
             json.key("raw")
             json.beginObject()
             for (origin, score) in explain.raw.sorted(by: { $0.key < $1.key }) {
@@ -93,24 +64,16 @@ extension RecommendationResponse {
                 json.number(score)
             }
             json.endObject()
-            json.key("rules")
-            json.beginArray()
-            for rule in explain.rules { json.string(rule) }
-            json.endArray()
-            json.key("similar_users")
-            json.number(explain.similarUsers)
+            json.field("rules", explain.rules)
+            json.field("similar_users", explain.similarUsers)
             json.endObject()
         }
-        json.key("name")
-        json.string(item.name)
+        json.field("name", item.name)
         json.key("position")
         json.number(item.position)
-        json.key("price")
-        json.number(item.price)
-        json.key("product_id")
-        json.string(item.productID)
-        json.key("score")
-        json.number(item.score)
+        json.field("price", item.price)
+        json.field("product_id", item.productID)
+        json.field("score", item.score)
         json.endObject()
     }
 }
