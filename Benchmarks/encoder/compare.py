@@ -50,6 +50,34 @@ def timed(fn, runs):
     return statistics.median(times)
 
 
+def load_sentence_transformers(model, torch, CrossEncoder):
+    """sentence-transformers' CrossEncoder computing in fp32 (the weights are stored as fp16), as
+    the Swift encoder and the fixtures do; raw logits (identity activation)."""
+    try:
+        return CrossEncoder(model, device="cpu", max_length=128, activation_fn=torch.nn.Identity(),
+                            model_kwargs={"dtype": torch.float32})
+    except TypeError:
+        return CrossEncoder(model, device="cpu", max_length=128, default_activation_function=torch.nn.Identity(),
+                            automodel_args={"torch_dtype": torch.float32})
+
+
+def onnx_runner(ort, np, onnx_path, threads, tokenizer, pairs, names):
+    """A callable scoring `pairs` with onnxruntime on `threads` threads (tokenization included)."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+    def run():
+        batch = tokenizer([q for q, _ in pairs], [d for _, d in pairs], padding=True,
+                          truncation="longest_first", max_length=128, return_tensors="np")
+        feeds = {n: batch[n].astype(np.int64) for n in names}
+        return session.run(["logits"], feeds)[0].reshape(-1)
+
+    return run
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=str(ROOT / "models/retail-reranker"))
@@ -96,32 +124,13 @@ def main():
         torch.set_num_threads(threads)
         measured = []
         if "torch" in args.runtimes:
-            # The weights are stored as fp16; compute in fp32 like the Swift encoder and the fixtures.
-            fp32 = {"dtype": torch.float32}
-            try:
-                st = CrossEncoder(args.model, device="cpu", max_length=128, activation_fn=torch.nn.Identity(),
-                                  model_kwargs=fp32)
-            except TypeError:
-                st = CrossEncoder(args.model, device="cpu", max_length=128,
-                                  default_activation_function=torch.nn.Identity(),
-                                  automodel_args={"torch_dtype": torch.float32})
+            st = load_sentence_transformers(args.model, torch, CrossEncoder)
             st_logits = np.asarray(st.predict(pairs, batch_size=32)).reshape(-1)
             st_median = timed(lambda: st.predict(pairs, batch_size=32), args.runs)
             measured.append(("sentence-transformers (PyTorch CPU)", st_median, st_logits))
 
         if "onnxruntime" in args.runtimes:
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-
-            def run_onnx():
-                batch = tokenizer([q for q, _ in pairs], [d for _, d in pairs], padding=True,
-                                  truncation="longest_first", max_length=128, return_tensors="np")
-                feeds = {n: batch[n].astype(np.int64) for n in names}
-                return session.run(["logits"], feeds)[0].reshape(-1)
-
+            run_onnx = onnx_runner(ort, np, onnx_path, threads, tokenizer, pairs, names)
             ort_logits = run_onnx()
             ort_median = timed(run_onnx, args.runs)
             measured.append(("onnxruntime (torch.onnx.export)", ort_median, ort_logits))
@@ -158,21 +167,11 @@ def interleaved(args, pairs, reference, tokens, tokenizer, names, onnx_path, tor
         swift.stdin.flush()
         return json.loads(swift.stdout.readline())["median_ms"] / 1000
 
-    st = CrossEncoder(args.model, device="cpu", max_length=128, activation_fn=torch.nn.Identity(),
-                      model_kwargs={"dtype": torch.float32})
-    sessions = {}
-    for threads in args.threads:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        sessions[threads] = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+    st = load_sentence_transformers(args.model, torch, CrossEncoder)
+    onnx_runners = {t: onnx_runner(ort, np, onnx_path, t, tokenizer, pairs, names) for t in args.threads}
 
     def run_onnx(threads):
-        batch = tokenizer([q for q, _ in pairs], [d for _, d in pairs], padding=True,
-                          truncation="longest_first", max_length=128, return_tensors="np")
-        feeds = {n: batch[n].astype(np.int64) for n in names}
-        return sessions[threads].run(["logits"], feeds)[0].reshape(-1)
+        return onnx_runners[threads]()
 
     def run_torch(threads):
         torch.set_num_threads(threads)
