@@ -88,6 +88,10 @@ final class RedisConnection: @unchecked Sendable {
         }
         setTimeout(context, seconds: configuration.commandTimeoutSeconds)
         _ = redisEnableKeepAlive(context)
+        // hiredis frees its read buffer whenever it is empty and over 16 KiB, so every large reply
+        // (a shopper's history, a rerank window's cached scores) paid a fresh large malloc and a
+        // free; keep the buffer (one per pooled connection).
+        context.pointee.reader.pointee.maxbuf = 0
         self.context = context
         if let password = endpoint.password {
             try expectOK(try command([Array("AUTH".utf8), Array(password.utf8)]))
