@@ -171,6 +171,17 @@ struct ServerLogicTests {
         #expect(metrics.stageQuantile("rerank", 0.95) == 50)
     }
 
+    @Test func metricSeriesSortTheirLabelsAndEscapeOnlyWhatNeedsIt() {
+        #expect(ServiceMetrics.series("c_total", [:]) == "c_total")
+        #expect(ServiceMetrics.series("c_total", ["result": "hit"]) == #"c_total{result="hit"}"#)
+        #expect(ServiceMetrics.series("c_total", ["z": "1", "a": "2", "m": "3"]) == #"c_total{a="2",m="3",z="1"}"#)
+        #expect(ServiceMetrics.series("c_total", ["path": #"a\b"c"#]) == #"c_total{path="a\\b\"c"}"#)
+        let metrics = ServiceMetrics()
+        metrics.increment("c_total", labels: ["b": "x", "a": "y"])
+        metrics.increment("c_total", labels: ["a": "y", "b": "x"], by: 2)
+        #expect(metrics.counterValue("c_total", labels: ["b": "x", "a": "y"]) == 3, "label order never splits a series")
+    }
+
     @Test func eventStreamPayloadsDecodeBackToEvents() {
         let events = [
             Interaction(userID: "u1", productID: "p1", type: .purchase, value: 3, basketID: "b1", occurredAt: Date(timeIntervalSince1970: 100)),

@@ -92,13 +92,27 @@ public final class ServiceMetrics: Sendable {
         out += "\(name)_count{\(labels)} \(histogram.count)\n"
     }
 
-    private static func series(_ name: String, _ labels: [String: String]) -> String {
+    /// `name{key="value",…}` with the labels sorted by key. Counters are bumped on every widget
+    /// request, so this avoids sorting a single label and Foundation's search-and-replace for
+    /// values with nothing to escape (nearly all).
+    static func series(_ name: String, _ labels: [String: String]) -> String {
         guard !labels.isEmpty else { return name }
-        let rendered = labels.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\"\(escape($0.value))\"" }.joined(separator: ",")
-        return "\(name){\(rendered)}"
+        var out = name
+        out.append("{")
+        let ordered = labels.count == 1 ? Array(labels) : labels.sorted(by: { $0.key < $1.key })
+        for (index, (key, value)) in ordered.enumerated() {
+            if index > 0 { out.append(",") }
+            out.append(key)
+            out.append("=\"")
+            out.append(escape(value))
+            out.append("\"")
+        }
+        out.append("}")
+        return out
     }
 
-    private static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    static func escape(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return value }
+        return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }
 }
