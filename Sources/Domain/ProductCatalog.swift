@@ -7,9 +7,16 @@ public protocol ProductCatalog: Sendable {
     func availability(of ids: [ProductID]) -> [ProductAvailability]
     /// The rules' fields of each product, in order (`nil` for an unknown id), in one pass.
     func facts(of ids: [ProductID]) -> [ProductFacts?]
+    /// The rules' fields of one product: what a rule walking a list item by item until it has
+    /// enough (diversity, the rerank window) reads, without copying the whole `Product`.
+    func facts(_ id: ProductID) -> ProductFacts?
 }
 
 extension ProductCatalog {
+    public func facts(_ id: ProductID) -> ProductFacts? {
+        product(id).map(ProductFacts.init)
+    }
+
     public func availability(of ids: [ProductID]) -> [ProductAvailability] {
         ids.map { ProductAvailability(product($0)) }
     }

@@ -27,7 +27,7 @@ public struct CategoryDiversityRule: Rule {
         while index < items.count, head.count < window {
             var item = items[index]
             index += 1
-            let category = context.catalog.product(item.productID)?.category ?? ""
+            let category = context.catalog.facts(item.productID)?.category ?? ""
             if category.isEmpty {
                 head.append(item)
                 continue

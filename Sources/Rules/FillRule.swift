@@ -49,7 +49,7 @@ public struct FillRule: Rule {
         var categories: [String] = []
         var seenCategories = Set<String>()
         for (position, item) in items.enumerated() {
-            let category = context.catalog.product(item.productID)?.category ?? ""
+            let category = context.catalog.facts(item.productID)?.category ?? ""
             guard !category.isEmpty else { continue }
             if !seenCategories.contains(category) {
                 seenCategories.insert(category)
@@ -63,13 +63,13 @@ public struct FillRule: Rule {
         func admit(_ productID: ProductID, label: String) {
             guard items.count < limit, !present.contains(productID),
                 exclusions.exclusionLabel(for: productID, context: context, cart: cart) == nil,
-                let product = context.catalog.product(productID), product.isAvailable
+                let facts = context.catalog.facts(productID), facts.availability == .available
             else { return }
             present.insert(productID)
             var item = ScoredItem(productID: productID)
             item.final = floorScore
             item.rulesFired.append(label)
-            let category = product.category
+            let category = facts.category
             if !category.isEmpty, maxPerCategory > 0, items.count < diversityWindow {
                 if categoryCounts[category, default: 0] >= maxPerCategory {
                     heldBack.append((item, category))
@@ -81,19 +81,21 @@ public struct FillRule: Rule {
         }
 
         // Round-robin over the present categories' lists.
+        let lists = categories.map { context.fill.popular(inCategory: $0) }
         var cursors = [Int](repeating: 0, count: categories.count)
         var active = true
         while items.count < limit, active {
             active = false
-            for (index, category) in categories.enumerated() {
-                guard let list = context.fillByCategory[category], cursors[index] < list.count else { continue }
+            for index in categories.indices {
+                let list = lists[index]
+                guard cursors[index] < list.count else { continue }
                 active = true
                 admit(list[cursors[index]], label: RuleLabel.fillCategory)
                 cursors[index] += 1
                 if items.count >= limit { break }
             }
         }
-        for productID in context.fillGlobal where items.count < limit {
+        for productID in context.fill.popularGlobal() where items.count < limit {
             admit(productID, label: RuleLabel.fillGlobal)
         }
         for (item, _) in heldBack where items.count < limit {

@@ -10,8 +10,7 @@ public struct RuleContext: Sendable {
     /// Items to pin at fixed positions (0-based) after all other rules.
     public var pinned: [Int: ProductID]
     /// Popular products for refilling, best first: same-category lists, then global.
-    public var fillByCategory: [String: [ProductID]]
-    public var fillGlobal: [ProductID]
+    public var fill: any FillSource
     /// Product embeddings for the MMR rule (`RuleOptions.mmrLambda`); `nil` turns MMR off.
     public var embeddings: (any ProductEmbeddingLookup)?
 
@@ -24,12 +23,24 @@ public struct RuleContext: Sendable {
         fillGlobal: [ProductID] = [],
         embeddings: (any ProductEmbeddingLookup)? = nil
     ) {
+        self.init(
+            shopper: shopper, catalog: catalog, blockList: blockList, pinned: pinned,
+            fill: StaticFillSource(byCategory: fillByCategory, global: fillGlobal), embeddings: embeddings)
+    }
+
+    public init(
+        shopper: ShopperContext,
+        catalog: any ProductCatalog,
+        blockList: Set<ProductID> = [],
+        pinned: [Int: ProductID] = [:],
+        fill: any FillSource,
+        embeddings: (any ProductEmbeddingLookup)? = nil
+    ) {
         self.shopper = shopper
         self.catalog = catalog
         self.blockList = blockList
         self.pinned = pinned
-        self.fillByCategory = fillByCategory
-        self.fillGlobal = fillGlobal
+        self.fill = fill
         self.embeddings = embeddings
     }
 }

@@ -21,4 +21,31 @@ struct LiveCatalogTests {
         let ids: [ProductID] = ["a", "b", "c", "d", "zz"]
         #expect(catalog.availability(of: ids) == ids.map { ProductAvailability(catalog.product($0)) })
     }
+
+    /// A request reads one snapshot from start to end: a write after it was taken changes the live
+    /// catalog and every later snapshot, never the one in use.
+    @Test func aSnapshotKeepsItsViewWhileTheLiveCatalogChanges() {
+        let catalog = LiveCatalog([
+            Product(id: "a", name: "a", category: "Kitchen"),
+            Product(id: "b", name: "b", category: "Garden"),
+        ])
+        let before = catalog.snapshot()
+        catalog.upsert(Product(id: "a", name: "a2", category: "Toys", inStock: false))
+        catalog.upsert([Product(id: "c", name: "c"), Product(id: "b", name: "b", deletedAt: Date(timeIntervalSince1970: 0))])
+
+        #expect(before.availability(of: ["a", "b", "c"]) == [.available, .available, .unknown])
+        #expect(before.product("a")?.name == "a")
+        #expect(before.facts("a")?.category == "Kitchen")
+        #expect(before.facts("c") == nil)
+
+        let after = catalog.snapshot()
+        #expect(after.availability(of: ["a", "b", "c"]) == [.outOfStock, .deleted, .available])
+        #expect(after.facts("a")?.category == "Toys")
+        #expect(after.product("a")?.name == "a2")
+        // The snapshot answers exactly as the live catalog does, item by item and batched.
+        let ids: [ProductID] = ["a", "b", "c", "zz"]
+        #expect(after.facts(of: ids) == catalog.facts(of: ids))
+        #expect(ids.map { after.facts($0) } == ids.map { catalog.facts($0) })
+        #expect(after.availability(of: ids) == catalog.availability(of: ids))
+    }
 }

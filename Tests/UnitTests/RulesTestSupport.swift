@@ -59,3 +59,24 @@ enum RulesFixture {
         )
     }
 }
+
+/// A fill source that records which lists the fill rule asked for.
+final class RecordingFillSource: FillSource, @unchecked Sendable {
+    // @unchecked: the rule tests call it from one task; `asked` is read after the rule returns.
+    let lists: StaticFillSource
+    private(set) var asked: [String] = []
+
+    init(byCategory: [String: [ProductID]], global: [ProductID]) {
+        lists = StaticFillSource(byCategory: byCategory, global: global)
+    }
+
+    func popular(inCategory category: String) -> [ProductID] {
+        asked.append("category:\(category)")
+        return lists.popular(inCategory: category)
+    }
+
+    func popularGlobal() -> [ProductID] {
+        asked.append("global")
+        return lists.popularGlobal()
+    }
+}

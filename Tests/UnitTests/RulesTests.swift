@@ -137,6 +137,28 @@ struct RulesTests {
         #expect(firstSix.filter { $0 == "B" }.count == 3)
     }
 
+    /// The server's fill lists come from its popularity index on demand: a list that is already
+    /// long enough must not cost a look-up, and a short one reads only its own categories.
+    @Test func fillAsksItsSourceOnlyForAShortListAndOnlyForPresentCategories() {
+        let products = (0..<12).map { F.product("p\($0)", category: $0 < 6 ? "A" : "B") }
+        let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 4)
+        let source = RecordingFillSource(byCategory: ["A": ["p1", "p2", "p3"], "B": ["p7"]], global: ["p8", "p9"])
+        let context = RuleContext(
+            shopper: ShopperContext(request: request, now: F.now), catalog: StaticProductCatalog(products), fill: source)
+        let rule = FillRule(exclusions: ExclusionRule(excludePurchased: false, excludeContext: true))
+
+        var full = F.items(["p0", "p6", "p1", "p7"])
+        rule.apply(to: &full, context: context)
+        #expect(full.map(\.productID) == ["p0", "p6", "p1", "p7"])
+        #expect(source.asked.isEmpty, "a full list reads no fill list")
+
+        var short = F.items(["p0"])
+        rule.apply(to: &short, context: context)
+        // p3 would be a fourth "A" in the window (cap 3): the global list fills the last slot.
+        #expect(short.map(\.productID) == ["p0", "p1", "p2", "p8"])
+        #expect(source.asked == ["category:A", "global"])
+    }
+
     @Test func pinsLandAtTheirPositionsButNeverRestoreUnavailableProducts() {
         let products = ["a", "b", "c", "d", "e"].map { F.product($0) } + [F.product("gone", inStock: false)]
         let context = F.context(products, blockList: ["blocked"], pinned: [0: "d", 2: "e", 1: "gone", 3: "blocked"])

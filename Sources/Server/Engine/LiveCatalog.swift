@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 public final class LiveCatalog: ProductCatalog, Sendable {
     /// A product and its rule facts, held by reference so a look-up retains one object instead of
     /// copying the product's strings (the rules read facts for every candidate of every request).
-    private final class Record: Sendable {
+    fileprivate final class Record: Sendable {
         let product: Product
         let facts: ProductFacts
 
@@ -38,6 +38,33 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
     private let storage = NIOLockedValueBox(Storage())
 
+    /// The catalog as of one moment, read without the lock: a request takes one at its start and
+    /// its rules, rerank window and response all read it (dozens of look-ups per request that
+    /// would otherwise each take the lock every other request contends for).
+    ///
+    /// It shares the live dictionary's storage, so taking it is one retain; a write while a
+    /// snapshot is alive copies the dictionary once (O(n): ~0.1 ms per 10k products), after
+    /// which further writes in the same batch are in place.
+    public struct Snapshot: ProductCatalog {
+        fileprivate let products: [ProductID: Record]
+
+        public func product(_ id: ProductID) -> Product? { products[id]?.product }
+
+        public func facts(_ id: ProductID) -> ProductFacts? { products[id]?.facts }
+
+        public func availability(of ids: [ProductID]) -> [ProductAvailability] {
+            ids.map { products[$0]?.facts.availability ?? .unknown }
+        }
+
+        public func facts(of ids: [ProductID]) -> [ProductFacts?] {
+            ids.map { products[$0]?.facts }
+        }
+    }
+
+    public func snapshot() -> Snapshot {
+        Snapshot(products: storage.withLockedValue { $0.products })
+    }
+
     public init(_ initial: [Product] = []) {
         storage.withLockedValue { storage in
             for product in initial { storage.put(product) }
@@ -56,6 +83,10 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     /// One lock for the whole batch, no `Product` copies (boosts and diversity, every candidate).
     public func facts(of ids: [ProductID]) -> [ProductFacts?] {
         storage.withLockedValue { storage in ids.map { storage.products[$0]?.facts } }
+    }
+
+    public func facts(_ id: ProductID) -> ProductFacts? {
+        storage.withLockedValue { $0.products[id] }?.facts
     }
 
     public func upsert(_ product: Product) {

@@ -72,13 +72,10 @@ public final class LiveIndexes: Sendable {
         return list
     }
 
-    func popularByCategory(limit: Int, categories: Set<String>) -> [String: [ProductID]] {
-        var lists: [String: [ProductID]] = [:]
-        let now = Date()
-        for category in categories where !category.isEmpty {
-            lists[category] = popularity.top(limit, category: category, now: now).map(\.productID)
-        }
-        return lists
+    /// Popular products of one category (the fill rule asks only when a list comes up short).
+    func popular(inCategory category: String, limit: Int) -> [ProductID] {
+        guard !category.isEmpty else { return [] }
+        return popularity.top(limit, category: category, now: Date()).map(\.productID)
     }
 
     // MARK: - Updates

@@ -80,13 +80,12 @@ public final class RecommendationService: Sendable {
         let shopper = ShopperContext(
             request: request, history: state.history, purchased: state.purchased, queryVector: queryVector, now: now)
 
-        // 4. Stage-4 context: the live catalog and popularity lists for refilling.
+        // 4. Stage-4 context: the catalog as of now (one snapshot for the rules and the response)
+        //    and popularity for refilling, read only if a list comes up short.
+        let catalog = self.catalog.snapshot()
         let ruleContext = RuleContext(
             shopper: shopper, catalog: catalog, blockList: blockList, pinned: pinned,
-            fillByCategory: indexes.popularByCategory(
-                limit: request.limit * 3,
-                categories: catalog.categories),
-            fillGlobal: request.widget == .search ? [] : indexes.popularGlobal(limit: request.limit * 3),
+            fill: PopularityFillSource(indexes: indexes, limit: request.limit * 3, global: request.widget != .search),
             embeddings: IndexEmbeddingLookup(index: indexes.vectors))
 
         // 5. The four stages.
