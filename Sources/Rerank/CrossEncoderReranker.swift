@@ -46,12 +46,13 @@ public struct CrossEncoderReranker: Reranker {
         try await rerankReporting(lists, contexts: contexts, options: options).lists
     }
 
-    /// One list's work: its window's cache keys and documents.
+    /// One list's work: its window's cache keys and products (a product's document text is built
+    /// only if its score is not cached).
     private struct Plan {
         var list: Int
         var query: String
         var keys: [String]
-        var documents: [String]
+        var products: [ProductID]
         /// Index of each key in the batch's flat key array.
         var firstKey: Int
     }
@@ -83,10 +84,10 @@ public struct CrossEncoderReranker: Reranker {
                 continue
             }
             let contextHash = RerankCacheKey.contextHash(query: query)
-            var plan = Plan(list: index, query: query, keys: [], documents: [], firstKey: allKeys.count)
+            var plan = Plan(list: index, query: query, keys: [], products: [], firstKey: allKeys.count)
             for item in lists[index].prefix(window) {
                 plan.keys.append(RerankCacheKey.make(modelVersion: modelVersion, contextHash: contextHash, productID: item.productID))
-                plan.documents.append(catalog.product(item.productID)?.rerankDocument ?? item.productID)
+                plan.products.append(item.productID)
             }
             allKeys.append(contentsOf: plan.keys)
             plans.append(plan)
@@ -123,7 +124,8 @@ public struct CrossEncoderReranker: Reranker {
                 let key = plan.keys[offset]
                 if pairIndexByKey[key] == nil {
                     pairIndexByKey[key] = pairs.count
-                    pairs.append((query: plan.query, document: plan.documents[offset]))
+                    let product = plan.products[offset]
+                    pairs.append((query: plan.query, document: catalog.product(product)?.rerankDocument ?? product))
                     pairKeys.append(key)
                 }
             }
@@ -191,7 +193,7 @@ public struct CrossEncoderReranker: Reranker {
         var parked: [ScoredItem] = []
         var index = 0
         while index < list.count, head.count < window {
-            if catalog.product(list[index].productID)?.isAvailable == true {
+            if catalog.facts(list[index].productID)?.availability == .available {
                 head.append(list[index])
             } else {
                 parked.append(list[index])
