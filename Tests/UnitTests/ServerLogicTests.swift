@@ -19,6 +19,16 @@ struct ServerLogicTests {
         #expect(decoded == event)
         #expect(EncodedEvent.decode("teleport|1|1|0|p", user: "u") == nil)
         #expect(EncodedEvent.decode("view|x|1|0|p", user: "u") == nil)
+        // Redis replies are decoded from their bytes.
+        #expect(EncodedEvent.decode(Array(EncodedEvent.encode(event).utf8), user: "u1") == event)
+        #expect(EncodedEvent.decode(Array("purchase|1700000000|2|3.25|P0001".utf8), user: "u")?.value == 3.25)
+        for bad in ["view|1|1|0", "view||1|0|p", "view|1|1|x|p", "", "view|1|1.5|0|p"] {
+            #expect(EncodedEvent.decode(Array(bad.utf8), user: "u") == nil, "\(bad)")
+        }
+        #expect(EncodedEvent.decode("view|-5|1|0.0|p", user: "u")?.occurredAt == Date(timeIntervalSince1970: -5))
+        #expect(EncodedEvent.decode("cart_add|1|1|0|a|b|c", user: "u")?.productID == "a|b|c")
+        #expect(EncodedEvent.decode("view|1|+1|0|p", user: "u") == nil, "only plain decimal integers")
+        #expect(EncodedEvent.decode("view|99999999999999999999|1|0|p", user: "u") == nil, "overflow")
     }
 
     @Test func vectorIndexKindComesFromTheEnvironmentAndBuildsTheNamedIndex() {

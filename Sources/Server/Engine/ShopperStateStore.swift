@@ -41,7 +41,7 @@ public final class ShopperStateStore: Sendable {
             ])
             let known = (replies[3].int ?? 0) > 0
             if known {
-                state.history = (replies[0].array ?? []).compactMap(\.string).compactMap { EncodedEvent.decode($0, user: user) }
+                state.history = (replies[0].array ?? []).compactMap(\.bytes).compactMap { EncodedEvent.decode($0, user: user) }
                 state.purchased = Set((replies[1].array ?? []).compactMap(\.string))
                 state.cart = (replies[2].array ?? []).compactMap(\.string)
                 return state
