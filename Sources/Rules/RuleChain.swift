@@ -7,11 +7,17 @@ import Domain
 public struct RuleChain: Sendable {
     public let rules: [any Rule]
 
-    public init(options: RuleOptions) {
+    /// - Parameter filtersApplied: the list already went through `StockRule` and `ExclusionRule`
+    ///   with the same context (the pipeline runs them before the rerank, so the model's window
+    ///   holds servable items); the chain then starts at the boosts. The fill rule still applies
+    ///   the exclusions to what it adds.
+    public init(options: RuleOptions, filtersApplied: Bool = false) {
         var rules: [any Rule] = []
-        if options.stockFilter { rules.append(StockRule()) }
         let exclusions = ExclusionRule(excludePurchased: options.excludePurchased, excludeContext: options.excludeContext)
-        rules.append(exclusions)
+        if !filtersApplied {
+            if options.stockFilter { rules.append(StockRule()) }
+            rules.append(exclusions)
+        }
         if options.promotionBoost != 0 { rules.append(PromotionBoostRule(boost: options.promotionBoost)) }
         if options.newArrivalBoost != 0, options.newArrivalDays > 0 {
             rules.append(NewArrivalBoostRule(boost: options.newArrivalBoost, days: options.newArrivalDays))

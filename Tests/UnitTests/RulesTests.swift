@@ -220,6 +220,21 @@ struct RulesTests {
         #expect(RuleChain(options: options).rules.map(\.name).contains("mmr"))
     }
 
+    /// After the pipeline's pre-rerank filters the chain starts at the boosts, but what the fill
+    /// rule adds is still checked against the exclusions and the catalog.
+    @Test func chainAfterThePrefilterSkipsTheFiltersButFillStillExcludes() {
+        var options = RuleOptions()
+        options.excludePurchased = true  // as on the homepage
+        #expect(RuleChain(options: options, filtersApplied: true).rules.map(\.name)
+            == ["promotion", "new_arrival", "category_diversity", "fill", "pin"])
+        let products = (0..<6).map { F.product("p\($0)", category: "C\($0)", inStock: $0 != 3) }
+        let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 4)
+        let context = F.context(products, request: request, purchased: ["p2"], fillGlobal: ["p1", "p2", "p3", "p4", "p5"])
+        var items = F.items(["p0"])
+        RuleChain(options: options, filtersApplied: true).apply(to: &items, context: context)
+        #expect(items.map(\.productID) == ["p0", "p1", "p4", "p5"], "purchased p2 and out-of-stock p3 are not refilled")
+    }
+
     @Test func diversityAndFillTogetherKeepTheCapOnShortLists() {
         // Five Kitchen items only: diversity cannot push two of them below position 10 by itself;
         // fill brings other categories in ahead of them.

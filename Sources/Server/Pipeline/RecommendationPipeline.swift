@@ -86,8 +86,9 @@ public struct RecommendationPipeline: Sendable {
         }
         timings.scoring = Self.milliseconds(since: start, clock: clock)
 
-        // Items stage 4 would drop anyway (out of stock, excluded) leave before stage 3, so the
-        // rerank window is spent on servable items; the rules run again in full afterwards.
+        // Stage 4's filters (stock, exclusions) run before stage 3, so the rerank window is spent
+        // on servable items. They read the same rule context (one catalog snapshot per request)
+        // and the rerank only reorders, so stage 4 continues from the boosts on.
         var reports = [RuleReport](repeating: RuleReport(), count: lists.count)
         for index in lists.indices {
             let rules = options[index].rules
@@ -111,7 +112,8 @@ public struct RecommendationPipeline: Sendable {
         // Stage 4: business rules, then cut to the requested length.
         start = clock.now
         for index in lists.indices {
-            let report = RuleChain(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
+            let report = RuleChain(options: options[index].rules, filtersApplied: true)
+                .apply(to: &lists[index], context: ruleContexts[index])
             reports[index].removed.append(contentsOf: report.removed)
             let limit = contexts[index].request.limit
             if lists[index].count > limit { lists[index].removeSubrange(limit...) }
