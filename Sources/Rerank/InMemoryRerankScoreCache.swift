@@ -1,33 +1,47 @@
 import Foundation
 
-/// A bounded least-recently-used cache of logits in process memory (tests, offline evaluation,
-/// and the server when Redis is down).
+/// A bounded least-recently-used cache of logits in process memory: offline runs and tests on
+/// its own, and the server's in-process tier in front of Redis (`TieredRerankScoreCache`).
 ///
 /// Entries live in arrays linked by index (no per-entry allocation after warm-up); one lock
 /// guards the whole structure, held only for the O(batch) look-ups of one call.
 public final class InMemoryRerankScoreCache: RerankScoreCache, @unchecked Sendable {
     public let capacity: Int
+    /// How long an entry counts after it was set (`nil`: until evicted).
+    public let ttlSeconds: Double?
+    private let now: @Sendable () -> Double
     private let lock = NSLock()
     private var slots: [String: Int] = [:]
     private var keys: [String] = []
     private var values: [Float] = []
+    /// Seconds since 1970 after which each slot's entry is a miss (with a TTL).
+    private var expiries: [Double] = []
     private var newer: [Int] = []
     private var older: [Int] = []
     /// Most and least recently used slots (-1 when empty).
     private var newest = -1
     private var oldest = -1
 
-    /// - Parameter capacity: entries kept; the least recently used are evicted beyond it.
-    public init(capacity: Int = 100_000) {
+    /// - Parameters:
+    ///   - capacity: entries kept; the least recently used are evicted beyond it.
+    ///   - ttlSeconds: entries expire this long after they were set (`nil`: never).
+    ///   - now: seconds since 1970 (tests move time).
+    public init(
+        capacity: Int = 100_000, ttlSeconds: Double? = nil,
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
         self.capacity = max(1, capacity)
+        self.ttlSeconds = ttlSeconds
+        self.now = now
     }
 
     public var count: Int { lock.withLock { slots.count } }
 
     public func get(keys requested: [String]) async -> [Float?] {
-        lock.withLock {
+        let time = ttlSeconds == nil ? 0 : now()
+        return lock.withLock {
             requested.map { key -> Float? in
-                guard let slot = slots[key] else { return nil }
+                guard let slot = slots[key], ttlSeconds == nil || expiries[slot] > time else { return nil }
                 touch(slot)
                 return values[slot]
             }
@@ -35,10 +49,12 @@ public final class InMemoryRerankScoreCache: RerankScoreCache, @unchecked Sendab
     }
 
     public func set(_ entries: [(String, Float)]) async {
+        let expiry = ttlSeconds.map { now() + $0 } ?? .infinity
         lock.withLock {
             for (key, value) in entries {
                 if let slot = slots[key] {
                     values[slot] = value
+                    expiries[slot] = expiry
                     touch(slot)
                     continue
                 }
@@ -47,6 +63,7 @@ public final class InMemoryRerankScoreCache: RerankScoreCache, @unchecked Sendab
                     slot = keys.count
                     keys.append(key)
                     values.append(value)
+                    expiries.append(expiry)
                     newer.append(-1)
                     older.append(-1)
                 } else {
@@ -55,6 +72,7 @@ public final class InMemoryRerankScoreCache: RerankScoreCache, @unchecked Sendab
                     slots[keys[slot]] = nil
                     keys[slot] = key
                     values[slot] = value
+                    expiries[slot] = expiry
                 }
                 slots[key] = slot
                 linkNewest(slot)

@@ -15,5 +15,8 @@ extension ServiceConfiguration {
         if let dir = environment["HYBRIDRANK_CROSS_ENCODER"], !dir.isEmpty { self.crossEncoderDirectory = dir }
         if let dir = environment["HYBRIDRANK_BI_ENCODER"], !dir.isEmpty { self.biEncoderDirectory = dir }
         if let kind = environment["HYBRIDRANK_VECTOR_INDEX"].flatMap(VectorIndexKind.init(argument:)) { self.vectorIndex = kind }
+        if let entries = environment["HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES"].flatMap(Int.init), entries >= 0 {
+            self.rerankLocalCacheEntries = entries
+        }
     }
 }

@@ -44,6 +44,9 @@ public struct ServiceConfiguration: Sendable {
     public var attributionWindow: TimeInterval = 24 * 3600
     /// Cross-encoder score cache entries live this long in Redis.
     public var rerankCacheTTL: Int = 7 * 24 * 3600
+    /// Cross-encoder scores each replica also keeps in process, in front of Redis (0 = none).
+    /// About 100 bytes an entry; a repeat context then costs no Redis round trip.
+    public var rerankLocalCacheEntries: Int = 100_000
     /// Exposures are written in batches of up to this many rows, at least every `exposureFlushInterval` seconds.
     public var exposureBatchSize: Int = 500
     public var exposureFlushInterval: Double = 0.5

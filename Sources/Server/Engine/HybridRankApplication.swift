@@ -47,10 +47,16 @@ public enum HybridRankApplication {
 
         var reranker: CrossEncoderReranker?
         if let crossEncoder = models.crossEncoder {
+            var scoreCache: any RerankScoreCache = RedisRerankScoreCache(
+                redis: redis, ttlSeconds: configuration.rerankCacheTTL, metrics: metrics)
+            if configuration.rerankLocalCacheEntries > 0 {
+                let local = InMemoryRerankScoreCache(
+                    capacity: configuration.rerankLocalCacheEntries, ttlSeconds: Double(configuration.rerankCacheTTL))
+                scoreCache = TieredRerankScoreCache(local: local, shared: scoreCache, metrics: metrics)
+            }
             reranker = CrossEncoderReranker(
                 scorer: CrossEncoderPairScorer(encoder: crossEncoder, executor: { job in try await models.run(job) }),
-                catalog: catalog,
-                cache: RedisRerankScoreCache(redis: redis, ttlSeconds: configuration.rerankCacheTTL, metrics: metrics))
+                catalog: catalog, cache: scoreCache)
         }
         let pipeline = RecommendationPipeline(
             sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: reranker)
