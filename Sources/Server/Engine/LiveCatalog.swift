@@ -20,19 +20,12 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
     private struct Storage {
         var products: [ProductID: Record] = [:]
-        /// How many live products each category has (so the category list is O(categories)).
-        var categoryCounts: [String: Int] = [:]
         /// Available products, newest first; rebuilt lazily after a change.
         var newest: [ProductID]?
 
         mutating func put(_ product: Product) {
             newest = nil
-            if let old = products[product.id]?.product, old.deletedAt == nil, !old.category.isEmpty {
-                categoryCounts[old.category, default: 0] -= 1
-                if categoryCounts[old.category] == 0 { categoryCounts[old.category] = nil }
-            }
             products[product.id] = Record(product)
-            if product.deletedAt == nil, !product.category.isEmpty { categoryCounts[product.category, default: 0] += 1 }
         }
     }
 
@@ -43,8 +36,8 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     /// would otherwise each take the lock every other request contends for).
     ///
     /// It shares the live dictionary's storage, so taking it is one retain; a write while a
-    /// snapshot is alive copies the dictionary once (O(n): ~0.1 ms per 10k products), after
-    /// which further writes in the same batch are in place.
+    /// snapshot is alive copies the dictionary once (O(catalog size); a batch upsert copies once
+    /// for the whole batch), after which the writer owns its storage again.
     public struct Snapshot: ProductCatalog {
         fileprivate let products: [ProductID: Record]
 
@@ -100,9 +93,6 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     }
 
     public var count: Int { storage.withLockedValue { $0.products.count } }
-
-    /// Categories that have at least one live product.
-    public var categories: Set<String> { storage.withLockedValue { Set($0.categoryCounts.keys) } }
 
     /// The newest available products: the last-resort fill list for a shop whose popularity
     /// lists are still short (a new shop, a quiet category).
