@@ -110,7 +110,7 @@ let package = Package(
             dependencies: ["Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels"], swiftSettings: swiftSettings),
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests",
             dependencies: ["Candidates", "Scoring", "Evaluation", "Domain"],

@@ -64,7 +64,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     func syntheticCatalog(count: Int, seed: UInt64) -> (matrix: [Float], groups: [Int32], centres: [Float]) {
         if let seeds = realSeedVectors { return derivedVectors(count: count, seed: seed, from: seeds) }
         let dimension = self.dimension
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let centres = max(1, Int(Double(count).squareRoot()))
         var centreMatrix = [Float](repeating: 0, count: centres * dimension)
         for i in centreMatrix.indices { centreMatrix[i] = generator.gaussian() }
@@ -100,7 +100,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     /// MiniLM embeddings that the Gaussian clusters lack.
     func derivedVectors(count: Int, seed: UInt64, from seeds: [Float]) -> (matrix: [Float], groups: [Int32], centres: [Float]) {
         let dimension = self.dimension
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let rows = seeds.count / dimension
         var matrix = [Float](repeating: 0, count: count * dimension)
         var groups = [Int32](repeating: 0, count: count)
@@ -127,7 +127,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     /// unrelated products and sit far from all of them, a worst case for HNSW.)
     func syntheticHistory(products n: Int, groups: [Int32], centres: [Float], themed: Bool) -> [Interaction] {
         let dimension = self.dimension
-        var generator = SplitMix(seed: 2)
+        var generator = SplitMix64(seed: 2)
         let base = Date(timeIntervalSince1970: 1_700_000_000)
         let groupCount = centres.count / dimension
         var rowsByGroup = [[Int32]](repeating: [], count: groupCount)
@@ -354,20 +354,11 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     }
 }
 
-/// SplitMix64 with a Box–Muller Gaussian: reproducible synthetic data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// A standard normal draw (Box–Muller): reproducible synthetic embeddings.
     mutating func gaussian() -> Float {
-        let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-12)
-        let u2 = Double(next() >> 11) / Double(1 << 53)
+        let u1 = max(unitDouble(), 1e-12)
+        let u2 = unitDouble()
         return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
     }
 }

@@ -1,4 +1,5 @@
 import CEncoderKernels
+import Domain
 import Foundation
 import Testing
 
@@ -21,7 +22,7 @@ struct KernelTests {
 
     @Test("LayerNorm and the bias/residual prefill match a Double reference", arguments: [384, 20])
     func layerNormMatchesReference(columns: Int) {
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         let rows = 3
         let x = (0..<rows * columns).map { _ in random.float() * 4 - 2 }
         let bias = (0..<columns).map { _ in random.float() }
@@ -51,7 +52,7 @@ struct KernelTests {
         "Attention matches softmax(QKᵀ/√d)V in Double, every head, all rows or [CLS] only",
         arguments: [(37, 32, false), (37, 32, true), (8, 32, false), (1, 32, false), (70, 32, false), (13, 12, false), (5, 64, true)])
     func attentionMatchesReference(length: Int, headSize: Int, clsOnly: Bool) {
-        var random = SplitMix(seed: UInt64(length * 131 + headSize))
+        var random = SplitMix64(seed: UInt64(length * 131 + headSize))
         let heads = 3, H = heads * headSize, stride = 3 * H
         let qkv = (0..<length * stride).map { _ in random.float() * 4 - 2 }
         let rows = clsOnly ? 1 : length

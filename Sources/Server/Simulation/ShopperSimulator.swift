@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -157,13 +158,13 @@ public struct ShopperSimulator: Sendable {
         for (position, item) in page.items.enumerated() {
             let base = item.category == favourite ? configuration.clickRelevant : configuration.clickIrrelevant
             let probability = base / (1 + 0.15 * Double(position))
-            guard rng.nextDouble() < probability else { continue }
+            guard rng.unitDouble() < probability else { continue }
             clicks += 1
             events.append(["user_id": user, "product_id": item.product_id, "event": "recommendation_click", "request_id": page.request_id])
-            guard rng.nextDouble() < configuration.cartRate else { continue }
+            guard rng.unitDouble() < configuration.cartRate else { continue }
             carts += 1
             events.append(["user_id": user, "product_id": item.product_id, "event": "cart_add", "request_id": page.request_id])
-            guard rng.nextDouble() < configuration.purchaseRate else { continue }
+            guard rng.unitDouble() < configuration.purchaseRate else { continue }
             purchases += 1
             events.append([
                 "user_id": user, "product_id": item.product_id, "event": "purchase", "quantity": 1, "value": item.price,
@@ -220,18 +221,4 @@ actor RequestBudget {
 actor ReportBox {
     var value = ShopperSimulator.Report()
     func update(_ body: (inout ShopperSimulator.Report) -> Void) { body(&value) }
-}
-
-/// A small seeded generator (SplitMix64): the simulation is reproducible for a seed.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
