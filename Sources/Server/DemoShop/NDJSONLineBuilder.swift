@@ -83,26 +83,7 @@ struct NDJSONLineBuilder {
     mutating func timestamp(_ name: StaticString, _ date: Date) {
         key(name)
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: Self.iso8601(date).utf8)
+        bytes.append(contentsOf: ISO8601Text.string(date).utf8)
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    static func iso8601(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int) -> String { value < 10 ? "0" + String(value) : String(value) }
-        return String(year) + "-" + two(month) + "-" + two(day) + "T" + two(secondOfDay / 3600) + ":"
-            + two(secondOfDay % 3600 / 60) + ":" + two(secondOfDay % 60) + "Z"
     }
 }

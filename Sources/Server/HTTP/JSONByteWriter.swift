@@ -110,13 +110,7 @@ struct JSONByteWriter {
 
     /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, as `JSONEncoder`'s `.iso8601` strategy writes it.
     mutating func date(_ value: Date) {
-        var seconds = time_t(value.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0" + String(n) : String(n) }
-        string(
-            String(parts.tm_year + 1900) + "-" + two(parts.tm_mon + 1) + "-" + two(parts.tm_mday) + "T"
-                + two(parts.tm_hour) + ":" + two(parts.tm_min) + ":" + two(parts.tm_sec) + "Z")
+        string(ISO8601Text.string(value))
     }
 
     private mutating func separate() {
