@@ -64,23 +64,16 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         }
     }
 
-    public func product(_ id: ProductID) -> Product? {
-        storage.withLockedValue { $0.products[id] }?.product
-    }
+    // Reads of the live catalog go through a snapshot taken for the call: one implementation of
+    // every look-up, one lock per call (a batch is answered from one consistent view).
 
-    /// One lock for the whole batch (the stock rule asks for every candidate of a request).
-    public func availability(of ids: [ProductID]) -> [ProductAvailability] {
-        storage.withLockedValue { storage in ids.map { storage.products[$0]?.facts.availability ?? .unknown } }
-    }
+    public func product(_ id: ProductID) -> Product? { snapshot().product(id) }
 
-    /// One lock for the whole batch, no `Product` copies (boosts and diversity, every candidate).
-    public func facts(of ids: [ProductID]) -> [ProductFacts?] {
-        storage.withLockedValue { storage in ids.map { storage.products[$0]?.facts } }
-    }
+    public func facts(_ id: ProductID) -> ProductFacts? { snapshot().facts(id) }
 
-    public func facts(_ id: ProductID) -> ProductFacts? {
-        storage.withLockedValue { $0.products[id] }?.facts
-    }
+    public func availability(of ids: [ProductID]) -> [ProductAvailability] { snapshot().availability(of: ids) }
+
+    public func facts(of ids: [ProductID]) -> [ProductFacts?] { snapshot().facts(of: ids) }
 
     public func upsert(_ product: Product) {
         storage.withLockedValue { $0.put(product) }
