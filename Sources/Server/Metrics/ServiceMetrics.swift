@@ -93,14 +93,13 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// `name{key="value",…}` with the labels sorted by key. Counters are bumped on every widget
-    /// request, so this avoids sorting a single label and Foundation's search-and-replace for
-    /// values with nothing to escape (nearly all).
+    /// request, so this skips Foundation's search-and-replace for values with nothing to escape
+    /// (nearly all).
     static func series(_ name: String, _ labels: [String: String]) -> String {
         guard !labels.isEmpty else { return name }
         var out = name
         out.append("{")
-        let ordered = labels.count == 1 ? Array(labels) : labels.sorted(by: { $0.key < $1.key })
-        for (index, (key, value)) in ordered.enumerated() {
+        for (index, (key, value)) in labels.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { out.append(",") }
             out.append(key)
             out.append("=\"")
