@@ -38,10 +38,11 @@ public final class InMemoryRerankScoreCache: RerankScoreCache, @unchecked Sendab
     public var count: Int { lock.withLock { slots.count } }
 
     public func get(keys requested: [String]) async -> [Float?] {
+        // Without a TTL every expiry is +∞, so the clock need not be read.
         let time = ttlSeconds == nil ? 0 : now()
         return lock.withLock {
             requested.map { key -> Float? in
-                guard let slot = slots[key], ttlSeconds == nil || expiries[slot] > time else { return nil }
+                guard let slot = slots[key], expiries[slot] > time else { return nil }
                 touch(slot)
                 return values[slot]
             }
