@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Builds flat JSON objects, one per line, straight into a byte buffer: the demo shop writes

@@ -1,10 +1,10 @@
 import Foundation
 
 /// `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds) without a formatter, as `JSONEncoder`'s `.iso8601`
-/// strategy writes it: the widget responses (`JSONByteWriter`) and the demo shop's NDJSON lines
-/// (`NDJSONLineBuilder`) both write one per document.
-enum ISO8601Text {
-    static func string(_ date: Date) -> String {
+/// strategy writes it: the widget responses, the demo shop's NDJSON lines, the log lines and the
+/// exposure batches all write one per record.
+public enum ISO8601Text {
+    public static func string(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
