@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
             guard let kind = VectorIndexKind(argument: vectorIndex) else { throw ValidationError("--vector-index must be exact or hnsw") }
             configuration.vectorIndex = kind
         }
+        // JSON lines (structured logs; see `JSONLogHandler` for why not swift-log's text handler).
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         var logger = Logger(label: "hybridrank")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)
