@@ -53,9 +53,9 @@ struct ExperimentSQLTests {
             ExposureRecord(requestID: "r5", userID: "u3", widget: "homepage", experimentKey: "e", variantKey: "control",
                            items: ["p7"], latencyMilliseconds: 12, createdAt: Self.date("2026-11-21T09:00:00Z")),
         ]
-        #expect(try await client.execute(ExposureSQL.insertBatch, [try ExposureSQL.batchParameter(exposures)]) == 5)
+        #expect(try await client.execute(ExposureSQL.insertBatch, [ExposureSQL.batchParameter(exposures)]) == 5)
         // A retried flush inserts nothing.
-        #expect(try await client.execute(ExposureSQL.insertBatch, [try ExposureSQL.batchParameter(Array(exposures.prefix(2)))]) == 0)
+        #expect(try await client.execute(ExposureSQL.insertBatch, [ExposureSQL.batchParameter(Array(exposures.prefix(2)))]) == 0)
         try await client.execute("""
             INSERT INTO interactions (user_id, product_id, type, value, request_id, occurred_at) VALUES
              ('u1','p2','recommendation_click',0,'r1','2026-11-20T10:01:00Z'),

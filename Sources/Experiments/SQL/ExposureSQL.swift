@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Writing exposures (migrations/0100_experiments.sql, `exposures`) in batches: one statement
@@ -15,9 +16,77 @@ public enum ExposureSQL {
         ON CONFLICT (request_id) DO NOTHING
         """
 
-    /// The `$1` parameter of `insertBatch`.
-    public static func batchParameter(_ records: [ExposureRecord]) throws -> String {
-        String(decoding: try ExperimentCoding.makeEncoder().encode(records), as: UTF8.self)
+    /// The `$1` parameter of `insertBatch`: the records as `ExperimentCoding`'s encoder writes
+    /// them (sorted keys, whole-second ISO 8601 times, absent optionals left out), written
+    /// directly: every widget response queues one, and `JSONEncoder` made encoding the batches
+    /// ~2.5% of a cached product page's CPU.
+    public static func batchParameter(_ records: [ExposureRecord]) -> String {
+        var json = String()
+        json.reserveCapacity(64 + records.count * 200)
+        json.append("[")
+        for (index, record) in records.enumerated() {
+            if index > 0 { json.append(",") }
+            json.append("{\"created_at\":")
+            appendString(ISO8601Text.string(record.createdAt), to: &json)
+            if let experimentKey = record.experimentKey {
+                json.append(",\"experiment_key\":")
+                appendString(experimentKey, to: &json)
+            }
+            json.append(",\"items\":[")
+            for (position, item) in record.items.enumerated() {
+                if position > 0 { json.append(",") }
+                appendString(item, to: &json)
+            }
+            json.append("]")
+            if let latency = record.latencyMilliseconds, latency.isFinite {
+                json.append(",\"latency_ms\":")
+                json.append(latency.description)
+            }
+            json.append(",\"request_id\":")
+            appendString(record.requestID, to: &json)
+            if let userID = record.userID {
+                json.append(",\"user_id\":")
+                appendString(userID, to: &json)
+            }
+            if let variantKey = record.variantKey {
+                json.append(",\"variant_key\":")
+                appendString(variantKey, to: &json)
+            }
+            json.append(",\"widget\":")
+            appendString(record.widget, to: &json)
+            json.append("}")
+        }
+        json.append("]")
+        return json
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    private static func appendString(_ value: String, to json: inout String) {
+        json.append("\"")
+        var needsEscape = false
+        for byte in value.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            needsEscape = true
+            break
+        }
+        if !needsEscape {
+            json.append(value)
+        } else {
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": json.append("\\\"")
+                case "\\": json.append("\\\\")
+                case "\n": json.append("\\n")
+                case "\r": json.append("\\r")
+                case "\t": json.append("\\t")
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    json.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                default:
+                    json.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        json.append("\"")
     }
 }
 

@@ -79,6 +79,6 @@ public final class ExposureWriter: Service, Sendable {
 
     private func write(_ batch: [ExposureRecord]) async throws {
         // One statement, one jsonb parameter for the whole batch: one round trip per flush.
-        _ = try await postgres.execute(ExposureSQL.insertBatch, [try ExposureSQL.batchParameter(batch)])
+        _ = try await postgres.execute(ExposureSQL.insertBatch, [ExposureSQL.batchParameter(batch)])
     }
 }
