@@ -16,6 +16,11 @@ public struct ScoredItem: Sendable, Hashable {
     public var final: Float = 0
     /// Rules that touched the item, in order ("boost:promotion", "pinned", ...).
     public var rulesFired: [String] = []
+    /// The product's rule facts from the request's catalog snapshot (`nil` until a rule needs
+    /// them): the stock rule looks them up once per item and the rerank window, the boosts,
+    /// diversity and fill read them from here, instead of one catalog look-up per item per rule.
+    /// They belong to one request; they are not carried to another.
+    public var facts: ProductFacts?
 
     public init(productID: ProductID) {
         self.productID = productID

@@ -184,16 +184,18 @@ public struct CrossEncoderReranker: Reranker {
         return RerankOutcome(lists: lists, reports: reports)
     }
 
-    /// Moves products the live catalog says are unavailable (deleted, out of stock) out of the
-    /// head, to just below it, so the model's window holds `window` products that can be shown:
-    /// the stock rule would drop the others after the model had paid for them.
+    /// Moves products the catalog says are unavailable (deleted, out of stock) out of the head, to
+    /// just below it, so the model's window holds `window` products that can be shown: the stock
+    /// rule would drop the others after the model had paid for them. Reads the facts an item
+    /// carries (the pipeline's stock rule attached them from the request's snapshot), else asks
+    /// `catalog`.
     /// - Returns: the window, `min(window, available products)`.
     static func gatherAvailableHead(_ list: inout [ScoredItem], window: Int, catalog: any ProductCatalog) -> Int {
         var head: [ScoredItem] = []
         var parked: [ScoredItem] = []
         var index = 0
         while index < list.count, head.count < window {
-            if catalog.facts(list[index].productID)?.availability == .available {
+            if (list[index].facts ?? catalog.facts(list[index].productID))?.availability == .available {
                 head.append(list[index])
             } else {
                 parked.append(list[index])

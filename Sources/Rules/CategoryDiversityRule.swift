@@ -6,7 +6,7 @@ import Domain
 ///
 /// If the list holds too few items of other categories to fill the window, the demoted items
 /// follow the short head (the cap then holds for the positions that could be filled diversely).
-/// - Complexity: O(n) catalog look-ups.
+/// - Complexity: O(n); reads the facts the items carry (a look-up for one without).
 public struct CategoryDiversityRule: Rule {
     public let name = "category_diversity"
     public var maxPerCategory: Int
@@ -27,7 +27,7 @@ public struct CategoryDiversityRule: Rule {
         while index < items.count, head.count < window {
             var item = items[index]
             index += 1
-            let category = context.catalog.facts(item.productID)?.category ?? ""
+            let category = context.facts(for: item)?.category ?? ""
             if category.isEmpty {
                 head.append(item)
                 continue

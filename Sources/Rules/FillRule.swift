@@ -49,7 +49,7 @@ public struct FillRule: Rule {
         var categories: [String] = []
         var seenCategories = Set<String>()
         for (position, item) in items.enumerated() {
-            let category = context.catalog.facts(item.productID)?.category ?? ""
+            let category = context.facts(for: item)?.category ?? ""
             guard !category.isEmpty else { continue }
             if !seenCategories.contains(category) {
                 seenCategories.insert(category)
@@ -67,6 +67,7 @@ public struct FillRule: Rule {
             else { return }
             present.insert(productID)
             var item = ScoredItem(productID: productID)
+            item.facts = facts
             item.final = floorScore
             item.rulesFired.append(label)
             let category = facts.category

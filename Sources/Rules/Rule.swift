@@ -49,6 +49,24 @@ public struct RuleContext: Sendable {
 /// fill, pins) and record what they did: on the items they keep in `ScoredItem.rulesFired`
 /// (for explain), and the items they drop in the `RuleReport` (a dropped item has no place left
 /// to carry its label).
+extension RuleContext {
+    /// Gives every item its `facts` from this context's catalog: those without them are looked up
+    /// in one batch (`ProductCatalog.facts(of:)`); an unknown product keeps `nil`.
+    /// - Complexity: O(n); no look-up when every item already carries its facts.
+    public func attachFacts(to items: inout [ScoredItem]) {
+        var missing: [Int] = []
+        for index in items.indices where items[index].facts == nil { missing.append(index) }
+        guard !missing.isEmpty else { return }
+        let found = catalog.facts(of: missing.map { items[$0].productID })
+        for (index, facts) in zip(missing, found) { items[index].facts = facts }
+    }
+
+    /// One item's facts: its own, else the catalog's.
+    public func facts(for item: ScoredItem) -> ProductFacts? {
+        item.facts ?? catalog.facts(item.productID)
+    }
+}
+
 public protocol Rule: Sendable {
     /// Short stable name, used in `rulesFired` labels and reports ("stock", "promotion", ...).
     var name: String { get }

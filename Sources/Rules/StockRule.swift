@@ -5,7 +5,8 @@ import Domain
 /// Reads `RuleContext.catalog` at serve time (the server's `LiveCatalog`, updated in the same
 /// call that writes PostgreSQL), never a cached copy, so a product leaves every widget at once.
 /// Also drops repeated product ids (keeping the first), so later rules see each product once.
-/// - Complexity: O(n): one batched availability look-up (`ProductCatalog.availability(of:)`).
+/// - Complexity: O(n): one batched look-up of the items' facts (`RuleContext.attachFacts(to:)`),
+///   which later rules read from the items.
 public struct StockRule: Rule {
     public let name = "stock"
 
@@ -14,15 +15,15 @@ public struct StockRule: Rule {
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         var seen = Set<ProductID>()
         seen.reserveCapacity(items.count)
-        let availability = context.catalog.availability(of: items.map(\.productID))
+        context.attachFacts(to: &items)
         var kept: [ScoredItem] = []
         kept.reserveCapacity(items.count)
-        for (item, state) in zip(items, availability) {
+        for item in items {
             guard seen.insert(item.productID).inserted else {
                 report.remove(item.productID, label: RuleLabel.filteredDuplicate)
                 continue
             }
-            switch state {
+            switch item.facts?.availability ?? .unknown {
             case .unknown, .deleted:
                 report.remove(item.productID, label: RuleLabel.filteredDeleted)
             case .outOfStock:
