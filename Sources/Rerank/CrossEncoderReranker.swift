@@ -83,10 +83,10 @@ public struct CrossEncoderReranker: Reranker {
                 reports[index].skippedReason = "no_context"
                 continue
             }
-            let contextHash = RerankCacheKey.contextHash(query: query)
+            let keyPrefix = RerankCacheKey.prefix(modelVersion: modelVersion, contextHash: RerankCacheKey.contextHash(query: query))
             var plan = Plan(list: index, query: query, keys: [], products: [], firstKey: allKeys.count)
             for item in lists[index].prefix(window) {
-                plan.keys.append(RerankCacheKey.make(modelVersion: modelVersion, contextHash: contextHash, productID: item.productID))
+                plan.keys.append(RerankCacheKey.make(prefix: keyPrefix, productID: item.productID))
                 plan.products.append(item.productID)
             }
             allKeys.append(contentsOf: plan.keys)

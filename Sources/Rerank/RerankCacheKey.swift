@@ -11,6 +11,21 @@ public enum RerankCacheKey {
     }
 
     public static func make(modelVersion: String, contextHash: String, productID: ProductID) -> String {
-        "ce:" + modelVersion + ":" + contextHash + ":" + productID
+        make(prefix: prefix(modelVersion: modelVersion, contextHash: contextHash), productID: productID)
+    }
+
+    /// `ce:{modelVersion}:{contextHash}:`, shared by every product of one context.
+    public static func prefix(modelVersion: String, contextHash: String) -> String {
+        "ce:" + modelVersion + ":" + contextHash + ":"
+    }
+
+    /// A context's key for one product in one allocation (a window builds 20 of them per request;
+    /// chained `+` allocated an intermediate string per piece).
+    public static func make(prefix: String, productID: ProductID) -> String {
+        var key = String()
+        key.reserveCapacity(prefix.utf8.count + productID.utf8.count)
+        key.append(prefix)
+        key.append(productID)
+        return key
     }
 }

@@ -155,6 +155,7 @@ struct RerankTests {
             productID: "p4"
         )
         #expect(await cache.get(keys: [key]) == [4])
+        #expect(key == "ce:\(scorer.modelVersion):\(StableHash.hex("Bought 0 ; Bought 1 ; Bought 2 ; Bought 3 ; Bought 4")):p4")
     }
 
     @Test func aBatchScoresAllMissesInOneCallAndEachPairOnce() async throws {
