@@ -30,14 +30,17 @@ public struct BlendedScorer: CandidateScorer {
         origin == .content ? (contentNormalization ?? normalization) : normalization
     }
 
-    public func score(_ candidates: [[Candidate]], weights: [RankingWeights]) -> [[ScoredItem]] {
+    public func score(_ candidates: [[Candidate]], weights: [RankingWeights], depths: [Int]?) -> [[ScoredItem]] {
         precondition(candidates.count == weights.count, "one weight set per request")
-        return zip(candidates, weights).map { score(request: $0, weights: $1) }
+        precondition(depths == nil || depths?.count == candidates.count, "one depth per request")
+        return candidates.indices.map { index in
+            score(request: candidates[index], weights: weights[index], depth: depths?[index] ?? .max)
+        }
     }
 
-    /// One request: normalise per origin, merge by product, blend, sort.
+    /// One request: normalise per origin, merge by product, blend, sort, keep the best `depth`.
     /// - Complexity: O(n log n) for n candidates.
-    public func score(request candidates: [Candidate], weights: RankingWeights) -> [ScoredItem] {
+    public func score(request candidates: [Candidate], weights: RankingWeights, depth: Int = .max) -> [ScoredItem] {
         // Per-origin statistics in fixed slots (four origins): no dictionary per request.
         // (Counts and ranks are small integers, exact in a Float.)
         var maxima = OriginScores(), minima = OriginScores(), counts = OriginScores()
@@ -99,12 +102,13 @@ public struct BlendedScorer: CandidateScorer {
             blendedScores.append(blended)
         }
         // Sort positions, not the items: a `ScoredItem` is ~100 bytes and a request has up to
-        // 4 × 100 of them, so moving them through the sort cost more than the comparisons.
+        // 4 × 100 of them, so moving them through the sort cost more than the comparisons; only
+        // the best `depth` are copied out.
         var order = Array(items.indices)
         order.sort { a, b in
             blendedScores[a] != blendedScores[b] ? blendedScores[a] > blendedScores[b] : items[a].productID < items[b].productID
         }
-        return order.map { items[$0] }
+        return order.prefix(max(0, depth)).map { items[$0] }
     }
 }
 

@@ -24,6 +24,23 @@ import Testing
         #expect(byID["x"]!.final == byID["x"]!.blended)
     }
 
+    @Test func aDepthKeepsTheBestItemsAfterBlendingEveryCandidate() {
+        let candidates = [
+            Candidate(productID: "x", origin: .content, rawScore: 0.8),
+            Candidate(productID: "y", origin: .content, rawScore: 0.4),
+            Candidate(productID: "x", origin: .coPurchase, rawScore: 2),
+            Candidate(productID: "z", origin: .coPurchase, rawScore: 4),
+            Candidate(productID: "y", origin: .popularity, rawScore: 10),
+        ]
+        let weights = RankingWeights(content: 0.3, collaborative: 0.5, popularity: 0.2)
+        let scorer = BlendedScorer(normalization: .maxScaled)
+        let all = scorer.score([candidates], weights: [weights])[0]
+        let lists = scorer.score([candidates, candidates, candidates], weights: [weights, weights, weights], depths: [2, 0, 10])
+        #expect(lists[0] == Array(all.prefix(2)), "the same items, normalised over all five candidates")
+        #expect(lists[1].isEmpty)
+        #expect(lists[2] == all)
+    }
+
     @Test func rankAndMinMaxNormalisation() {
         let candidates = [
             Candidate(productID: "a", origin: .popularity, rawScore: 30),

@@ -79,11 +79,10 @@ public struct RecommendationPipeline: Sendable {
 
         // Stage 2: normalise per source and blend with the variant's α/β/γ.
         start = clock.now
-        var lists = scorer.score(merged, weights: options.map(\.weights))
-        for index in lists.indices {
-            let depth = max(rankingDepth, 2 * contexts[index].request.limit + options[index].rerank.window)
-            if lists[index].count > depth { lists[index].removeSubrange(depth...) }
+        let depths = contexts.indices.map { index in
+            max(rankingDepth, 2 * contexts[index].request.limit + options[index].rerank.window)
         }
+        var lists = scorer.score(merged, weights: options.map(\.weights), depths: depths)
         timings.scoring = Self.milliseconds(since: start, clock: clock)
 
         // Stage 4's filters (stock, exclusions) run before stage 3, so the rerank window is spent
