@@ -7,8 +7,10 @@ import Domain
 /// (live catalog). While refilling, a candidate that would break the category cap inside the
 /// diversity window is held back and used only if nothing else is left.
 ///
-/// Items that `CategoryDiversityRule` demoted but could not push below the window (a short
-/// list) are moved behind the refills, so the cap holds whenever the fill lists allow it.
+/// Items that `CategoryDiversityRule` demoted but could not push below the window are moved
+/// behind the refills, so the cap holds whenever the fill lists allow it: in a short list, and
+/// also in a full one whose candidates are nearly all of one category (a product page's similar
+/// items), where the window's free places are filled from popularity of other categories.
 ///
 /// Refilled items are appended with `final` equal to the lowest score in the list (or 0), so
 /// the list stays sorted, and carry "fill:category" or "fill:global".
@@ -27,7 +29,10 @@ public struct FillRule: Rule {
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         let limit = context.shopper.request.limit
-        guard items.count < limit else { return }
+        guard items.count < limit else {
+            fillWindow(&items, context: context, window: min(diversityWindow, limit))
+            return
+        }
         let cart = Set(context.shopper.request.cartItems)
         var present = Set(items.map(\.productID))
         // Items the diversity rule demoted but that still sit inside the window (the list was too
@@ -103,5 +108,63 @@ public struct FillRule: Rule {
             items.append(item)
         }
         items.append(contentsOf: demotedInWindow)
+    }
+
+    /// A full list whose diversity window still holds demoted items (its candidates had too few
+    /// other categories): the window's permitted items keep their places, popular products that
+    /// keep every category within the cap take the free places, and the demoted items follow.
+    private func fillWindow(_ items: inout [ScoredItem], context: RuleContext, window: Int) {
+        guard maxPerCategory > 0, window > 0 else { return }
+        let demoted = items.prefix(window).filter { $0.rulesFired.last == RuleLabel.demotedDiversity }
+        guard !demoted.isEmpty else { return }
+        var head = items.prefix(window).filter { $0.rulesFired.last != RuleLabel.demotedDiversity }
+        let rest = items.dropFirst(window)
+        let cart = Set(context.shopper.request.cartItems)
+        var present = Set(items.map(\.productID))
+        var categoryCounts: [String: Int] = [:]
+        for item in head {
+            let category = context.facts(for: item)?.category ?? ""
+            if !category.isEmpty { categoryCounts[category, default: 0] += 1 }
+        }
+        // Present categories first (in order of appearance), as for a short list; a full one's
+        // usually sit at the cap, so the global list does most of the work.
+        var categories: [String] = []
+        var seenCategories = Set<String>()
+        for item in items {
+            let category = context.facts(for: item)?.category ?? ""
+            if !category.isEmpty, seenCategories.insert(category).inserted { categories.append(category) }
+        }
+        let floorScore = items.last?.final ?? 0
+        var refills: [ScoredItem] = []
+
+        func admit(_ productID: ProductID, label: String) {
+            guard head.count + refills.count < window, !present.contains(productID),
+                exclusions.exclusionLabel(for: productID, context: context, cart: cart) == nil,
+                let facts = context.catalog.facts(productID), facts.availability == .available
+            else { return }
+            if !facts.category.isEmpty {
+                guard categoryCounts[facts.category, default: 0] < maxPerCategory else { return }
+                categoryCounts[facts.category, default: 0] += 1
+            }
+            present.insert(productID)
+            var item = ScoredItem(productID: productID)
+            item.facts = facts
+            item.final = floorScore
+            item.rulesFired.append(label)
+            refills.append(item)
+        }
+
+        for category in categories where categoryCounts[category, default: 0] < maxPerCategory {
+            for productID in context.fill.popular(inCategory: category) {
+                guard head.count + refills.count < window, categoryCounts[category, default: 0] < maxPerCategory else { break }
+                admit(productID, label: RuleLabel.fillCategory)
+            }
+        }
+        for productID in context.fill.popularGlobal() where head.count + refills.count < window {
+            admit(productID, label: RuleLabel.fillGlobal)
+        }
+        guard !refills.isEmpty else { return }
+        head.append(contentsOf: refills)
+        items = head + demoted + rest
     }
 }

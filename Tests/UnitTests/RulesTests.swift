@@ -159,6 +159,42 @@ struct RulesTests {
         #expect(source.asked == ["category:A", "global"])
     }
 
+    /// A product page's similar items are nearly all of the anchor's category: the list is full,
+    /// but diversity alone leaves demoted items in the window. Popular products of other
+    /// categories take those places (each category still within the cap); the demoted follow.
+    @Test func aFullListOfOneCategoryGetsOtherCategoriesIntoTheWindow() {
+        let paper = (0..<19).map { "s\($0)" }
+        let others = ["B", "C", "D"].flatMap { category in (0..<3).map { "\(category.lowercased())\($0)" } }
+        let products = paper.map { F.product($0, category: "Paper") } + ["t0", "t1"].map { F.product($0, category: "Toys") }
+            + others.map { F.product($0, category: String($0.prefix(1)).uppercased()) } + [F.product("gone", category: "E", inStock: false)]
+        let request = RecommendationRequest(widget: .product, userID: "u", anchorProductID: "s0", limit: 10)
+        let context = F.context(
+            products, request: request, fillByCategory: ["Toys": ["t0", "t1"], "Paper": ["s5"]],
+            fillGlobal: ["s1", "gone", "b0", "b1", "b2", "c0", "c1", "c2", "d0"])
+        var items = F.items(["s1", "s2", "t0"] + paper.dropFirst(3))
+        RuleChain(options: RuleOptions()).apply(to: &items, context: context)
+        let head = Array(items.prefix(10))
+        #expect(head.map(\.productID) == ["s1", "s2", "t0", "s3", "t1", "b0", "b1", "b2", "c0", "c1"])
+        for category in ["Paper", "Toys", "B", "C"] {
+            let count = head.filter { context.catalog.facts($0.productID)?.category == category }.count
+            #expect(count <= 3, "\(category): \(count)")
+        }
+        #expect(head[4].rulesFired == ["fill:category"])
+        #expect(head[5].rulesFired == ["fill:global"])
+        #expect(items[10].productID == "s4")
+        #expect(items[10].rulesFired == ["demoted:diversity"])
+        #expect(items.count == 19 + 6, "nothing dropped: 19 candidates and 6 refills")
+        // A full list whose window already holds the cap asks no fill list.
+        let source = RecordingFillSource(byCategory: [:], global: ["b0"])
+        var diverse = F.items(["s1", "t0", "b0", "c0"])
+        let diverseRequest = RecommendationRequest(widget: .product, userID: "u", limit: 4)
+        FillRule(exclusions: ExclusionRule(excludePurchased: false, excludeContext: true)).apply(
+            to: &diverse,
+            context: RuleContext(
+                shopper: ShopperContext(request: diverseRequest, now: F.now), catalog: StaticProductCatalog(products), fill: source))
+        #expect(source.asked.isEmpty)
+    }
+
     @Test func pinsLandAtTheirPositionsButNeverRestoreUnavailableProducts() {
         let products = ["a", "b", "c", "d", "e"].map { F.product($0) } + [F.product("gone", inStock: false)]
         let context = F.context(products, blockList: ["blocked"], pinned: [0: "d", 2: "e", 1: "gone", 3: "blocked"])
