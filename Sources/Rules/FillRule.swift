@@ -120,33 +120,44 @@ public struct FillRule: Rule {
         var head = items.prefix(window).filter { $0.rulesFired.last != RuleLabel.demotedDiversity }
         let rest = items.dropFirst(window)
         let cart = Set(context.shopper.request.cartItems)
-        var present = Set(items.map(\.productID))
-        var categoryCounts: [String: Int] = [:]
+        // The window's categories below the cap first (in order of appearance), then the global
+        // list: the demoted items' categories are at the cap already. Counted in a small array:
+        // a window holds a handful of categories.
+        var categories: [String] = []
+        var categoryCounts: [Int] = []
         for item in head {
             let category = context.facts(for: item)?.category ?? ""
-            if !category.isEmpty { categoryCounts[category, default: 0] += 1 }
-        }
-        // Present categories first (in order of appearance), as for a short list; a full one's
-        // usually sit at the cap, so the global list does most of the work.
-        var categories: [String] = []
-        var seenCategories = Set<String>()
-        for item in items {
-            let category = context.facts(for: item)?.category ?? ""
-            if !category.isEmpty, seenCategories.insert(category).inserted { categories.append(category) }
+            guard !category.isEmpty else { continue }
+            if let slot = categories.firstIndex(of: category) {
+                categoryCounts[slot] += 1
+            } else {
+                categories.append(category)
+                categoryCounts.append(1)
+            }
         }
         let floorScore = items.last?.final ?? 0
         var refills: [ScoredItem] = []
 
+        // A linear scan of the list (~60 ids) per fill candidate costs less than hashing the
+        // whole list into a set for the few candidates a window needs.
+        func isPresent(_ productID: ProductID) -> Bool {
+            items.contains { $0.productID == productID } || refills.contains { $0.productID == productID }
+        }
+
         func admit(_ productID: ProductID, label: String) {
-            guard head.count + refills.count < window, !present.contains(productID),
+            guard head.count + refills.count < window, !isPresent(productID),
                 exclusions.exclusionLabel(for: productID, context: context, cart: cart) == nil,
                 let facts = context.catalog.facts(productID), facts.availability == .available
             else { return }
             if !facts.category.isEmpty {
-                guard categoryCounts[facts.category, default: 0] < maxPerCategory else { return }
-                categoryCounts[facts.category, default: 0] += 1
+                if let slot = categories.firstIndex(of: facts.category) {
+                    guard categoryCounts[slot] < maxPerCategory else { return }
+                    categoryCounts[slot] += 1
+                } else {
+                    categories.append(facts.category)
+                    categoryCounts.append(1)
+                }
             }
-            present.insert(productID)
             var item = ScoredItem(productID: productID)
             item.facts = facts
             item.final = floorScore
@@ -154,9 +165,10 @@ public struct FillRule: Rule {
             refills.append(item)
         }
 
-        for category in categories where categoryCounts[category, default: 0] < maxPerCategory {
-            for productID in context.fill.popular(inCategory: category) {
-                guard head.count + refills.count < window, categoryCounts[category, default: 0] < maxPerCategory else { break }
+        let windowCategories = categories.count
+        for slot in 0..<windowCategories where categoryCounts[slot] < maxPerCategory {
+            for productID in context.fill.popular(inCategory: categories[slot]) {
+                guard head.count + refills.count < window, categoryCounts[slot] < maxPerCategory else { break }
                 admit(productID, label: RuleLabel.fillCategory)
             }
         }
