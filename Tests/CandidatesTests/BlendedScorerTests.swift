@@ -3,15 +3,18 @@ import Scoring
 import Testing
 
 @Suite struct BlendedScorerTests {
+    /// Three products from three sources; x and y proposed twice.
+    static let candidates = [
+        Candidate(productID: "x", origin: .content, rawScore: 0.8),
+        Candidate(productID: "y", origin: .content, rawScore: 0.4),
+        Candidate(productID: "x", origin: .coPurchase, rawScore: 2),
+        Candidate(productID: "z", origin: .coPurchase, rawScore: 4),
+        Candidate(productID: "y", origin: .popularity, rawScore: 10),
+    ]
+    static let weights = RankingWeights(content: 0.3, collaborative: 0.5, popularity: 0.2)
+
     @Test func blendsNormalisedSignalsAndMergesDuplicates() {
-        let candidates = [
-            Candidate(productID: "x", origin: .content, rawScore: 0.8),
-            Candidate(productID: "y", origin: .content, rawScore: 0.4),
-            Candidate(productID: "x", origin: .coPurchase, rawScore: 2),
-            Candidate(productID: "z", origin: .coPurchase, rawScore: 4),
-            Candidate(productID: "y", origin: .popularity, rawScore: 10),
-        ]
-        let weights = RankingWeights(content: 0.3, collaborative: 0.5, popularity: 0.2)
+        let candidates = Self.candidates, weights = Self.weights
         let items = BlendedScorer(normalization: .maxScaled).score([candidates], weights: [weights])[0]
         let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.productID, $0) })
         #expect(items.count == 3)
@@ -25,14 +28,7 @@ import Testing
     }
 
     @Test func aDepthKeepsTheBestItemsAfterBlendingEveryCandidate() {
-        let candidates = [
-            Candidate(productID: "x", origin: .content, rawScore: 0.8),
-            Candidate(productID: "y", origin: .content, rawScore: 0.4),
-            Candidate(productID: "x", origin: .coPurchase, rawScore: 2),
-            Candidate(productID: "z", origin: .coPurchase, rawScore: 4),
-            Candidate(productID: "y", origin: .popularity, rawScore: 10),
-        ]
-        let weights = RankingWeights(content: 0.3, collaborative: 0.5, popularity: 0.2)
+        let candidates = Self.candidates, weights = Self.weights
         let scorer = BlendedScorer(normalization: .maxScaled)
         let all = scorer.score([candidates], weights: [weights])[0]
         let lists = scorer.score([candidates, candidates, candidates], weights: [weights, weights, weights], depths: [2, 0, 10])
