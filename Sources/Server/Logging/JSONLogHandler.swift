@@ -31,8 +31,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = Self.line(
-            event: event, label: label, metadata: mergedMetadata(event.metadata), now: Date())
+        let line = Self.line(event: event, label: label, metadata: mergedMetadata(event.metadata), now: Date())
         line.withUnsafeReadableBytes { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -44,7 +43,6 @@ public struct JSONLogHandler: LogHandler {
                 offset += written
             }
         }
-        _ = line.readBytes(length: line.readableBytes)
     }
 
     /// Handler metadata, then the provider's, then the call's (later keys win, as in swift-log).
