@@ -45,10 +45,6 @@ public struct RuleContext: Sendable {
     }
 }
 
-/// Stage 4: one business rule. Rules run in a fixed order (stock, exclusions, boosts, diversity,
-/// fill, pins) and record what they did: on the items they keep in `ScoredItem.rulesFired`
-/// (for explain), and the items they drop in the `RuleReport` (a dropped item has no place left
-/// to carry its label).
 extension RuleContext {
     /// Gives every item its `facts` from this context's catalog: those without them are looked up
     /// in one batch (`ProductCatalog.facts(of:)`); an unknown product keeps `nil`.
@@ -67,6 +63,10 @@ extension RuleContext {
     }
 }
 
+/// Stage 4: one business rule. Rules run in a fixed order (stock, exclusions, boosts, diversity,
+/// fill, pins) and record what they did: on the items they keep in `ScoredItem.rulesFired`
+/// (for explain), and the items they drop in the `RuleReport` (a dropped item has no place left
+/// to carry its label).
 public protocol Rule: Sendable {
     /// Short stable name, used in `rulesFired` labels and reports ("stock", "promotion", ...).
     var name: String { get }
