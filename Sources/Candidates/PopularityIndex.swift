@@ -80,6 +80,17 @@ public final class PopularityIndex: @unchecked Sendable {
     /// The `limit` most popular products (of `category` when given) with decayed scores at `now`.
     /// - Complexity: O(n log n) after a write, O(limit) otherwise (the order is cached).
     public func top(_ limit: Int, category: String? = nil, now: Date) -> [(productID: ProductID, score: Double)] {
+        ranked(category: category).prefix(limit).map { (productID: $0.0, score: configuration.decay.decayed(stored: $0.1, now: now)) }
+    }
+
+    /// The ids of the `limit` most popular products (of `category` when given), in order: the
+    /// fill lists need no scores, and decaying each one costs an `exp`.
+    public func topIDs(_ limit: Int, category: String? = nil) -> [ProductID] {
+        ranked(category: category).prefix(limit).map(\.0)
+    }
+
+    /// The cached order (rebuilt after a write), taken under the lock.
+    private func ranked(category: String?) -> [(ProductID, Double)] {
         lock.lock()
         defer { lock.unlock() }
         let list: [(ProductID, Double)]
@@ -98,7 +109,7 @@ public final class PopularityIndex: @unchecked Sendable {
             sortedGlobal = sorted
             list = sorted
         }
-        return list.prefix(limit).map { (productID: $0.0, score: configuration.decay.decayed(stored: $0.1, now: now)) }
+        return list
     }
 
     /// The decayed score of one product at `now` (0 when never counted).

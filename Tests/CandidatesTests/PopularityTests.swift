@@ -30,6 +30,9 @@ import Testing
         #expect(top.map(\.productID) == ["new", "old"])
         // First purchases only: old = 5 · e^(−60/7)… (at day 0), repeats ignored.
         #expect(abs(top[1].score - 5 * exp(-60.0 / 7)) < 1e-9)
+        // The fill lists' ids-only view keeps the same order.
+        #expect(index.topIDs(2) == ["new", "old"])
+        #expect(index.topIDs(1) == ["new"])
     }
 
     @Test func perCategoryListsOnlyThatCategory() async throws {
@@ -41,5 +44,7 @@ import Testing
             request: RecommendationRequest(widget: .homepage, filter: ProductFilter(category: "bags")), now: TestFixtures.day(1))
         let lists = try await source.candidates(for: [context], limit: 5)
         #expect(lists[0].map(\.productID) == ["b"])
+        #expect(index.topIDs(5, category: "mugs") == ["a"])
+        #expect(index.topIDs(5, category: "shoes").isEmpty)
     }
 }

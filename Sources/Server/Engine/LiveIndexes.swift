@@ -64,7 +64,7 @@ public final class LiveIndexes: Sendable {
 
     /// Popular products for refilling, padded with the newest products when popularity is short.
     func popularGlobal(limit: Int) -> [ProductID] {
-        var list = popularity.top(limit, now: Date()).map(\.productID)
+        var list = popularity.topIDs(limit)
         if list.count < limit {
             let seen = Set(list)
             list += catalog.newestAvailable(limit: limit * 2).filter { !seen.contains($0) }.prefix(limit - list.count)
@@ -75,7 +75,7 @@ public final class LiveIndexes: Sendable {
     /// Popular products of one category (the fill rule asks only when a list comes up short).
     func popular(inCategory category: String, limit: Int) -> [ProductID] {
         guard !category.isEmpty else { return [] }
-        return popularity.top(limit, category: category, now: Date()).map(\.productID)
+        return popularity.topIDs(limit, category: category)
     }
 
     // MARK: - Updates
