@@ -72,8 +72,15 @@ public struct RecommendationPipeline: Sendable {
         var merged = [[Candidate]](repeating: [], count: contexts.count)
         for source in sources {
             let lists = try await source.candidates(for: contexts, limit: perSourceLimit)
-            // A source's non-finite score (a degenerate similarity) must not poison the blend.
-            for (index, list) in lists.enumerated() { merged[index].append(contentsOf: list.filter { $0.rawScore.isFinite }) }
+            // A source's non-finite score (a degenerate similarity) must not poison the blend;
+            // a list without one (nearly always) is appended as it is, not copied through a filter.
+            for (index, list) in lists.enumerated() {
+                if list.allSatisfy({ $0.rawScore.isFinite }) {
+                    merged[index].append(contentsOf: list)
+                } else {
+                    merged[index].append(contentsOf: list.filter { $0.rawScore.isFinite })
+                }
+            }
         }
         timings.candidates = Self.milliseconds(since: start, clock: clock)
 
