@@ -2,10 +2,9 @@
 /// synchronously by product upserts/deletes, so rules see stock changes at once.
 public protocol ProductCatalog: Sendable {
     func product(_ id: ProductID) -> Product?
-    /// Whether each product may be served, in order, in one look-up pass: the stock rule asks this
-    /// for every candidate of every request, and it needs no copy of the products.
-    func availability(of ids: [ProductID]) -> [ProductAvailability]
-    /// The rules' fields of each product, in order (`nil` for an unknown id), in one pass.
+    /// The rules' fields of each product, in order (`nil` for an unknown id), in one pass: the
+    /// stock rule asks this for every candidate of every request (`RuleContext.attachFacts`), and
+    /// it needs no copy of the products.
     func facts(of ids: [ProductID]) -> [ProductFacts?]
     /// The rules' fields of one product: what a rule walking a list item by item until it has
     /// enough (diversity, the rerank window) reads, without copying the whole `Product`.
@@ -15,10 +14,6 @@ public protocol ProductCatalog: Sendable {
 extension ProductCatalog {
     public func facts(_ id: ProductID) -> ProductFacts? {
         product(id).map(ProductFacts.init)
-    }
-
-    public func availability(of ids: [ProductID]) -> [ProductAvailability] {
-        ids.map { ProductAvailability(product($0)) }
     }
 
     public func facts(of ids: [ProductID]) -> [ProductFacts?] {

@@ -3,9 +3,14 @@ import Foundation
 import Testing
 @testable import Server
 
-/// The live catalog's batched availability answer must always agree with the products it holds:
-/// the stock rule reads only that answer.
+/// The live catalog's batched facts must always agree with the products it holds: the stock rule
+/// reads only their availability (`RuleContext.attachFacts`, then `facts?.availability ?? .unknown`).
 struct LiveCatalogTests {
+    /// Each product's availability as the stock rule reads it from one batched facts answer.
+    private func availability(_ catalog: some ProductCatalog, _ ids: [ProductID]) -> [ProductAvailability] {
+        catalog.facts(of: ids).map { $0?.availability ?? .unknown }
+    }
+
     @Test func availabilityFollowsEveryUpsert() {
         let catalog = LiveCatalog([
             Product(id: "a", name: "a"),
@@ -13,13 +18,13 @@ struct LiveCatalogTests {
             Product(id: "c", name: "c", deletedAt: Date(timeIntervalSince1970: 0)),
             Product(id: "d", name: "d", inStock: false),
         ])
-        #expect(catalog.availability(of: ["a", "b", "c", "d", "zz"]) == [.available, .outOfStock, .deleted, .outOfStock, .unknown])
+        #expect(availability(catalog, ["a", "b", "c", "d", "zz"]) == [.available, .outOfStock, .deleted, .outOfStock, .unknown])
         catalog.upsert(Product(id: "b", name: "b", stockQuantity: 3))
         catalog.upsert(Product(id: "a", name: "a", inStock: false))
-        #expect(catalog.availability(of: ["a", "b"]) == [.outOfStock, .available])
+        #expect(availability(catalog, ["a", "b"]) == [.outOfStock, .available])
         // The batched answer is the same as asking product by product.
         let ids: [ProductID] = ["a", "b", "c", "d", "zz"]
-        #expect(catalog.availability(of: ids) == ids.map { ProductAvailability(catalog.product($0)) })
+        #expect(availability(catalog, ids) == ids.map { ProductAvailability(catalog.product($0)) })
     }
 
     /// A request reads one snapshot from start to end: a write after it was taken changes the live
@@ -33,19 +38,19 @@ struct LiveCatalogTests {
         catalog.upsert(Product(id: "a", name: "a2", category: "Toys", inStock: false))
         catalog.upsert([Product(id: "c", name: "c"), Product(id: "b", name: "b", deletedAt: Date(timeIntervalSince1970: 0))])
 
-        #expect(before.availability(of: ["a", "b", "c"]) == [.available, .available, .unknown])
+        #expect(availability(before, ["a", "b", "c"]) == [.available, .available, .unknown])
         #expect(before.product("a")?.name == "a")
         #expect(before.facts("a")?.category == "Kitchen")
         #expect(before.facts("c") == nil)
 
         let after = catalog.snapshot()
-        #expect(after.availability(of: ["a", "b", "c"]) == [.outOfStock, .deleted, .available])
+        #expect(availability(after, ["a", "b", "c"]) == [.outOfStock, .deleted, .available])
         #expect(after.facts("a")?.category == "Toys")
         #expect(after.product("a")?.name == "a2")
         // The snapshot answers exactly as the live catalog does, item by item and batched.
         let ids: [ProductID] = ["a", "b", "c", "zz"]
         #expect(after.facts(of: ids) == catalog.facts(of: ids))
         #expect(ids.map { after.facts($0) } == ids.map { catalog.facts($0) })
-        #expect(after.availability(of: ids) == catalog.availability(of: ids))
+        #expect(availability(after, ids) == availability(catalog, ids))
     }
 }

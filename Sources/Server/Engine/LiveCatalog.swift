@@ -49,10 +49,6 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
         public func facts(_ id: ProductID) -> ProductFacts? { factTable[id] }
 
-        public func availability(of ids: [ProductID]) -> [ProductAvailability] {
-            ids.map { factTable[$0]?.availability ?? .unknown }
-        }
-
         public func facts(of ids: [ProductID]) -> [ProductFacts?] {
             ids.map { factTable[$0] }
         }
@@ -74,8 +70,6 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     public func product(_ id: ProductID) -> Product? { snapshot().product(id) }
 
     public func facts(_ id: ProductID) -> ProductFacts? { snapshot().facts(id) }
-
-    public func availability(of ids: [ProductID]) -> [ProductAvailability] { snapshot().availability(of: ids) }
 
     public func facts(of ids: [ProductID]) -> [ProductFacts?] { snapshot().facts(of: ids) }
 
