@@ -12,12 +12,8 @@ public struct RuleChain: Sendable {
     ///   holds servable items); the chain then starts at the boosts. The fill rule still applies
     ///   the exclusions to what it adds.
     public init(options: RuleOptions, filtersApplied: Bool = false) {
-        var rules: [any Rule] = []
+        var rules = filtersApplied ? [] : Self.filters(options: options).rules
         let exclusions = ExclusionRule(excludePurchased: options.excludePurchased, excludeContext: options.excludeContext)
-        if !filtersApplied {
-            if options.stockFilter { rules.append(StockRule()) }
-            rules.append(exclusions)
-        }
         if options.promotionBoost != 0 { rules.append(PromotionBoostRule(boost: options.promotionBoost)) }
         if options.newArrivalBoost != 0, options.newArrivalDays > 0 {
             rules.append(NewArrivalBoostRule(boost: options.newArrivalBoost, days: options.newArrivalDays))
@@ -39,6 +35,15 @@ public struct RuleChain: Sendable {
         }
         rules.append(PinRule())
         self.rules = rules
+    }
+
+    /// Stage 4's filters alone, in the chain's order: stock (when on), then exclusions. The pipeline
+    /// runs them before the rerank and then `init(options:filtersApplied: true)` for the rest.
+    public static func filters(options: RuleOptions) -> RuleChain {
+        var rules: [any Rule] = []
+        if options.stockFilter { rules.append(StockRule()) }
+        rules.append(ExclusionRule(excludePurchased: options.excludePurchased, excludeContext: options.excludeContext))
+        return RuleChain(rules: rules)
     }
 
     /// Explicit rules, in the given order (tests and custom chains).

@@ -263,6 +263,13 @@ struct RulesTests {
         options.excludePurchased = true  // as on the homepage
         #expect(RuleChain(options: options, filtersApplied: true).rules.map(\.name)
             == ["promotion", "new_arrival", "category_diversity", "fill", "pin"])
+        // The filters the pipeline runs first, then the rest: the whole chain, in its order.
+        #expect(RuleChain.filters(options: options).rules.map(\.name) == ["stock", "exclusions"])
+        #expect(RuleChain.filters(options: options).rules.map(\.name) + RuleChain(options: options, filtersApplied: true).rules.map(\.name)
+            == RuleChain(options: options).rules.map(\.name))
+        var noStock = options
+        noStock.stockFilter = false
+        #expect(RuleChain.filters(options: noStock).rules.map(\.name) == ["exclusions"])
         let products = (0..<6).map { F.product("p\($0)", category: "C\($0)", inStock: $0 != 3) }
         let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 4)
         let context = F.context(products, request: request, purchased: ["p2"], fillGlobal: ["p1", "p2", "p3", "p4", "p5"])

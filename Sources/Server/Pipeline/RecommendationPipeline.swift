@@ -97,12 +97,7 @@ public struct RecommendationPipeline: Sendable {
         // and the rerank only reorders, so stage 4 continues from the boosts on.
         var reports = [RuleReport](repeating: RuleReport(), count: lists.count)
         for index in lists.indices {
-            let rules = options[index].rules
-            var prefilter: [any Rule] = [
-                ExclusionRule(excludePurchased: rules.excludePurchased, excludeContext: rules.excludeContext)
-            ]
-            if rules.stockFilter { prefilter.insert(StockRule(), at: 0) }
-            reports[index] = RuleChain(rules: prefilter).apply(to: &lists[index], context: ruleContexts[index])
+            reports[index] = RuleChain.filters(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
         }
 
         // Stage 3: the cross-encoder rescoring the head of each list.
