@@ -67,14 +67,10 @@ public struct FillRule: Rule {
 
         func admit(_ productID: ProductID, label: String) {
             guard items.count < limit, !present.contains(productID),
-                exclusions.exclusionLabel(for: productID, context: context, cart: cart) == nil,
-                let facts = context.catalog.facts(productID), facts.availability == .available
+                let facts = admissibleFacts(productID, context: context, cart: cart)
             else { return }
             present.insert(productID)
-            var item = ScoredItem(productID: productID)
-            item.facts = facts
-            item.final = floorScore
-            item.rulesFired.append(label)
+            let item = Self.refill(productID, facts: facts, score: floorScore, label: label)
             let category = facts.category
             if !category.isEmpty, maxPerCategory > 0, items.count < diversityWindow {
                 if categoryCounts[category, default: 0] >= maxPerCategory {
@@ -146,8 +142,7 @@ public struct FillRule: Rule {
 
         func admit(_ productID: ProductID, label: String) {
             guard head.count + refills.count < window, !isPresent(productID),
-                exclusions.exclusionLabel(for: productID, context: context, cart: cart) == nil,
-                let facts = context.catalog.facts(productID), facts.availability == .available
+                let facts = admissibleFacts(productID, context: context, cart: cart)
             else { return }
             if !facts.category.isEmpty {
                 if let slot = categories.firstIndex(of: facts.category) {
@@ -158,11 +153,7 @@ public struct FillRule: Rule {
                     categoryCounts.append(1)
                 }
             }
-            var item = ScoredItem(productID: productID)
-            item.facts = facts
-            item.final = floorScore
-            item.rulesFired.append(label)
-            refills.append(item)
+            refills.append(Self.refill(productID, facts: facts, score: floorScore, label: label))
         }
 
         let windowCategories = categories.count
@@ -178,5 +169,23 @@ public struct FillRule: Rule {
         guard !refills.isEmpty else { return }
         head.append(contentsOf: refills)
         items = head + demoted + rest
+    }
+
+    /// A popular product's facts when the fill may add it: not excluded (the same test as
+    /// `ExclusionRule`) and available in the live catalog; `nil` otherwise.
+    private func admissibleFacts(_ productID: ProductID, context: RuleContext, cart: Set<ProductID>) -> ProductFacts? {
+        guard exclusions.exclusionLabel(for: productID, context: context, cart: cart) == nil,
+            let facts = context.catalog.facts(productID), facts.availability == .available
+        else { return nil }
+        return facts
+    }
+
+    /// A refilled item: scored at the list's floor, labelled with where it came from.
+    private static func refill(_ productID: ProductID, facts: ProductFacts, score: Float, label: String) -> ScoredItem {
+        var item = ScoredItem(productID: productID)
+        item.facts = facts
+        item.final = score
+        item.rulesFired.append(label)
+        return item
     }
 }
