@@ -50,8 +50,7 @@ public struct BlendedScorer: CandidateScorer {
             counts[candidate.origin] = (counts[candidate.origin] ?? 0) + 1
         }
         var ranks = OriginScores()
-        var byProduct: [ProductID: Int] = [:]
-        byProduct.reserveCapacity(candidates.count)
+        var slots = ProductSlotMap(capacity: candidates.count)
         var items: [ScoredItem] = []
         items.reserveCapacity(candidates.count)
         // Rank normalisation needs each origin's candidates in score order.
@@ -73,14 +72,8 @@ public struct BlendedScorer: CandidateScorer {
                 ranks[origin] = r + 1
                 signal = 1 - r / max(1, counts[origin] ?? 0)
             }
-            let slot: Int
-            if let existing = byProduct[candidate.productID] {
-                slot = existing
-            } else {
-                slot = items.count
-                byProduct[candidate.productID] = slot
-                items.append(ScoredItem(productID: candidate.productID))
-            }
+            let (slot, inserted) = slots.slot(for: candidate.productID)
+            if inserted { items.append(ScoredItem(productID: candidate.productID)) }
             // A source listing a product twice keeps its best signal.
             switch origin {
             case .content: items[slot].content = max(items[slot].content, signal)
