@@ -101,7 +101,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // jemalloc replaces glibc's malloc in the service process (libjemalloc-dev, installed
+            // by scripts/services.sh): a request allocates and frees hundreds of short-lived
+            // arrays and strings, and glibc's bins and consolidation cost ~8% of a cached
+            // product page's CPU (BENCHMARKS.md, "Service").
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
 
         // Pure logic, no servers.

@@ -2,7 +2,8 @@
 # Throwaway local PostgreSQL and Redis for development and tests.
 #
 #   scripts/services.sh install           apt-installs what is missing (postgresql, redis-server,
-#                                         libpq-dev, libhiredis-dev, libblas-dev, libopenblas0-pthread)
+#                                         libpq-dev, libhiredis-dev, libblas-dev, libopenblas0-pthread,
+#                                         libjemalloc-dev)
 #   scripts/services.sh start             starts both (reuses running ones), writes and prints
 #                                         $LOCAL/services.env (POSTGRES_URL, REDIS_URL)
 #   scripts/services.sh stop              stops both cleanly
@@ -61,7 +62,7 @@ free_port() {
 }
 
 cmd_install() {
-    local pkgs=(postgresql redis-server libpq-dev libhiredis-dev libblas-dev libopenblas0-pthread)
+    local pkgs=(postgresql redis-server libpq-dev libhiredis-dev libblas-dev libopenblas0-pthread libjemalloc-dev)
     local missing=() p
     for p in "${pkgs[@]}"; do
         dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
