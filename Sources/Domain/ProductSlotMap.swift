@@ -1,5 +1,6 @@
-/// Numbers the distinct product ids of one request's candidate lists 0, 1, 2, … in order of first
-/// appearance: the merge step of stage 2, on every request's hot path.
+/// Numbers the distinct product ids of one request's list 0, 1, 2, … in order of first
+/// appearance: stage 2's merge of the candidate lists and the stock rule's duplicate check, on
+/// every request's hot path.
 ///
 /// A `[ProductID: Int]` hashes each id with SipHash twice per candidate (look up, then insert) and
 /// cost ~5% of a cached product page's CPU for ~400 candidates. This table hashes each id once

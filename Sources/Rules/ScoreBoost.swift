@@ -16,11 +16,9 @@ enum ScoreBoost {
         return base + "*" + String(hundredths / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
     }
 
-    /// Sorts by `final` descending; ties keep their current order (deterministic).
+    /// Sorts by `final` descending; ties keep their current order (the standard library's sort
+    /// is stable), so the result is deterministic. In place: the items move, none is copied.
     static func resort(_ items: inout [ScoredItem]) {
-        let order = items.indices.sorted { lhs, rhs in
-            items[lhs].final != items[rhs].final ? items[lhs].final > items[rhs].final : lhs < rhs
-        }
-        items = order.map { items[$0] }
+        items.sort { $0.final > $1.final }
     }
 }

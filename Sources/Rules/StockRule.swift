@@ -13,25 +13,24 @@ public struct StockRule: Rule {
     public init() {}
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
-        var seen = Set<ProductID>()
-        seen.reserveCapacity(items.count)
         context.attachFacts(to: &items)
-        var kept: [ScoredItem] = []
-        kept.reserveCapacity(items.count)
-        for item in items {
-            guard seen.insert(item.productID).inserted else {
+        var seen = ProductSlotMap(capacity: items.count)
+        // In place: the kept items move, none is copied.
+        items.removeAll { item in
+            guard seen.slot(for: item.productID).inserted else {
                 report.remove(item.productID, label: RuleLabel.filteredDuplicate)
-                continue
+                return true
             }
             switch item.facts?.availability ?? .unknown {
             case .unknown, .deleted:
                 report.remove(item.productID, label: RuleLabel.filteredDeleted)
+                return true
             case .outOfStock:
                 report.remove(item.productID, label: RuleLabel.filteredStock)
+                return true
             case .available:
-                kept.append(item)
+                return false
             }
         }
-        items = kept
     }
 }
