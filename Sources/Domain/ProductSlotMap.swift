@@ -1,14 +1,14 @@
-/// Numbers the distinct product ids of one request's list 0, 1, 2, … in order of first
-/// appearance: stage 2's merge of the candidate lists and the stock rule's duplicate check, on
-/// every request's hot path.
+/// Numbers distinct product ids 0, 1, 2, … in order of first appearance, and finds an id's
+/// number: stage 2's merge of the candidate lists, the stock rule's duplicate check and the live
+/// catalog's id → position table, all on every request's hot path.
 ///
-/// A `[ProductID: Int]` hashes each id with SipHash twice per candidate (look up, then insert) and
-/// cost ~5% of a cached product page's CPU for ~400 candidates. This table hashes each id once
-/// with FNV-1a over its UTF-8 bytes (ids are short: a few ns) and probes linearly; a 32-bit
-/// fingerprint beside each slot keeps string comparisons to true matches. It is not seeded, so
-/// it is only for bounded per-request sets of ids the shop itself issued, never for keys from
-/// request input (an adversary could collide them; the cost would still be bounded by the
-/// candidate count squared).
+/// A `[ProductID: Int]` hashes each id with SipHash (twice per candidate in the merge: look up,
+/// then insert), ~5% of a cached product page's CPU for ~400 candidates. This table hashes each
+/// id once with FNV-1a over its UTF-8 bytes (ids are short: a few ns) and probes linearly; a
+/// 32-bit fingerprint beside each slot keeps string comparisons to true matches. Ids are never
+/// removed. It is not seeded, so the ids put in must be ones the shop itself issued (its
+/// catalog, candidates from it): a look-up of any id is as cheap as ever, but inserting ids
+/// chosen to collide would cluster the table.
 public struct ProductSlotMap: Sendable {
     /// `fingerprint << 32 | (slot + 1)`; 0 = empty.
     private var table: [UInt64]

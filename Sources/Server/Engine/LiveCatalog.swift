@@ -17,18 +17,28 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     }
 
     private struct Storage {
-        var products: [ProductID: Record] = [:]
+        /// Product id → dense position in `records` and `facts`. Products are never removed (a
+        /// deleted one stays, marked), so positions are stable. FNV-hashed: a request's ~60 fact
+        /// look-ups each paid a SipHash of the id in a dictionary.
+        var positions = ProductSlotMap(capacity: 0)
+        var records: [Record] = []
         /// Each product's rule facts, inline in their own table: the rules read them for ~60 items
         /// of every request, and through `Record` each look-up also fetched a cold object and
         /// retained and released it (an atomic write to a cache line no other look-up shares).
-        var facts: [ProductID: ProductFacts] = [:]
+        var facts: [ProductFacts] = []
         /// Available products, newest first; rebuilt lazily after a change.
         var newest: [ProductID]?
 
         mutating func put(_ product: Product) {
             newest = nil
-            products[product.id] = Record(product)
-            facts[product.id] = ProductFacts(product)
+            let (position, inserted) = positions.slot(for: product.id)
+            if inserted {
+                records.append(Record(product))
+                facts.append(ProductFacts(product))
+            } else {
+                records[position] = Record(product)
+                facts[position] = ProductFacts(product)
+            }
         }
     }
 
@@ -38,24 +48,25 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     /// its rules, rerank window and response all read it (dozens of look-ups per request that
     /// would otherwise each take the lock every other request contends for).
     ///
-    /// It shares the live dictionaries' storage, so taking it is two retains; a write while a
-    /// snapshot is alive copies the dictionaries once (O(catalog size); a batch upsert copies once
+    /// It shares the live tables' storage, so taking it is a few retains; a write while a
+    /// snapshot is alive copies the tables once (O(catalog size); a batch upsert copies once
     /// for the whole batch), after which the writer owns its storage again.
     public struct Snapshot: ProductCatalog {
-        fileprivate let products: [ProductID: Record]
-        fileprivate let factTable: [ProductID: ProductFacts]
+        fileprivate let positions: ProductSlotMap
+        fileprivate let records: [Record]
+        fileprivate let factTable: [ProductFacts]
 
-        public func product(_ id: ProductID) -> Product? { products[id]?.product }
+        public func product(_ id: ProductID) -> Product? { positions.slot(of: id).map { records[$0].product } }
 
-        public func facts(_ id: ProductID) -> ProductFacts? { factTable[id] }
+        public func facts(_ id: ProductID) -> ProductFacts? { positions.slot(of: id).map { factTable[$0] } }
 
         public func facts(of ids: [ProductID]) -> [ProductFacts?] {
-            ids.map { factTable[$0] }
+            ids.map { id in positions.slot(of: id).map { factTable[$0] } }
         }
     }
 
     public func snapshot() -> Snapshot {
-        storage.withLockedValue { Snapshot(products: $0.products, factTable: $0.facts) }
+        storage.withLockedValue { Snapshot(positions: $0.positions, records: $0.records, factTable: $0.facts) }
     }
 
     public init(_ initial: [Product] = []) {
@@ -83,7 +94,7 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         }
     }
 
-    public var count: Int { storage.withLockedValue { $0.products.count } }
+    public var count: Int { storage.withLockedValue { $0.records.count } }
 
     /// The newest available products: the last-resort fill list for a shop whose popularity
     /// lists are still short (a new shop, a quiet category).
@@ -92,7 +103,7 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         storage.withLockedValue { storage in
             if storage.newest == nil {
                 var available: [Product] = []
-                for record in storage.products.values where record.product.isAvailable { available.append(record.product) }
+                for record in storage.records where record.product.isAvailable { available.append(record.product) }
                 available.sort { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
                 storage.newest = available.map(\.id)
             }
@@ -102,6 +113,6 @@ public final class LiveCatalog: ProductCatalog, Sendable {
 
     /// Every product, available or not (for index rebuilds and fill lists).
     public func allProducts() -> [Product] {
-        storage.withLockedValue { $0.products.values.map(\.product) }
+        storage.withLockedValue { $0.records.map(\.product) }
     }
 }
