@@ -51,6 +51,18 @@ public final class VectorIndex: @unchecked Sendable {
         var k: Int
         var filter: ProductFilter
         var excluding: Set<ProductID>
+
+        /// Hashes eight of the query's components, not all of them: the synthesised hash ran
+        /// SipHash over the whole vector (1.5 KB at 384 dimensions) on every product page.
+        /// Distinct queries (embeddings) practically never agree in those eight, and equality
+        /// still compares every component.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(query.count)
+            for index in stride(from: 0, to: query.count, by: max(1, query.count / 8)) { hasher.combine(query[index]) }
+            hasher.combine(k)
+            hasher.combine(filter)
+            hasher.combine(excluding)
+        }
     }
 
     public init(
