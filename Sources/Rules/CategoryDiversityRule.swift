@@ -22,7 +22,12 @@ public struct CategoryDiversityRule: Rule {
         var head: [ScoredItem] = []
         var demoted: [ScoredItem] = []
         head.reserveCapacity(window)
-        var counts: [String: Int] = [:]
+        // At most `window` categories: a short list searched linearly beats hashing each
+        // category string (the window is 10 by default).
+        var categories: [String] = []
+        var counts: [Int] = []
+        categories.reserveCapacity(window)
+        counts.reserveCapacity(window)
         var index = 0
         while index < items.count, head.count < window {
             var item = items[index]
@@ -32,9 +37,13 @@ public struct CategoryDiversityRule: Rule {
                 head.append(item)
                 continue
             }
-            let count = counts[category, default: 0]
-            if count < maxPerCategory {
-                counts[category] = count + 1
+            let slot = categories.firstIndex(of: category) ?? {
+                categories.append(category)
+                counts.append(0)
+                return categories.count - 1
+            }()
+            if counts[slot] < maxPerCategory {
+                counts[slot] += 1
                 head.append(item)
             } else {
                 item.rulesFired.append(RuleLabel.demotedDiversity)
