@@ -18,6 +18,9 @@ public final class ModelRuntime: Sendable {
     private let poolThreads: Int
     /// Model calls running now (read when a call starts, to choose its thread count).
     private let running = NIOLockedValueBox(0)
+    /// The loaded models' versions by role (`bi_encoder`, `cross_encoder`), as every response
+    /// reports them; fixed at load, so built once rather than per response.
+    public let modelVersions: [String: String]
 
     public init(configuration: ServiceConfiguration, logger: Logger) {
         let threads = max(1, configuration.modelThreads)
@@ -27,6 +30,7 @@ public final class ModelRuntime: Sendable {
         guard configuration.loadModels else {
             self.biEncoder = nil
             self.crossEncoder = nil
+            self.modelVersions = [:]
             return
         }
         do {
@@ -41,6 +45,10 @@ public final class ModelRuntime: Sendable {
             logger.warning("cross-encoder not loaded; rerank is off", metadata: ["error": "\(error)"])
             self.crossEncoder = nil
         }
+        var versions: [String: String] = [:]
+        if let biEncoder { versions["bi_encoder"] = biEncoder.modelVersion }
+        if let crossEncoder { versions["cross_encoder"] = crossEncoder.modelVersion }
+        self.modelVersions = versions
     }
 
     /// Embeds texts with the bi-encoder on the model pool (L2-normalised vectors).
@@ -71,12 +79,6 @@ public final class ModelRuntime: Sendable {
         }
     }
 
-    public var modelVersions: [String: String] {
-        var versions: [String: String] = [:]
-        if let biEncoder { versions["bi_encoder"] = biEncoder.modelVersion }
-        if let crossEncoder { versions["cross_encoder"] = crossEncoder.modelVersion }
-        return versions
-    }
 
     public func shutdown() async {
         try? await threadPool.shutdownGracefully()
