@@ -28,7 +28,11 @@ public struct ScoredItem: Sendable, Hashable {
 
     /// Collaborative evidence combined: the stronger of co-purchase and similar users,
     /// plus a share of the weaker, so agreement between the two counts for more.
-    public var collaborative: Float {
+    public var collaborative: Float { Self.collaborative(coPurchase: coPurchase, similarUsers: similarUsers) }
+
+    /// `collaborative` from the two signals (stage 2 blends before it makes items).
+    @inlinable
+    public static func collaborative(coPurchase: Float, similarUsers: Float) -> Float {
         let strong = max(coPurchase, similarUsers)
         let weak = min(coPurchase, similarUsers)
         return min(1, strong + 0.25 * weak)

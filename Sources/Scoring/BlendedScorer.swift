@@ -51,8 +51,8 @@ public struct BlendedScorer: CandidateScorer {
         }
         var ranks = OriginScores()
         var slots = ProductSlotMap(capacity: candidates.count)
-        var items: [ScoredItem] = []
-        items.reserveCapacity(candidates.count)
+        var signals: [Signals] = []
+        signals.reserveCapacity(candidates.count)
         // Rank normalisation needs each origin's candidates in score order.
         let ordered = normalization == .rank || contentNormalization == .rank
             ? candidates.sorted { $0.rawScore > $1.rawScore }
@@ -73,35 +73,50 @@ public struct BlendedScorer: CandidateScorer {
                 signal = 1 - r / max(1, counts[origin] ?? 0)
             }
             let (slot, inserted) = slots.slot(for: candidate.productID)
-            if inserted { items.append(ScoredItem(productID: candidate.productID)) }
+            if inserted { signals.append(Signals()) }
             // A source listing a product twice keeps its best signal.
             switch origin {
-            case .content: items[slot].content = max(items[slot].content, signal)
-            case .coPurchase: items[slot].coPurchase = max(items[slot].coPurchase, signal)
-            case .similarUsers: items[slot].similarUsers = max(items[slot].similarUsers, signal)
-            case .popularity: items[slot].popularity = max(items[slot].popularity, signal)
+            case .content: signals[slot].content = max(signals[slot].content, signal)
+            case .coPurchase: signals[slot].coPurchase = max(signals[slot].coPurchase, signal)
+            case .similarUsers: signals[slot].similarUsers = max(signals[slot].similarUsers, signal)
+            case .popularity: signals[slot].popularity = max(signals[slot].popularity, signal)
             }
-            items[slot].rawScores[origin] = max(items[slot].rawScores[origin] ?? -.infinity, candidate.rawScore)
+            signals[slot].raw[origin] = max(signals[slot].raw[origin] ?? -.infinity, candidate.rawScore)
         }
-        var blendedScores: [Float] = []
-        blendedScores.reserveCapacity(items.count)
-        for index in items.indices {
-            let item = items[index]
-            let blended = weights.content * item.content
-                + weights.collaborative * item.collaborative
-                + weights.popularity * item.popularity
-            items[index].blended = blended
-            items[index].final = blended
-            blendedScores.append(blended)
+        let blendedScores = signals.map { signal in
+            weights.content * signal.content
+                + weights.collaborative * ScoredItem.collaborative(coPurchase: signal.coPurchase, similarUsers: signal.similarUsers)
+                + weights.popularity * signal.popularity
         }
-        // Sort positions, not the items: a `ScoredItem` is ~100 bytes and a request has up to
-        // 4 × 100 of them, so moving them through the sort cost more than the comparisons; only
-        // the best `depth` are copied out.
-        var order = Array(items.indices)
+        // Sort positions, then make items of the best `depth` only: a request merges up to
+        // 4 × 100 candidates, and as `ScoredItem`s (~100 bytes, with strings and an array) they
+        // cost more to create, move and release than the blending itself.
+        let ids = slots.ids
+        var order = Array(signals.indices)
         order.sort { a, b in
-            blendedScores[a] != blendedScores[b] ? blendedScores[a] > blendedScores[b] : items[a].productID < items[b].productID
+            blendedScores[a] != blendedScores[b] ? blendedScores[a] > blendedScores[b] : ids[a] < ids[b]
         }
-        return order.prefix(max(0, depth)).map { items[$0] }
+        return order.prefix(max(0, depth)).map { slot in
+            let signal = signals[slot]
+            var item = ScoredItem(productID: ids[slot])
+            item.content = signal.content
+            item.coPurchase = signal.coPurchase
+            item.similarUsers = signal.similarUsers
+            item.popularity = signal.popularity
+            item.rawScores = signal.raw
+            item.blended = blendedScores[slot]
+            item.final = blendedScores[slot]
+            return item
+        }
+    }
+
+    /// One product's normalised signals while the candidates merge: plain numbers.
+    private struct Signals {
+        var content: Float = 0
+        var coPurchase: Float = 0
+        var similarUsers: Float = 0
+        var popularity: Float = 0
+        var raw = OriginScores()
     }
 }
 
