@@ -33,8 +33,9 @@ fi
 export DATABASE_URL REDIS_URL
 
 echo "== building (release)"
-swift build -c release --product hybridrank
-BIN="$(swift build -c release --show-bin-path)/hybridrank"
+# Static Swift runtime and Foundation: ~8% less CPU a request (BENCHMARKS.md, "Service").
+swift build -c release --product hybridrank --static-swift-stdlib
+BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/hybridrank"
 
 "$BIN" migrate
 if [[ ! -f "$LOCAL/demo"/products.ndjson ]]; then

@@ -3,7 +3,7 @@
 #
 #   scripts/services.sh install           apt-installs what is missing (postgresql, redis-server,
 #                                         libpq-dev, libhiredis-dev, libblas-dev, libopenblas0-pthread,
-#                                         libjemalloc-dev)
+#                                         libjemalloc-dev, libcurl4-openssl-dev)
 #   scripts/services.sh start             starts both (reuses running ones), writes and prints
 #                                         $LOCAL/services.env (POSTGRES_URL, REDIS_URL)
 #   scripts/services.sh stop              stops both cleanly
@@ -62,7 +62,7 @@ free_port() {
 }
 
 cmd_install() {
-    local pkgs=(postgresql redis-server libpq-dev libhiredis-dev libblas-dev libopenblas0-pthread libjemalloc-dev)
+    local pkgs=(postgresql redis-server libpq-dev libhiredis-dev libblas-dev libopenblas0-pthread libjemalloc-dev libcurl4-openssl-dev)
     local missing=() p
     for p in "${pkgs[@]}"; do
         dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -23,7 +23,7 @@
 #   Each of a, b, c is repeated $REPEATS times (default 3); the report takes medians.
 #
 # How to reproduce (from the repository root, release build, nothing else needed):
-#   swift build -c release --product hybridrank && cp .build/release/hybridrank /tmp/hr-bench
+#   swift build -c release --product hybridrank --static-swift-stdlib && cp .build/release/hybridrank /tmp/hr-bench
 #   apt-get install -y wrk
 #   export HYBRIDRANK_LOCAL_DIR=$PWD/.local-bench      # own PostgreSQL + Redis (git-ignored)
 #   scripts/services.sh start && source .local-bench/services.env
