@@ -1,12 +1,19 @@
 -- Product page widget, cross-encoder scores cached (target a).
 -- Cycles over 200 fixed (product, user) pairs; run.sh requests each once (curl) as a warm-up so every
 -- (context, product) logit is in Redis, then measure with the same script.
--- Pairs are deterministic: product (i*37 mod 10000)+1, user (i*211 mod 50000)+1, i = 1..200.
+-- Pairs are deterministic: product (i*37 mod 10000)+1, user (i*211 mod 50000)+1, i = 1..200 (the
+-- demo shop's ids), or the paths in PATHS_FILE, one a line (run.sh `paths`, for other data such
+-- as the Online Retail import).
 local pairs_ = {}
-for i = 1, 200 do
-  local p = (i * 37) % 10000 + 1
-  local u = (i * 211) % 50000 + 1
-  pairs_[i] = string.format("/v1/recommendations/product/P%06d?user_id=U%06d", p, u)
+local paths_file = os.getenv("PATHS_FILE")
+if paths_file and paths_file ~= "" then
+  for line in io.lines(paths_file) do pairs_[#pairs_ + 1] = line end
+else
+  for i = 1, 200 do
+    local p = (i * 37) % 10000 + 1
+    local u = (i * 211) % 50000 + 1
+    pairs_[i] = string.format("/v1/recommendations/product/P%06d?user_id=U%06d", p, u)
+  end
 end
 local n = 0
 local counter = 0

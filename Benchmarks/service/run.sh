@@ -30,9 +30,13 @@
 #   export DATABASE_URL=$POSTGRES_URL REDIS_URL
 #   Benchmarks/service/run.sh setup        # migrate, demo generate (10k products, 50k users,
 #                                          # seed 42), import, embed; each step timed
-#   /tmp/hr-bench serve --port 18080 &     # defaults: 1 model thread, cross-encoder loaded
+#   /tmp/hr-bench serve --port 18080 &     # defaults: 2 model threads, cross-encoder loaded
 #   Benchmarks/service/run.sh all          # users, verify, a, b, c (REPEATS rounds), rss
-#   (or run the steps one at a time: users | verify | a | b | c | rss; pass the same OUT to each)
+#   (or run the steps one at a time: users | paths | verify | a | b | c | rss; same OUT for each)
+#   # Other data (e.g. the Online Retail import, ~5,200 buyers): a database and Redis database of
+#   # its own, then `paths` (200 product pages from PostgreSQL for a) and smaller user regions:
+#   B_BASE=1000 B_SLICE=500 VERIFY_OFFSET=4100 C_OFFSET=4300 Benchmarks/service/run.sh paths
+#   (same variables for users, verify, a, b, c, rss)
 #   # b again with 2 model threads, on ids no earlier run used (same OUT):
 #   kill <server>; /tmp/hr-bench serve --port 18080 --model-threads 2 &
 #   VERIFY_OFFSET=20010 Benchmarks/service/run.sh verify
@@ -59,7 +63,7 @@ USERS_FILE="$OUT/users.txt"
 # configuration with B_BASE=6000 so no id is reused), verify 5 ids after VERIFY_OFFSET (20000;
 # use e.g. 20010 for a second configuration), c the 500 from C_OFFSET (21000). No region overlaps
 # another, so no cache is pre-warmed.
-B_SLICE=1000
+B_SLICE="${B_SLICE:-1000}"
 B_BASE="${B_BASE:-0}"
 VERIFY_OFFSET="${VERIFY_OFFSET:-20000}"
 C_OFFSET="${C_OFFSET:-21000}"
@@ -136,25 +140,49 @@ wrk_run() { # name, wrk args... ; keeps the full wrk output
     log "$name: $(grep -h 'WRK_JSON\|WRK_WINDOW' "$OUT/$name.txt" | tr '\n' ' ')"
 }
 
+# 200 product-page paths for data other than the demo shop: available products and users with
+# purchases, each in a fixed pseudo-random order (md5 of the id), paired in that order. a then
+# reads them from $OUT/paths.txt (PATHS_FILE) instead of product.lua's demo-shop ids.
+cmd_paths() {
+    : "${DATABASE_URL:?export DATABASE_URL}"
+    psql "$DATABASE_URL" -Atc "
+        WITH p AS (SELECT id, row_number() OVER (ORDER BY md5(id)) AS n FROM products
+                   WHERE deleted_at IS NULL AND in_stock AND id ~ '^[A-Za-z0-9_-]+$'),
+             u AS (SELECT user_id, row_number() OVER (ORDER BY md5(user_id)) AS n
+                   FROM (SELECT DISTINCT user_id FROM interactions WHERE type = 'purchase') AS buyers
+                   WHERE user_id ~ '^[A-Za-z0-9_-]+$')
+        SELECT '/v1/recommendations/product/' || p.id || '?user_id=' || u.user_id
+        FROM p JOIN u USING (n) WHERE n <= 200 ORDER BY n" >"$OUT/paths.txt"
+    log "paths: $(wc -l <"$OUT/paths.txt") product-page paths -> $OUT/paths.txt"
+}
+
+# product.lua's 200 paths: $OUT/paths.txt when `paths` made one, else the demo shop's.
+a_paths() {
+    if [[ -s "$OUT/paths.txt" ]]; then cat "$OUT/paths.txt"; return; fi
+    local i
+    for i in $(seq 1 200); do
+        printf "/v1/recommendations/product/P%06d?user_id=U%06d\n" $(( i * 37 % 10000 + 1 )) $(( i * 211 % 50000 + 1 ))
+    done
+}
+
 cmd_a() {
     local r c
     # Warm-up: each of product.lua's 200 paths once, sequentially (a cold product page costs a
     # ~0.3 s rerank, so a time-boxed wrk warm-up does not reach all 200), then a second pass with
     # explain=true that must report "0 scored" (every window pair cached) on all 200.
     log "a: warm-up, 200 product paths, then an explain=true check pass"
-    local i path cold=0
-    for i in $(seq 1 200); do
-        path=$(printf "/v1/recommendations/product/P%06d?user_id=U%06d" $(( i * 37 % 10000 + 1 )) $(( i * 211 % 50000 + 1 )))
-        curl -s -o /dev/null "$URL$path"
-    done
-    for i in $(seq 1 200); do
-        path=$(printf "/v1/recommendations/product/P%06d?user_id=U%06d" $(( i * 37 % 10000 + 1 )) $(( i * 211 % 50000 + 1 )))
+    local path cold=0 total=0
+    while read -r path; do curl -s -o /dev/null "$URL$path"; done < <(a_paths)
+    while read -r path; do
+        total=$((total + 1))
         curl -s "$URL$path&explain=true" | grep -q '"rerank: window [0-9]* of [0-9]*, [0-9]* cached, 0 scored' || cold=$((cold + 1))
-    done
-    log "a: warm-up check: $cold of 200 paths still scored pairs (want 0)"
+    done < <(a_paths)
+    log "a: warm-up check: $cold of $total paths still scored pairs (want 0)"
+    local paths_file=""
+    [[ -s "$OUT/paths.txt" ]] && paths_file="$OUT/paths.txt"
     for r in $(seq 1 "$REPEATS"); do
         for c in $A_CONNS; do
-            wrk_run "a-c$c-r$r" -t2 -c"$c" -d20s --latency -s "$HERE/product.lua" "$URL"
+            PATHS_FILE="$paths_file" wrk_run "a-c$c-r$r" -t2 -c"$c" -d20s --latency -s "$HERE/product.lua" "$URL"
         done
     done
 }
@@ -194,12 +222,13 @@ cmd_rss() {
 case "${1:-all}" in
     setup) cmd_setup ;;
     users) cmd_users ;;
+    paths) cmd_paths ;;
     verify) cmd_verify ;;
     a) cmd_a ;;
     b) cmd_b ;;
     c) cmd_c ;;
     rss) cmd_rss ;;
     all) cmd_users; cmd_verify; cmd_a; cmd_b; cmd_c; cmd_rss ;;
-    *) echo "usage: $0 [setup|users|verify|a|b|c|rss|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [setup|users|paths|verify|a|b|c|rss|all]" >&2; exit 2 ;;
 esac
 log "results in $OUT"
