@@ -28,6 +28,19 @@ struct ServerLogicTests {
         #expect(EncodedEvent.decode("view|-5|1|0.0|p", user: "u")?.occurredAt == Date(timeIntervalSince1970: -5))
         #expect(EncodedEvent.decode("cart_add|1|1|0|a|b|c", user: "u")?.productID == "a|b|c")
         #expect(EncodedEvent.decode("view|1|+1|0|p", user: "u") == nil, "only plain decimal integers")
+        // Every type by name, and the zero value's fast path against the general parse.
+        for type in InteractionType.allCases {
+            let typed = Interaction(
+                userID: "u", productID: "p", type: type, quantity: 1, value: 0, occurredAt: Date(timeIntervalSince1970: 7))
+            #expect(EncodedEvent.decode(Array(EncodedEvent.encode(typed).utf8), user: "u") == typed, "\(type)")
+        }
+        #expect(EncodedEvent.decode("views|1|1|0|p", user: "u") == nil)
+        #expect(EncodedEvent.decode("vie|1|1|0|p", user: "u") == nil)
+        for (text, value) in [("0.0", 0.0), ("0", 0.0), ("0.05", 0.05), ("-0.0", -0.0), ("10.0", 10.0), ("0.00", 0.0)] {
+            let decoded = EncodedEvent.decode("purchase|1|1|\(text)|p", user: "u")?.value
+            #expect(decoded == value && decoded?.sign == value.sign, "\(text)")
+        }
+        #expect(EncodedEvent.decode("purchase|1|1|0.x|p", user: "u") == nil)
         #expect(EncodedEvent.decode("view|99999999999999999999|1|0|p", user: "u") == nil, "overflow")
     }
 
