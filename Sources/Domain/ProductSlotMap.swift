@@ -32,37 +32,36 @@ public struct ProductSlotMap: Sendable {
     public mutating func slot(for id: ProductID) -> (slot: Int, inserted: Bool) {
         if (ids.count + 1) * 2 > table.count { grow() }
         let hash = Self.hash(id)
+        let found = find(id, hash: hash)
+        if let slot = found.slot { return (slot, false) }
+        table[found.position] = Self.entry(hash: hash, slot: ids.count)
+        ids.append(id)
+        return (ids.count - 1, true)
+    }
+
+    /// The slot of `id`, or `nil` if it has none.
+    public func slot(of id: ProductID) -> Int? {
+        find(id, hash: Self.hash(id)).slot
+    }
+
+    /// Probes from `hash`'s position: `id`'s slot, or the empty position where it would go.
+    private func find(_ id: ProductID, hash: UInt64) -> (slot: Int?, position: Int) {
         let fingerprint = hash >> 32
         var position = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = table[position]
-            if entry == 0 {
-                table[position] = fingerprint << 32 | UInt64(ids.count + 1)
-                ids.append(id)
-                return (ids.count - 1, true)
-            }
+            if entry == 0 { return (nil, position) }
             if entry >> 32 == fingerprint {
                 let slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if ids[slot] == id { return (slot, false) }
+                if ids[slot] == id { return (slot, position) }
             }
             position = (position + 1) & mask
         }
     }
 
-    /// The slot of `id`, or `nil` if it has none.
-    public func slot(of id: ProductID) -> Int? {
-        let hash = Self.hash(id)
-        let fingerprint = hash >> 32
-        var position = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = table[position]
-            if entry == 0 { return nil }
-            if entry >> 32 == fingerprint {
-                let slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if ids[slot] == id { return slot }
-            }
-            position = (position + 1) & mask
-        }
+    /// A table entry: the hash's fingerprint over `slot + 1` (0 stays "empty").
+    private static func entry(hash: UInt64, slot: Int) -> UInt64 {
+        (hash >> 32) << 32 | UInt64(slot + 1)
     }
 
     private mutating func grow() {
@@ -73,7 +72,7 @@ public struct ProductSlotMap: Sendable {
             let hash = Self.hash(id)
             var position = Int(truncatingIfNeeded: hash) & mask
             while table[position] != 0 { position = (position + 1) & mask }
-            table[position] = (hash >> 32) << 32 | UInt64(slot + 1)
+            table[position] = Self.entry(hash: hash, slot: slot)
         }
     }
 
