@@ -22,12 +22,7 @@ public struct CategoryDiversityRule: Rule {
         var head: [ScoredItem] = []
         var demoted: [ScoredItem] = []
         head.reserveCapacity(window)
-        // At most `window` categories: a short list searched linearly beats hashing each
-        // category string (the window is 10 by default).
-        var categories: [String] = []
-        var counts: [Int] = []
-        categories.reserveCapacity(window)
-        counts.reserveCapacity(window)
+        var tally = CategoryTally(capacity: window)
         var index = 0
         while index < items.count, head.count < window {
             var item = items[index]
@@ -37,13 +32,7 @@ public struct CategoryDiversityRule: Rule {
                 head.append(item)
                 continue
             }
-            let slot = categories.firstIndex(of: category) ?? {
-                categories.append(category)
-                counts.append(0)
-                return categories.count - 1
-            }()
-            if counts[slot] < maxPerCategory {
-                counts[slot] += 1
+            if tally.add(category, cap: maxPerCategory) {
                 head.append(item)
             } else {
                 item.rulesFired.append(RuleLabel.demotedDiversity)

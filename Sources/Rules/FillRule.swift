@@ -50,7 +50,7 @@ public struct FillRule: Rule {
             }
             items = kept
         }
-        var categoryCounts: [String: Int] = [:]
+        var windowCounts = CategoryTally()
         var categories: [String] = []
         var seenCategories = Set<String>()
         for (position, item) in items.enumerated() {
@@ -60,7 +60,7 @@ public struct FillRule: Rule {
                 seenCategories.insert(category)
                 categories.append(category)
             }
-            if position < diversityWindow { categoryCounts[category, default: 0] += 1 }
+            if position < diversityWindow { windowCounts.add(category) }
         }
         let floorScore = items.last?.final ?? 0
         var heldBack: [(ScoredItem, String)] = []
@@ -72,12 +72,11 @@ public struct FillRule: Rule {
             present.insert(productID)
             let item = Self.refill(productID, facts: facts, score: floorScore, label: label)
             let category = facts.category
-            if !category.isEmpty, maxPerCategory > 0, items.count < diversityWindow {
-                if categoryCounts[category, default: 0] >= maxPerCategory {
-                    heldBack.append((item, category))
-                    return
-                }
-                categoryCounts[category, default: 0] += 1
+            if !category.isEmpty, maxPerCategory > 0, items.count < diversityWindow,
+                !windowCounts.add(category, cap: maxPerCategory)
+            {
+                heldBack.append((item, category))
+                return
             }
             items.append(item)
         }
@@ -117,19 +116,11 @@ public struct FillRule: Rule {
         let rest = items.dropFirst(window)
         let cart = Set(context.shopper.request.cartItems)
         // The window's categories below the cap first (in order of appearance), then the global
-        // list: the demoted items' categories are at the cap already. Counted in a small array:
-        // a window holds a handful of categories.
-        var categories: [String] = []
-        var categoryCounts: [Int] = []
+        // list: the demoted items' categories are at the cap already.
+        var tally = CategoryTally(capacity: window)
         for item in head {
             let category = context.facts(for: item)?.category ?? ""
-            guard !category.isEmpty else { continue }
-            if let slot = categories.firstIndex(of: category) {
-                categoryCounts[slot] += 1
-            } else {
-                categories.append(category)
-                categoryCounts.append(1)
-            }
+            if !category.isEmpty { tally.add(category) }
         }
         let floorScore = items.last?.final ?? 0
         var refills: [ScoredItem] = []
@@ -144,22 +135,13 @@ public struct FillRule: Rule {
             guard head.count + refills.count < window, !isPresent(productID),
                 let facts = admissibleFacts(productID, context: context, cart: cart)
             else { return }
-            if !facts.category.isEmpty {
-                if let slot = categories.firstIndex(of: facts.category) {
-                    guard categoryCounts[slot] < maxPerCategory else { return }
-                    categoryCounts[slot] += 1
-                } else {
-                    categories.append(facts.category)
-                    categoryCounts.append(1)
-                }
-            }
+            guard facts.category.isEmpty || tally.add(facts.category, cap: maxPerCategory) else { return }
             refills.append(Self.refill(productID, facts: facts, score: floorScore, label: label))
         }
 
-        let windowCategories = categories.count
-        for slot in 0..<windowCategories where categoryCounts[slot] < maxPerCategory {
-            for productID in context.fill.popular(inCategory: categories[slot]) {
-                guard head.count + refills.count < window, categoryCounts[slot] < maxPerCategory else { break }
+        for category in tally.categories where tally.count(of: category) < maxPerCategory {
+            for productID in context.fill.popular(inCategory: category) {
+                guard head.count + refills.count < window, tally.count(of: category) < maxPerCategory else { break }
                 admit(productID, label: RuleLabel.fillCategory)
             }
         }
