@@ -42,6 +42,11 @@ public struct CrossEncoderReranker: Reranker {
         self.rrfK = rrfK
     }
 
+    /// The history reaches the cross-encoder only through the query text.
+    public func isHistoryDecided(byNewest newest: [Interaction]) -> Bool {
+        queryBuilder.isDecided(byNewest: newest)
+    }
+
     public func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]] {
         try await rerankReporting(lists, contexts: contexts, options: options).lists
     }

@@ -53,6 +53,33 @@ public struct RerankQueryBuilder: Sendable {
         return ("", .none)
     }
 
+    /// Whether `newest` — the newest events of a possibly longer history, newest first — already
+    /// fixes the query's history part: `query(for:)` gives the same text and source whatever older
+    /// events follow. True once `maxProducts` distinct products were purchased in it and at least
+    /// one of them has a name; or, when none has, once `maxProducts` distinct products were also
+    /// browsed in it. (An older purchase would change a shorter purchase list; an older purchase
+    /// outranks any browsing.) A history known to be whole needs no such test.
+    ///
+    /// The service reads only the newest events for widgets whose other stages ignore the history
+    /// (product page, frequently bought together) and the rest only when this says no: on a shop
+    /// whose buyers have long histories that is a handful of events instead of 200 (BENCHMARKS.md).
+    public func isDecided(byNewest newest: [Interaction]) -> Bool {
+        var purchased: [ProductID] = []
+        var browsed = Set<ProductID>()
+        for event in newest {
+            if event.type == .purchase {
+                if purchased.count < maxProducts, !purchased.contains(event.productID) {
+                    purchased.append(event.productID)
+                    if purchased.count == maxProducts, !names(purchased).isEmpty { return true }
+                }
+            } else if Self.browsingEvents.contains(event.type), browsed.count < maxProducts {
+                browsed.insert(event.productID)
+            }
+            if purchased.count == maxProducts, browsed.count == maxProducts { return true }
+        }
+        return false
+    }
+
     private static let browsingEvents: Set<InteractionType> = [.view, .cartAdd, .wishlistAdd, .recommendationClick]
 
     private func names(_ ids: [ProductID]) -> [String] {

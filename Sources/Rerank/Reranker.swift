@@ -34,6 +34,10 @@ public protocol Reranker: Sendable {
     /// `rerank`, plus what happened per list (window used, cache hits, budget) for explain.
     /// A requirement with a default, so calls through `any Reranker` reach the conforming type's own.
     func rerankReporting(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> RerankOutcome
+    /// Whether `newest`, the newest events of a shopper's possibly longer history (newest first),
+    /// is all of the history this reranker reads: older events cannot change its result. Lets
+    /// the service skip reading the rest. A requirement with a default (no: read everything).
+    func isHistoryDecided(byNewest newest: [Interaction]) -> Bool
 }
 
 /// Stage 3's result with what it did per list (for explain notes and metrics).
@@ -49,6 +53,8 @@ public struct RerankOutcome: Sendable {
 }
 
 extension Reranker {
+    public func isHistoryDecided(byNewest newest: [Interaction]) -> Bool { false }
+
     /// Reranks and says what happened per list. Rerankers that can report (e.g.
     /// `CrossEncoderReranker`) provide their own; this default reports only the requested window.
     public func rerankReporting(

@@ -1,12 +1,14 @@
 import Domain
 import Foundation
 import Logging
+import Rerank
 import Storage
 import Testing
 
 @testable import Server
 
-/// The shopper state against the real PostgreSQL and Redis: the "no history" marker.
+/// The shopper state against the real PostgreSQL and Redis: the "no history" marker, and reading
+/// only what a widget needs.
 @Suite(.enabled(if: ServerTestEnvironment.available))
 struct ShopperStateStoreTests {
     @Test func aShopperWithoutEventsIsRememberedUntilTheirFirstEvent() async throws {
@@ -41,6 +43,47 @@ struct ShopperStateStoreTests {
             state = await store.state(for: user)
             #expect(state.history.map(\.productID) == ["P2"])
             #expect(state.purchased == ["P2"])
+        }
+    }
+
+    @Test func aWidgetReadsOnlyTheStateItsStagesUse() async throws {
+        let redis = try RedisClient(url: try #require(StorageTestEnvironment.redisURL))
+        defer { Task { await redis.close() } }
+        try await StorageTestEnvironment.withSchema("shopper_needs") { postgres, _ in
+            try await Migrator(
+                client: postgres, directory: StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
+            ).migrate()
+            let store = ShopperStateStore(
+                redis: redis, interactions: InteractionRepository(postgres: postgres), logger: Logger(label: "test"))
+            let builder = RerankQueryBuilder(catalog: StaticProductCatalog((0..<60).map { Product(id: "P\($0)", name: "Item \($0)") }))
+            let newest = ShopperStateNeeds(
+                history: .newest(first: 8, isDecided: { builder.isDecided(byNewest: $0) }), purchased: false, cart: false)
+            let start = Date().addingTimeInterval(-3_600)
+
+            // A buyer with 60 purchases, oldest first: the newest 8 name five products, enough.
+            let buyer = StorageTestEnvironment.uniqueName("buyer")
+            let purchases = (0..<60).map {
+                Interaction(userID: buyer, productID: "P\($0)", type: .purchase, occurredAt: start.addingTimeInterval(Double($0)))
+            }
+            #expect(await store.record(purchases, categoryOf: { _ in nil }))
+            var state = await store.state(for: buyer, needs: newest)
+            #expect(state.history.map(\.productID) == (52..<60).reversed().map { "P\($0)" })
+            #expect(state.purchased.isEmpty && state.cart.isEmpty && !state.redisUnavailable)
+            state = await store.state(for: buyer, needs: .everything)
+            #expect(state.history.count == 60 && state.purchased.count == 60)
+            state = await store.state(for: buyer, needs: ShopperStateNeeds(history: .none, purchased: true, cart: false))
+            #expect(state.history.isEmpty && state.purchased.count == 60 && !state.postgresUnavailable)
+
+            // A browser with 60 views and no purchase: no prefix decides, so the whole history is read.
+            let browser = StorageTestEnvironment.uniqueName("browser")
+            let views = (0..<60).map {
+                Interaction(userID: browser, productID: "P\($0)", type: .view, occurredAt: start.addingTimeInterval(Double($0)))
+            }
+            #expect(await store.record(views, categoryOf: { _ in nil }))
+            state = await store.state(for: browser, needs: newest)
+            #expect(state.history.count == 60)
+            #expect(builder.query(for: ShopperContext(request: RecommendationRequest(widget: .product), history: state.history)).text
+                == "Item 59 ; Item 58 ; Item 57 ; Item 56 ; Item 55")
         }
     }
 }

@@ -95,6 +95,53 @@ struct RerankTests {
         #expect(builder.query(for: nobody).text.isEmpty)
     }
 
+    /// The service reads only the newest events while the builder says they leave the query open:
+    /// every prefix it calls decided must give the whole history's query.
+    @Test func aDecidedPrefixGivesTheWholeHistorysQuery() {
+        let builder = RerankQueryBuilder(catalog: Self.catalog)
+        // Named history products h0...h6 and products the catalog does not know (no name).
+        let named = (0..<7).map { "h\($0)" }
+        let unnamed = (0..<6).map { "gone\($0)" }
+        let types: [InteractionType] = [.purchase, .purchase, .view, .cartAdd, .wishlistAdd, .cartRemove, .recommendationClick]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var decided = 0
+        var undecided = 0
+        for trial in 0..<400 {
+            // Half the shoppers bought mostly products that are gone, so browsing decides.
+            let pool = trial % 2 == 0 ? named + unnamed : unnamed + ["h0"]
+            let history = (0..<next(40)).map { _ in
+                Interaction(userID: "u", productID: pool[next(pool.count)], type: types[next(types.count)], occurredAt: Self.now)
+            }
+            let request = RecommendationRequest(widget: .product, userID: "u", anchorProductID: "p1")
+            let whole = builder.query(for: ShopperContext(request: request, history: history))
+            for length in 0...history.count {
+                let newest = Array(history.prefix(length))
+                guard builder.isDecided(byNewest: newest) else {
+                    undecided += 1
+                    continue
+                }
+                decided += 1
+                let partial = builder.query(for: ShopperContext(request: request, history: newest))
+                #expect(partial == whole, "trial \(trial), \(length) of \(history.count) events")
+            }
+        }
+        #expect(decided > 1_000 && undecided > 1_000)
+
+        // The buyer's fifth distinct purchase is the sixth event (h0 twice).
+        let buyer = Self.buyer().history
+        #expect(builder.isDecided(byNewest: Array(buyer.prefix(6))))
+        #expect(!builder.isDecided(byNewest: Array(buyer.prefix(5))))
+        // Five purchases of unknown products: the query is browsing, so five browsed are needed too.
+        let gone = (0..<5).map { Interaction(userID: "u", productID: "gone\($0)", type: .purchase, occurredAt: Self.now) }
+        let views = (0..<5).map { Interaction(userID: "u", productID: "h\($0)", type: .view, occurredAt: Self.now) }
+        #expect(!builder.isDecided(byNewest: gone + views.prefix(4)))
+        #expect(builder.isDecided(byNewest: gone + views))
+    }
+
     @Test func rerankResortsOnlyTheWindowAndLeavesTheTail() async throws {
         let scorer = Self.scorer()
         let reranker = CrossEncoderReranker(scorer: scorer, catalog: Self.catalog)

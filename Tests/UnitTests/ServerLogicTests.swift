@@ -99,6 +99,40 @@ struct ServerLogicTests {
         #expect(base.defaults(for: .frequentlyBoughtTogether).weights.collaborative == 1)
     }
 
+    /// Which widget reads which part of the shopper's state (`ShopperStateNeeds`).
+    @Test func eachWidgetReadsOnlyTheShopperStateItsStagesUse() {
+        let reranker = CrossEncoderReranker(scorer: CountingPairScorer(logits: [:]), catalog: StaticProductCatalog([]))
+        let base = PipelineOptions()
+        func needs(_ widget: Widget, explicitCart: Bool = false, options: PipelineOptions? = nil) -> ShopperStateNeeds {
+            ShopperStateNeeds.of(
+                widget: widget, options: options ?? base.defaults(for: widget), explicitCart: explicitCart, reranker: reranker)
+        }
+        func reads(_ needs: ShopperStateNeeds) -> String {
+            switch needs.history {
+            case .none: "none"
+            case .whole: "whole"
+            case .newest(let first, _): "newest \(first)"
+            }
+        }
+        #expect(reads(needs(.homepage)) == "whole" && needs(.homepage).purchased && !needs(.homepage).cart)
+        #expect(reads(needs(.cart)) == "whole" && needs(.cart).cart && !needs(.cart, explicitCart: true).cart)
+        for widget in [Widget.product, .frequentlyBoughtTogether] {
+            #expect(reads(needs(widget)) == "newest \(ShopperStateNeeds.newestEventsFirstRead)", "\(widget)")
+            #expect(!needs(widget).purchased && !needs(widget).cart, "\(widget)")
+        }
+        // Search reranks nothing by default; a variant that turns rerank on needs the query's events.
+        #expect(reads(needs(.search)) == "none")
+        var reranking = base.defaults(for: .search)
+        reranking.rerank.window = 10
+        #expect(reads(needs(.search, options: reranking)) == "newest \(ShopperStateNeeds.newestEventsFirstRead)")
+        // A variant that excludes purchases on the product page reads the purchased set.
+        var excluding = base.defaults(for: .product)
+        excluding.rules.excludePurchased = true
+        #expect(needs(.product, options: excluding).purchased)
+        // Without a reranker the product page reads no history at all.
+        #expect(reads(ShopperStateNeeds.of(widget: .product, options: base.defaults(for: .product), explicitCart: false, reranker: nil)) == "none")
+    }
+
     @Test func experimentRouterAssignsRunningExperimentsOnlyAndIsSticky() {
         var experiment = Experiment(
             key: "exp", widgets: [.homepage], status: .running,

@@ -55,8 +55,11 @@ public final class RecommendationService: Sendable {
         let (options, selection) = experiments.route(
             widget: request.widget, userID: request.userID, defaults: defaults, now: now)
 
-        // 2. Shopper state: recent events, purchases and cart (Redis; PostgreSQL when Redis is down).
-        let state = await shoppers.state(for: request.userID)
+        // 2. Shopper state: recent events, purchases and cart (Redis; PostgreSQL when Redis is down),
+        //    only what this widget's stages read (`ShopperStateNeeds`).
+        let needs = ShopperStateNeeds.of(
+            widget: request.widget, options: options, explicitCart: explicitCart, reranker: pipeline.reranker)
+        let state = await shoppers.state(for: request.userID, needs: needs)
         if state.redisUnavailable { degraded.append("redis_unavailable") }
         if state.postgresUnavailable { degraded.append("postgres_unavailable") }
         if request.widget == .cart, !explicitCart { request.cartItems = state.cart }

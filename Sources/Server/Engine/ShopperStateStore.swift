@@ -28,27 +28,48 @@ public final class ShopperStateStore: Sendable {
         self.logger = logger
     }
 
-    public func state(for user: UserID?) async -> ShopperState {
+    /// The shopper's state, as much of it as `needs` says (a shopper Redis does not know is
+    /// loaded whole from PostgreSQL). One Redis round trip, two when the newest events read first
+    /// leave the rerank query open; the second reads the whole history again (not just the rest),
+    /// so an event pushed between the two cannot shift it.
+    public func state(for user: UserID?, needs: ShopperStateNeeds = .everything) async -> ShopperState {
         guard let user else { return ShopperState() }
         var state = ShopperState()
         do {
-            let replies = try await redis.pipeline([
-                ["LRANGE", RedisKeys.history(user), "0", String(RedisKeys.historyLength - 1)],
-                ["SMEMBERS", RedisKeys.purchased(user)],
-                ["ZRANGE", RedisKeys.cart(user), "0", "-1"],
-                ["EXISTS", RedisKeys.history(user)],
-                ["EXISTS", RedisKeys.noHistory(user)],
-            ])
-            let known = (replies[3].int ?? 0) > 0
-            if known {
-                state.history = (replies[0].array ?? []).compactMap(\.bytes).compactMap { EncodedEvent.decode($0, user: user) }
-                state.purchased = Set((replies[1].array ?? []).compactMap(\.string))
-                state.cart = (replies[2].array ?? []).compactMap(\.string)
+            let historyKey = RedisKeys.history(user)
+            let firstRead: Int
+            switch needs.history {
+            case .none: firstRead = 0
+            case .whole: firstRead = RedisKeys.historyLength
+            case .newest(let first, _): firstRead = min(first, RedisKeys.historyLength)
+            }
+            // LLEN says both whether Redis knows the shopper and whether the first read was whole.
+            var commands: [[String]] = [["LLEN", historyKey], ["EXISTS", RedisKeys.noHistory(user)]]
+            if firstRead > 0 { commands.append(["LRANGE", historyKey, "0", String(firstRead - 1)]) }
+            if needs.purchased { commands.append(["SMEMBERS", RedisKeys.purchased(user)]) }
+            if needs.cart { commands.append(["ZRANGE", RedisKeys.cart(user), "0", "-1"]) }
+            let replies = try await redis.pipeline(commands)
+            let length = replies[0].int ?? 0
+            if length > 0 {
+                var next = 2
+                if firstRead > 0 {
+                    state.history = Self.decode(replies[next], user: user)
+                    next += 1
+                }
+                if needs.purchased {
+                    state.purchased = Set((replies[next].array ?? []).compactMap(\.string))
+                    next += 1
+                }
+                if needs.cart { state.cart = (replies[next].array ?? []).compactMap(\.string) }
+                if case .newest(_, let isDecided) = needs.history, length > firstRead, !isDecided(state.history) {
+                    let whole = try await redis.command(["LRANGE", historyKey, "0", String(RedisKeys.historyLength - 1)])
+                    state.history = Self.decode(whole, user: user)
+                }
                 return state
             }
             // PostgreSQL said "no events" moments ago: a shopper with no history yet costs no
             // PostgreSQL round trips on every widget request (the marker goes with their first event).
-            if (replies[4].int ?? 0) > 0 { return state }
+            if (replies[1].int ?? 0) > 0 { return state }
         } catch {
             state.redisUnavailable = true
             logger.debug("redis unavailable for shopper state", metadata: ["error": "\(error)"])
@@ -69,6 +90,10 @@ public final class ShopperStateStore: Sendable {
             state.postgresUnavailable = true
         }
         return state
+    }
+
+    private static func decode(_ reply: RedisReply, user: UserID) -> [Interaction] {
+        (reply.array ?? []).compactMap(\.bytes).compactMap { EncodedEvent.decode($0, user: user) }
     }
 
     /// The cart implied by a user's events: added and neither removed nor bought since.
