@@ -86,4 +86,33 @@ struct ShopperStateStoreTests {
                 == "Item 59 ; Item 58 ; Item 57 ; Item 56 ; Item 55")
         }
     }
+
+    /// Redis answers for a shopper whose history it holds, so no event may leave the purchased
+    /// set or the cart to expire before the history.
+    @Test func everyEventRenewsAllOfTheShoppersKeys() async throws {
+        let redis = try RedisClient(url: try #require(StorageTestEnvironment.redisURL))
+        defer { Task { await redis.close() } }
+        try await StorageTestEnvironment.withSchema("shopper_ttl") { postgres, _ in
+            let store = ShopperStateStore(
+                redis: redis, interactions: InteractionRepository(postgres: postgres), logger: Logger(label: "test"))
+            let user = StorageTestEnvironment.uniqueName("ttl")
+            let now = Date()
+            #expect(
+                await store.record(
+                    [
+                        Interaction(userID: user, productID: "P1", type: .purchase, occurredAt: now),
+                        Interaction(userID: user, productID: "P2", type: .cartAdd, occurredAt: now),
+                    ], categoryOf: { _ in nil }))
+            for key in [RedisKeys.purchased(user), RedisKeys.cart(user)] {
+                _ = try await redis.command(["EXPIRE", key, "100"])
+            }
+            #expect(await store.record([Interaction(userID: user, productID: "P3", type: .view, occurredAt: now)], categoryOf: { _ in nil }))
+            for key in [RedisKeys.history(user), RedisKeys.purchased(user), RedisKeys.cart(user)] {
+                let ttl = try await redis.command(["TTL", key]).int ?? 0
+                #expect(ttl > RedisKeys.userTTLSeconds - 600, "\(key)")
+            }
+            let state = await store.state(for: user)
+            #expect(state.purchased == ["P1"] && state.cart == ["P2"] && state.history.count == 3)
+        }
+    }
 }

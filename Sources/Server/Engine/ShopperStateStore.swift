@@ -141,20 +141,26 @@ public final class ShopperStateStore: Sendable {
 
     /// Applies accepted events to the hot state: history, purchases, cart and popularity.
     /// Failures are logged and reported, never thrown: PostgreSQL already holds the events.
+    ///
+    /// Every event renews all three of its shopper's keys: Redis answers for a shopper whose
+    /// history it holds, so the purchased set and the cart must not expire before the history
+    /// (a shopper who bought once and then only browsed for the TTL would otherwise lose the
+    /// "already purchased" exclusion).
     public func record(_ events: [Interaction], categoryOf: (ProductID) -> String?) async -> Bool {
         var commands: [[String]] = []
+        var users: [UserID] = []
+        var seen = Set<UserID>()
         for event in events {
             let user = event.userID
+            if seen.insert(user).inserted { users.append(user) }
             commands.append(["DEL", RedisKeys.noHistory(user)])
             commands.append(["LPUSH", RedisKeys.history(user), EncodedEvent.encode(event)])
             commands.append(["LTRIM", RedisKeys.history(user), "0", String(RedisKeys.historyLength - 1)])
-            commands.append(["EXPIRE", RedisKeys.history(user), String(RedisKeys.userTTLSeconds)])
             switch event.type {
             case .cartAdd:
                 commands.append([
                     "ZADD", RedisKeys.cart(user), String(event.occurredAt.timeIntervalSince1970), event.productID,
                 ])
-                commands.append(["EXPIRE", RedisKeys.cart(user), String(RedisKeys.userTTLSeconds)])
             case .cartRemove:
                 commands.append(["ZREM", RedisKeys.cart(user), event.productID])
             case .purchase:
@@ -171,6 +177,11 @@ public final class ShopperStateStore: Sendable {
                 ])
             default:
                 break
+            }
+        }
+        for user in users {
+            for key in [RedisKeys.history(user), RedisKeys.purchased(user), RedisKeys.cart(user)] {
+                commands.append(["EXPIRE", key, String(RedisKeys.userTTLSeconds)])
             }
         }
         do {
