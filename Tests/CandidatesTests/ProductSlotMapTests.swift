@@ -38,5 +38,12 @@ import Testing
         #expect(map.ids == order)
         for (id, slot) in reference { #expect(map.slot(of: id) == slot) }
         #expect(map.slot(of: "P1500") == nil)
+
+        // The batched look-up gives every slot the single one does, unknown ids included.
+        let queries = Array(reference.keys) + (1_500..<1_700).map { "P\($0)" } + ["", "a-much-longer-product-identifier-0"]
+        let batched = map.slots(of: queries)
+        #expect(batched == queries.map { reference[$0] })
+        #expect(batched.filter { $0 == nil }.count == 201)
+        #expect(map.slots(of: []).isEmpty)
     }
 }

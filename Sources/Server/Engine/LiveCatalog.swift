@@ -61,7 +61,7 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         public func facts(_ id: ProductID) -> ProductFacts? { positions.slot(of: id).map { factTable[$0] } }
 
         public func facts(of ids: [ProductID]) -> [ProductFacts?] {
-            ids.map { id in positions.slot(of: id).map { factTable[$0] } }
+            positions.slots(of: ids).map { slot in slot.map { factTable[$0] } }
         }
     }
 
