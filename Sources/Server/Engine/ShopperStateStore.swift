@@ -4,8 +4,10 @@ import Logging
 import Candidates
 import Storage
 
-/// What the service knows about a shopper at request time.
+/// What the service knows about a shopper at request time: as much as the request's
+/// `ShopperStateNeeds` asked for (parts it did not ask for stay empty).
 public struct ShopperState: Sendable {
+    /// Recent events, newest first: the last 200, or only the newest that fix the rerank query.
     public var history: [Interaction] = []
     public var purchased: Set<ProductID> = []
     /// Cart items, oldest first.
