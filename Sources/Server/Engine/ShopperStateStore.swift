@@ -124,10 +124,16 @@ public final class ShopperStateStore: Sendable {
         for (index, item) in state.cart.enumerated() {
             commands.append(["ZADD", RedisKeys.cart(user), String(index), item])
         }
-        for key in [RedisKeys.history(user), RedisKeys.purchased(user), RedisKeys.cart(user)] {
-            commands.append(["EXPIRE", key, String(RedisKeys.userTTLSeconds)])
-        }
+        commands += Self.renewals(for: user)
         _ = try await redis.pipeline(commands)
+    }
+
+    /// `EXPIRE` of all three of a shopper's keys: they are written and renewed together, so the
+    /// purchased set and the cart never expire before the history Redis answers for.
+    private static func renewals(for user: UserID) -> [[String]] {
+        [RedisKeys.history(user), RedisKeys.purchased(user), RedisKeys.cart(user)].map {
+            ["EXPIRE", $0, String(RedisKeys.userTTLSeconds)]
+        }
     }
 
     /// KEYS: purchased set, global popularity, category popularity; ARGV: product, increment,
@@ -181,11 +187,7 @@ public final class ShopperStateStore: Sendable {
                 break
             }
         }
-        for user in users {
-            for key in [RedisKeys.history(user), RedisKeys.purchased(user), RedisKeys.cart(user)] {
-                commands.append(["EXPIRE", key, String(RedisKeys.userTTLSeconds)])
-            }
-        }
+        for user in users { commands += Self.renewals(for: user) }
         do {
             _ = try await redis.pipeline(commands)
             return true
