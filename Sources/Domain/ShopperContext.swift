@@ -31,6 +31,12 @@ public struct ShopperContext: Sendable {
     /// Names of the most recent distinct purchased products, most recent first
     /// (the cross-encoder's query contract uses up to 5 of them).
     public func recentPurchasedProductIDs(limit: Int) -> [ProductID] {
+        Self.recentPurchasedProductIDs(in: history, limit: limit)
+    }
+
+    /// The same for any history, most recent first (also a part of one: the reranker asks
+    /// whether the newest events already fix its query).
+    public static func recentPurchasedProductIDs(in history: [Interaction], limit: Int) -> [ProductID] {
         var seen = Set<ProductID>()
         var result: [ProductID] = []
         for event in history where event.type == .purchase && seen.insert(event.productID).inserted {

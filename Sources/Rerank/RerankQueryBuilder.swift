@@ -31,14 +31,7 @@ public struct RerankQueryBuilder: Sendable {
         let purchases = names(context.recentPurchasedProductIDs(limit: maxProducts))
         if !purchases.isEmpty { return (purchases.joined(separator: " ; "), .purchases) }
 
-        var seen = Set<ProductID>()
-        var browsed: [ProductID] = []
-        for event in context.history where Self.browsingEvents.contains(event.type) {
-            guard seen.insert(event.productID).inserted else { continue }
-            browsed.append(event.productID)
-            if browsed.count == maxProducts { break }
-        }
-        let browsing = names(browsed)
+        let browsing = names(browsed(in: context.history))
         if !browsing.isEmpty { return (browsing.joined(separator: " ; "), .browsing) }
 
         var contextual: [ProductID] = []
@@ -64,20 +57,22 @@ public struct RerankQueryBuilder: Sendable {
     /// (product page, frequently bought together) and the rest only when this says no: on a shop
     /// whose buyers have long histories that is a handful of events instead of 200 (BENCHMARKS.md).
     public func isDecided(byNewest newest: [Interaction]) -> Bool {
-        var purchased: [ProductID] = []
-        var browsed = Set<ProductID>()
-        for event in newest {
-            if event.type == .purchase {
-                if purchased.count < maxProducts, !purchased.contains(event.productID) {
-                    purchased.append(event.productID)
-                    if purchased.count == maxProducts, !names(purchased).isEmpty { return true }
-                }
-            } else if Self.browsingEvents.contains(event.type), browsed.count < maxProducts {
-                browsed.insert(event.productID)
-            }
-            if purchased.count == maxProducts, browsed.count == maxProducts { return true }
+        let purchased = ShopperContext.recentPurchasedProductIDs(in: newest, limit: maxProducts)
+        guard purchased.count == maxProducts else { return false }
+        return !names(purchased).isEmpty || browsed(in: newest).count == maxProducts
+    }
+
+    /// The most recent distinct products viewed, carted, wishlisted or clicked, up to
+    /// `maxProducts`, most recent first.
+    private func browsed(in history: [Interaction]) -> [ProductID] {
+        var seen = Set<ProductID>()
+        var browsed: [ProductID] = []
+        for event in history where Self.browsingEvents.contains(event.type) {
+            guard seen.insert(event.productID).inserted else { continue }
+            browsed.append(event.productID)
+            if browsed.count == maxProducts { break }
         }
-        return false
+        return browsed
     }
 
     private static let browsingEvents: Set<InteractionType> = [.view, .cartAdd, .wishlistAdd, .recommendationClick]
