@@ -57,14 +57,9 @@ public struct ProductSlotMap: Sendable {
                     probes[index] = (hash, table[Int(truncatingIfNeeded: hash) & mask])
                 }
             }
+            // `find` reads the first probe again, now from cache; an empty one answers at once.
             return ids.indices.map { index in
-                let (hash, entry) = probes[index]
-                if entry == 0 { return nil }
-                if entry >> 32 == hash >> 32 {
-                    let slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    if self.ids[slot] == ids[index] { return slot }
-                }
-                return find(ids[index], hash: hash).slot
+                probes[index].entry == 0 ? nil : find(ids[index], hash: probes[index].hash).slot
             }
         }
     }
