@@ -51,10 +51,12 @@ as_pg() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# A port nothing listens on, below Linux's ephemeral range (32768-60999 by default), so an outgoing
+# connection's local port cannot take it between this check and the server's bind.
 free_port() {
     local port tries=0
     while ((tries < 200)); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((20000 + RANDOM % 12000))
         if ! port_in_use "$port"; then echo "$port"; return 0; fi
         tries=$((tries + 1))
     done
@@ -82,12 +84,15 @@ pg_port() { sed -n "s/^port = \([0-9]*\).*/\1/p" "$PG_DATA/postgresql.conf" | ta
 
 pg_running() { [[ -f "$PG_DATA/postmaster.pid" ]] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
 
+# Waits up to 60 s for PostgreSQL to accept connections (a loaded CI machine can be slow after
+# pg_ctl returns); on failure prints the tail of its log.
 pg_wait_ready() {
-    local port="$1" i
-    for i in $(seq 1 100); do
-        if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$DB_USER"; then return 0; fi
+    local port="$1" started=$SECONDS
+    while ((SECONDS - started < 60)); do
+        if "$PG_BIN/pg_isready" -q -t 2 -h 127.0.0.1 -p "$port" -U "$DB_USER"; then return 0; fi
         sleep 0.1
     done
+    tail -n 15 "$PG_LOG" >&2 2>/dev/null || true
     die "PostgreSQL on port $port did not become ready (see $PG_LOG)"
 }
 
@@ -124,7 +129,7 @@ CONF
             echo "port = $port" >>"$PG_DATA/postgresql.conf"
         fi
         as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null \
-            || die "PostgreSQL failed to start (see $PG_LOG)"
+            || { tail -n 15 "$PG_LOG" >&2 2>/dev/null || true; die "PostgreSQL failed to start (see $PG_LOG)"; }
     fi
     local port
     port="$(pg_port)"
@@ -158,9 +163,12 @@ redis_port() { cat "$REDIS_DIR/port" 2>/dev/null || true; }
 redis_running() {
     local port
     port="$(redis_port)"
-    [[ -n "$port" ]] && [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == PONG ]]
+    [[ -n "$port" ]] && [[ "$(timeout 2 redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == PONG ]]
 }
 
+# Starts Redis on a free port (or REDIS_PORT), retrying on a fresh port when the server exits before
+# it answers (another process can take a free port between the check and the bind). A start that
+# fails prints the tail of Redis's log, so a CI log says why.
 cmd_start_redis() {
     command -v redis-server >/dev/null || die "redis-server not found (run: $0 install)"
     mkdir -p "$REDIS_DIR"
@@ -168,17 +176,35 @@ cmd_start_redis() {
         log "Redis already running on port $(redis_port)"
         return 0
     fi
-    local port="${REDIS_PORT:-$(free_port)}"
+    local attempt port
+    for attempt in 1 2 3; do
+        port="${REDIS_PORT:-$(free_port)}"
+        if redis_start_on "$port"; then return 0; fi
+        log "Redis did not start on port $port (attempt $attempt of 3); its log ends:"
+        tail -n 15 "$REDIS_DIR/redis.log" >&2 2>/dev/null || true
+    done
+    die "Redis failed to start (see $REDIS_DIR/redis.log)"
+}
+
+# Starts one Redis on `port` and waits up to 30 s for PING; fails early when the daemon has exited.
+redis_start_on() {
+    local port="$1" pid=""
+    rm -f "$REDIS_DIR/redis.pid"
     redis-server --save '' --appendonly no --bind 127.0.0.1 --port "$port" --daemonize yes \
-        --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
-        || die "Redis failed to start (see $REDIS_DIR/redis.log)"
+        --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" || return 1
     echo "$port" >"$REDIS_DIR/port"
-    local i
-    for i in $(seq 1 100); do
+    local started=$SECONDS
+    while ((SECONDS - started < 30)); do
         if redis_running; then return 0; fi
+        pid="$(cat "$REDIS_DIR/redis.pid" 2>/dev/null || true)"
+        if ((SECONDS - started >= 2)) && { [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; }; then
+            break # the daemon exited (or wrote no pid in 2 s): try again
+        fi
         sleep 0.1
     done
-    die "Redis on port $port did not answer (see $REDIS_DIR/redis.log)"
+    if [[ -n "${pid:-}" ]] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+    rm -f "$REDIS_DIR/port"
+    return 1
 }
 
 cmd_stop_redis() {
