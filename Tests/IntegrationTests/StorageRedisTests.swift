@@ -161,6 +161,91 @@ struct StorageRedisTests {
         _ = try await redis.del([stream])
     }
 
+    @Test func concurrentPipelinesEachGetTheirOwnReplies() async throws {
+        let key = prefix + "mux:"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    let replies = try await redis.pipeline([
+                        ["SET", key + String(index), String(index)], ["GET", key + String(index)], ["ECHO", "e\(index)"],
+                    ])
+                    #expect(replies == [.status("OK"), .bulk(Array(String(index).utf8)), .bulk(Array("e\(index)".utf8))])
+                }
+            }
+            try await group.waitForAll()
+        }
+        _ = try await redis.del((0..<300).map { key + String($0) })
+    }
+
+    @Test func theURLsDatabaseIsSelectedOnEveryConnection() async throws {
+        let url = try #require(StorageTestEnvironment.redisURL)
+        let other = try RedisClient(configuration: RedisConfiguration(url: url + "/5", poolSize: 2))
+        let key = prefix + "db5"
+        // Concurrent commands, so both pooled connections connect; each must be in database 5.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { try await other.set(key, "five") } }
+            try await group.waitForAll()
+        }
+        #expect(try await redis.get(key) == nil, "database 0 does not see it")
+        for _ in 0..<4 { #expect(try await other.get(key) == "five") }
+        _ = try await other.del([key])
+        await other.close()
+    }
+
+    @Test func aRejectedPasswordIsAConnectionFailureNamingTheServerCode() async throws {
+        let url = try #require(StorageTestEnvironment.redisURL)
+        let withPassword = url.replacingOccurrences(of: "redis://", with: "redis://:wrong@")
+        let client = try RedisClient(configuration: RedisConfiguration(url: withPassword, poolSize: 1))
+        do {
+            _ = try await client.command(["PING"])
+            Issue.record("AUTH against a server without a password must fail")
+        } catch let error as RedisError {
+            #expect(error.code == .connectionFailed)
+            #expect(error.serverCode == "ERR")
+        }
+        await client.close()
+    }
+
+    @Test func aClosedPortFailsToConnectAtOnce() async throws {
+        let client = try RedisClient(configuration: RedisConfiguration(url: "redis://127.0.0.1:1", poolSize: 1))
+        let started = ContinuousClock.now
+        await #expect(throws: RedisError.self) { _ = try await client.command(["PING"]) }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(await client.ping() == false)
+        await client.close()
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutRetryably() async throws {
+        // A listening socket nobody accepts from: the kernel completes the handshake, no reply comes.
+        let silent = try SilentListener()
+        let client = try RedisClient(configuration: RedisConfiguration(
+            url: "redis://127.0.0.1:\(silent.port)", poolSize: 1, commandTimeoutSeconds: 0.2))
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.command(["PING"])
+            Issue.record("no reply must time out")
+        } catch let error as RedisError {
+            #expect(error.code == .timeout)
+            #expect(error.isRetryable)
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        await client.close()
+        await #expect(throws: RedisError.self) { _ = try await client.command(["PING"]) }
+    }
+
+    @Test func aClosedClientRefusesCommands() async throws {
+        let url = try #require(StorageTestEnvironment.redisURL)
+        let client = try RedisClient(configuration: RedisConfiguration(url: url, poolSize: 1))
+        #expect(await client.ping())
+        await client.close()
+        do {
+            _ = try await client.command(["PING"])
+            Issue.record("a closed client must refuse")
+        } catch let error as RedisError {
+            #expect(error.code == .poolClosed)
+        }
+    }
+
     @Test func killedConnectionIsReplaced() async throws {
         let url = try #require(StorageTestEnvironment.redisURL)
         let single = try RedisClient(configuration: RedisConfiguration(url: url, poolSize: 1))
@@ -172,4 +257,34 @@ struct StorageRedisTests {
         #expect(newID != id)
         await single.close()
     }
+}
+
+/// A TCP listener on a free loopback port that never accepts: connections complete in the
+/// kernel's backlog and never get a byte back.
+private final class SilentListener {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && listen(descriptor, 8) == 0
+                    && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else {
+            close(descriptor)
+            throw RedisError(code: .connectionFailed, detail: "listener")
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
 }
