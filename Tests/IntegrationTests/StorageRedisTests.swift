@@ -206,11 +206,15 @@ struct StorageRedisTests {
         await client.close()
     }
 
-    @Test func aClosedPortFailsToConnectAtOnce() async throws {
+    @Test func aClosedPortIsAConnectionFailure() async throws {
         let client = try RedisClient(configuration: RedisConfiguration(url: "redis://127.0.0.1:1", poolSize: 1))
-        let started = ContinuousClock.now
-        await #expect(throws: RedisError.self) { _ = try await client.command(["PING"]) }
-        #expect(ContinuousClock.now - started < .seconds(1))
+        do {
+            _ = try await client.command(["PING"])
+            Issue.record("nothing listens on port 1")
+        } catch let error as RedisError {
+            #expect(error.code == .connectionFailed)
+            #expect(error.isRetryable)
+        }
         #expect(await client.ping() == false)
         await client.close()
     }
@@ -220,7 +224,8 @@ struct StorageRedisTests {
         let silent = try SilentListener()
         let client = try RedisClient(configuration: RedisConfiguration(
             url: "redis://127.0.0.1:\(silent.port)", poolSize: 1, commandTimeoutSeconds: 0.2))
-        let started = ContinuousClock.now
+        // (No wall-clock bound here: in the parallel suite the awaiting task can wait long for a
+        // cooperative thread; the error's code is what says the reply timeout fired.)
         do {
             _ = try await client.command(["PING"])
             Issue.record("no reply must time out")
@@ -228,7 +233,6 @@ struct StorageRedisTests {
             #expect(error.code == .timeout)
             #expect(error.isRetryable)
         }
-        #expect(ContinuousClock.now - started < .seconds(2))
         await client.close()
         await #expect(throws: RedisError.self) { _ = try await client.command(["PING"]) }
     }
