@@ -8,6 +8,13 @@ import Foundation
 /// time-decayed vectors and nothing needs rewriting as time passes. An inverted product → users
 /// list finds neighbours by touching only users who share a product.
 ///
+/// The scale grows by e every τ (130 days at the default 90-day half-life) and the norms hold its
+/// square, so a fixed epoch runs out of `Float` (e^88) within decades — from 2010 that was mid-2025.
+/// The epoch therefore moves forward in steps of `epochStep`·τ whenever an event lands a full step
+/// past it, rescaling every stored weight by e^−step; cosines are scale-free, so rankings stay
+/// (up to rounding). Where the epoch stands depends only on the newest event's time, not on the
+/// order events arrived in.
+///
 /// Users and products are interned to ordinals and every posting carries its weight, so a query
 /// hashes no strings in its loops: dots and scores accumulate in dense scratch arrays (reset through
 /// the list of touched slots), which took the homepage's similar-users step from 2.2 ms to a
@@ -40,7 +47,11 @@ public final class SimilarUsersIndex: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    private let epoch = Date(timeIntervalSince1970: 1_262_304_000)
+    /// The first epoch (2010-01-01); the current one is `epochSteps`·τ after it.
+    private let baseEpoch = Date(timeIntervalSince1970: 1_262_304_000)
+    /// In units of τ: weights up to e^20 (squares e^40), far inside `Float`.
+    private static let epochStep: Double = 20
+    private var epochSteps: Double = 0
     private let lock = NSLock()
     private var userOrdinals: [UserID: Int32] = [:]
     private var userIDs: [UserID] = []
@@ -66,7 +77,14 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         let u = userOrdinal(event.userID)
         let p = productOrdinal(event.productID)
         let tau = configuration.halfLifeDays * 86_400 / log(2)
-        let delta = event.type.preferenceWeight * Float(exp(event.occurredAt.timeIntervalSince(epoch) / tau))
+        var exponent = event.occurredAt.timeIntervalSince(baseEpoch) / tau - epochSteps
+        if exponent >= Self.epochStep {
+            let shift = (exponent / Self.epochStep).rounded(.down) * Self.epochStep
+            rescaleWeights(by: Float(exp(-shift)))
+            epochSteps += shift
+            exponent -= shift
+        }
+        let delta = event.type.preferenceWeight * Float(exp(exponent))
         let isPurchase = event.type == .purchase
         if var entry = vectors[Int(u)][p] {
             let old = entry.weight
@@ -96,6 +114,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         postings = []
         userScratch = []
         productScratch = []
+        epochSteps = 0
         lock.unlock()
         for event in events { record(event) }
     }
@@ -164,6 +183,24 @@ public final class SimilarUsersIndex: @unchecked Sendable {
             if otherNorm > 0, dot > 0 { heap.push(dot / (norm * otherNorm), v) }
         }
         return heap.sortedDescending()
+    }
+
+    /// Multiplies every weight by `factor` (the epoch moved); the norms are summed again rather
+    /// than scaled, so weights that underflowed to zero leave no trace in them.
+    private func rescaleWeights(by factor: Float) {
+        for u in vectors.indices {
+            var norm: Float = 0
+            for (product, entry) in vectors[u] {
+                var scaled = entry
+                scaled.weight *= factor
+                vectors[u][product] = scaled
+                norm += scaled.weight * scaled.weight
+            }
+            squaredNorms[u] = norm
+        }
+        for p in postings.indices {
+            for i in postings[p].indices { postings[p][i].weight *= factor }
+        }
     }
 
     private func userOrdinal(_ userID: UserID) -> Int32 {

@@ -39,6 +39,55 @@ import Testing
         #expect(!index.recommendations(for: "alice", limit: 10).map(\.productID).contains("c"))
     }
 
+    /// With the default half-life the weights' scale is e^((t − 2010)/130 days): its square left
+    /// `Float` in mid-2025, and every similarity became NaN or 0. The epoch now moves with the
+    /// events; similarities stay those of the decayed vectors in any year.
+    @Test(arguments: [2011, 2025, 2026, 2041, 2100])
+    func similaritiesStayFiniteAndRightInAnyYear(year: Int) throws {
+        let start = try #require(Calendar(identifier: .gregorian).date(from: DateComponents(
+            timeZone: TimeZone(identifier: "UTC"), year: year, month: 6, day: 1)))
+        let index = SimilarUsersIndex()  // the service's defaults: 50 neighbours, 90-day half-life
+        let data: [(String, [String])] = [("alice", ["a", "b"]), ("bob", ["a", "b", "c"]), ("carol", ["a", "d"])]
+        for (user, items) in data {
+            for item in items {
+                index.record(Interaction(userID: user, productID: item, type: .purchase, occurredAt: start))
+            }
+        }
+        let neighbours = index.neighbours(of: "alice")
+        #expect(neighbours.map(\.userID) == ["bob", "carol"], "year \(year)")
+        #expect(abs((neighbours.first?.similarity ?? 0) - 2 / Float(6).squareRoot()) < 1e-4, "year \(year)")
+        #expect(abs((neighbours.last?.similarity ?? 0) - 0.5) < 1e-4, "year \(year)")
+        #expect(Set(index.recommendations(for: "alice").keys) == ["c", "d"], "year \(year)")
+    }
+
+    /// Events years apart: the old ones decay to nothing relative to the new ones, whichever
+    /// order they arrive in, and the epoch moving on the way changes no ranking.
+    @Test func decadesOfHistoryInEitherOrderGiveTheSameNeighbours() {
+        let old = Date(timeIntervalSince1970: 1_300_000_000)  // 2011
+        let new = Date(timeIntervalSince1970: 1_790_000_000)  // 2026
+        var events: [Interaction] = []
+        // In 2011 alice shared everything with dave; in 2026 she shares with bob, a little with carol.
+        for item in ["x", "y", "z"] {
+            events.append(Interaction(userID: "alice", productID: item, type: .purchase, occurredAt: old))
+            events.append(Interaction(userID: "dave", productID: item, type: .purchase, occurredAt: old))
+        }
+        for (user, items) in [("alice", ["a", "b"]), ("bob", ["a", "b", "c"]), ("carol", ["a", "d"])] {
+            for item in items { events.append(Interaction(userID: user, productID: item, type: .purchase, occurredAt: new)) }
+        }
+        let forward = SimilarUsersIndex()
+        forward.rebuild(from: events)
+        let backward = SimilarUsersIndex()
+        backward.rebuild(from: events.reversed())
+        for index in [forward, backward] {
+            let neighbours = index.neighbours(of: "alice")
+            #expect(neighbours.prefix(2).map(\.userID) == ["bob", "carol"])
+            #expect(abs((neighbours.first?.similarity ?? 0) - 2 / Float(6).squareRoot()) < 1e-3)
+            // dave's 2011 purchases weigh e^−42 of hers from 2026: last, and near nothing.
+            #expect(neighbours.dropFirst(2).allSatisfy { $0.userID == "dave" && $0.similarity < 1e-6 })
+            #expect(neighbours.allSatisfy { $0.similarity.isFinite })
+        }
+    }
+
     @Test func preferenceWeightsFollowTheIssue() {
         let now = TestFixtures.day(30)
         let event = Interaction(userID: "u", productID: "p", type: .cartAdd, occurredAt: TestFixtures.day(0))
