@@ -9,6 +9,12 @@ import Foundation
 /// numbers in Redis sorted sets. By default only a user's *first* purchase of a product counts:
 /// on the validation split, "how many new buyers did this product win lately" predicts discovery
 /// far better than raw volume, which wholesalers' repeat orders dominate (BENCHMARKS.md).
+///
+/// Increments grow by e every τ (14 days by default), so from a fixed epoch they leave `Double`
+/// (e^709) after 27 years — from the default 2000-01-01, in March 2027. The index moves its own
+/// epoch forward in steps of `epochStep`·τ when an event lands a full step past it, rescaling the
+/// stored scores by e^−step (orders and decayed scores unchanged); where it stands depends only
+/// on the newest event's time. The Redis mirror keeps its fixed shared epoch (2025, good to ~2050).
 public final class PopularityIndex: @unchecked Sendable {
     public struct Configuration: Sendable, Hashable {
         public var decay: PopularityDecay
@@ -30,6 +36,10 @@ public final class PopularityIndex: @unchecked Sendable {
 
     public let configuration: Configuration
     private let lock = NSLock()
+    /// `configuration.decay` with the epoch as moved so far.
+    private var decay: PopularityDecay
+    /// In units of τ: increments up to e^300, far inside `Double` even summed.
+    private static let epochStep: Double = 300
     private var global: [ProductID: Double] = [:]
     private var byCategory: [String: [ProductID: Double]] = [:]
     private var seenPairs: Set<PairKey> = []
@@ -43,6 +53,7 @@ public final class PopularityIndex: @unchecked Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        self.decay = configuration.decay
     }
 
     /// Adds one event. Events may arrive in any order, but "first purchase" means first *seen*,
@@ -54,7 +65,8 @@ public final class PopularityIndex: @unchecked Sendable {
         if configuration.firstPurchasesOnly {
             guard seenPairs.insert(PairKey(user: event.userID, product: event.productID)).inserted else { return }
         }
-        let increment = configuration.decay.increment(weight: weight, at: event.occurredAt)
+        moveEpochIfNeeded(for: event.occurredAt)
+        let increment = decay.increment(weight: weight, at: event.occurredAt)
         global[event.productID, default: 0] += increment
         sortedGlobal = nil
         if !category.isEmpty {
@@ -71,6 +83,7 @@ public final class PopularityIndex: @unchecked Sendable {
         seenPairs = []
         sortedGlobal = nil
         sortedByCategory = [:]
+        decay = configuration.decay
         lock.unlock()
         for event in events.sorted(by: { $0.occurredAt < $1.occurredAt }) {
             record(event, category: categoryOf(event.productID))
@@ -80,17 +93,19 @@ public final class PopularityIndex: @unchecked Sendable {
     /// The `limit` most popular products (of `category` when given) with decayed scores at `now`.
     /// - Complexity: O(n log n) after a write, O(limit) otherwise (the order is cached).
     public func top(_ limit: Int, category: String? = nil, now: Date) -> [(productID: ProductID, score: Double)] {
-        ranked(category: category).prefix(limit).map { (productID: $0.0, score: configuration.decay.decayed(stored: $0.1, now: now)) }
+        let (list, decay) = ranked(category: category)
+        return list.prefix(limit).map { (productID: $0.0, score: decay.decayed(stored: $0.1, now: now)) }
     }
 
     /// The ids of the `limit` most popular products (of `category` when given), in order: the
     /// fill lists need no scores, and decaying each one costs an `exp`.
     public func topIDs(_ limit: Int, category: String? = nil) -> [ProductID] {
-        ranked(category: category).prefix(limit).map(\.0)
+        ranked(category: category).list.prefix(limit).map(\.0)
     }
 
-    /// The cached order (rebuilt after a write), taken under the lock.
-    private func ranked(category: String?) -> [(ProductID, Double)] {
+    /// The cached order (rebuilt after a write) and the decay its scores are stored under, taken
+    /// together under the lock.
+    private func ranked(category: String?) -> (list: [(ProductID, Double)], decay: PopularityDecay) {
         lock.lock()
         defer { lock.unlock() }
         let list: [(ProductID, Double)]
@@ -109,14 +124,30 @@ public final class PopularityIndex: @unchecked Sendable {
             sortedGlobal = sorted
             list = sorted
         }
-        return list
+        return (list, decay)
     }
 
     /// The decayed score of one product at `now` (0 when never counted).
     public func score(of productID: ProductID, now: Date) -> Double {
         lock.lock()
         defer { lock.unlock() }
-        return configuration.decay.decayed(stored: global[productID] ?? 0, now: now)
+        return decay.decayed(stored: global[productID] ?? 0, now: now)
+    }
+
+    /// Moves the epoch a whole number of steps forward when `time` is a step or more past it,
+    /// scaling every stored score to match (lock held).
+    private func moveEpochIfNeeded(for time: Date) {
+        let exponent = time.timeIntervalSince(decay.epoch) / decay.timeConstant
+        guard exponent >= Self.epochStep else { return }
+        let shift = (exponent / Self.epochStep).rounded(.down) * Self.epochStep
+        let factor = exp(-shift)
+        decay.epoch = decay.epoch.addingTimeInterval(shift * decay.timeConstant)
+        for key in global.keys { global[key]! *= factor }
+        for category in byCategory.keys {
+            for key in byCategory[category]!.keys { byCategory[category]![key]! *= factor }
+        }
+        sortedGlobal = nil
+        sortedByCategory = [:]
     }
 
     private static func sorted(_ scores: [ProductID: Double]) -> [(ProductID, Double)] {

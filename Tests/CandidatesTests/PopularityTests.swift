@@ -18,6 +18,39 @@ import Testing
         #expect(abs(decay.decayed(stored: stored, now: now) - (exp(-1) + 2)) < 1e-9)
     }
 
+    /// The default decay (τ = 14 days, epoch 2000) made increments of e^((t − 2000)/14 days): past
+    /// `Double` from April 2027. The index moves its epoch with the events; scores stay right.
+    @Test(arguments: [2011, 2026, 2027, 2040, 2200])
+    func decayedScoresStayFiniteAndRightInAnyYear(year: Int) throws {
+        let start = try #require(Calendar(identifier: .gregorian).date(from: DateComponents(
+            timeZone: TimeZone(identifier: "UTC"), year: year, month: 6, day: 1)))
+        let index = PopularityIndex()
+        for (user, product) in [("u1", "a"), ("u2", "a"), ("u3", "a"), ("u4", "b")] {
+            index.record(Interaction(userID: user, productID: product, type: .purchase, occurredAt: start), category: "c")
+        }
+        let now = start.addingTimeInterval(14 * 86_400)  // one τ later
+        for top in [index.top(2, now: now), index.top(2, category: "c", now: now)] {
+            #expect(top.map(\.productID) == ["a", "b"], "year \(year)")
+            #expect(abs((top.first?.score ?? 0) - 3 * exp(-1)) < 1e-9, "year \(year)")
+            #expect(abs((top.last?.score ?? 0) - exp(-1)) < 1e-9, "year \(year)")
+        }
+        #expect(abs(index.score(of: "b", now: now) - exp(-1)) < 1e-9)
+    }
+
+    /// Events a century apart: the epoch moves on the way, and old and new counts keep their
+    /// decayed worth relative to each other.
+    @Test func historySpanningTheEpochsMovesKeepsTheOrderAndTheScores() {
+        let index = PopularityIndex(configuration: .init(decay: PopularityDecay(timeConstantDays: 1), firstPurchasesOnly: false))
+        let early = Date(timeIntervalSince1970: 946_684_800 + 100 * 86_400)  // 100 τ after the epoch
+        let late = early.addingTimeInterval(350 * 86_400)  // 450 τ after it: a step past 300
+        for _ in 0..<5 { index.record(Interaction(userID: "u", productID: "old", type: .purchase, occurredAt: early)) }
+        index.record(Interaction(userID: "u", productID: "new", type: .purchase, occurredAt: late))
+        let top = index.top(2, now: late)
+        #expect(top.map(\.productID) == ["new", "old"])
+        #expect(abs(top[0].score - 1) < 1e-9)
+        #expect(abs(top[1].score / (5 * exp(-350.0)) - 1) < 1e-9)
+    }
+
     @Test func recentNewBuyersOutrankOldVolume() {
         let index = PopularityIndex(configuration: .init(decay: PopularityDecay(timeConstantDays: 7)))
         var events: [Interaction] = []
