@@ -10,6 +10,12 @@ import Foundation
 /// neighbours identically under a common scale, so the growing weights never need rewriting
 /// (the `PopularityDecay` trick). Adding a purchase touches only the group's other items, so
 /// `add(group:items:at:)` is O(group size) and the next query sees it.
+///
+/// The norms and co-occurrences hold squares of that growing scale, which leave `Float` (e^88)
+/// 44τ after the epoch — for the customers' 180-day half-life, in 2041 from 2010. The epoch
+/// therefore moves forward in steps of `epochStep`·τ when a purchase lands a full step past it
+/// (at a rebuild: straight to the newest purchase's step), rescaling every stored sum; cosines
+/// are scale-free, so the neighbours stay (up to rounding).
 public final class CoPurchaseIndex: @unchecked Sendable {
     /// How raw co-occurrence `C_ij` becomes a neighbour score.
     public enum Normalization: Sendable, Hashable {
@@ -52,7 +58,11 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    private let epoch = Date(timeIntervalSince1970: 1_262_304_000)  // 2010-01-01
+    /// The first epoch (2010-01-01); the current one is `epochSteps`·τ after it.
+    private let baseEpoch = Date(timeIntervalSince1970: 1_262_304_000)
+    /// In units of τ: weights up to e^20 (squares e^40), far inside `Float`.
+    private static let epochStep: Double = 20
+    private var epochSteps: Double = 0
     private let lock = NSLock()
     private var ordinals: [ProductID: Int32] = [:]
     private var productIDs: [ProductID] = []
@@ -106,6 +116,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
         pairs = []
         groups = [:]
         neighbourCache = [:]
+        epochSteps = 0
         // Latest time of each item per group first, then each group's pairs once.
         var latest: [String: [Int32: Date]] = [:]
         for event in events where event.type == .purchase {
@@ -113,6 +124,9 @@ public final class CoPurchaseIndex: @unchecked Sendable {
             let item = ordinal(for: event.productID)
             if let seen = latest[key]?[item], seen >= event.occurredAt { continue }
             latest[key, default: [:]][item] = event.occurredAt
+        }
+        if let newest = latest.values.lazy.flatMap(\.values).max() {
+            epochSteps = Self.steps(from: exponent(at: newest))
         }
         // Groups and members in a fixed order: the float sums come out bit-identical in every
         // process (hash order differs per process), so tied neighbours rank the same everywhere.
@@ -180,9 +194,39 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     // MARK: - Internals (lock held)
 
     private func weight(at time: Date) -> Float {
-        guard let halfLife = configuration.halfLifeDays else { return 1 }
+        guard configuration.halfLifeDays != nil else { return 1 }
+        return Float(exp(exponent(at: time)))
+    }
+
+    /// (t − current epoch)/τ; 0 without decay.
+    private func exponent(at time: Date) -> Double {
+        guard let halfLife = configuration.halfLifeDays else { return 0 }
         let tau = halfLife * 86_400 / log(2)
-        return Float(exp(time.timeIntervalSince(epoch) / tau))
+        return time.timeIntervalSince(baseEpoch) / tau - epochSteps
+    }
+
+    /// Whole steps in `exponent` (0 below one step).
+    private static func steps(from exponent: Double) -> Double {
+        exponent >= epochStep ? (exponent / epochStep).rounded(.down) * epochStep : 0
+    }
+
+    /// Moves the epoch when `time` is a step or more past it, scaling every stored sum to match:
+    /// supports and memberships by e^−shift, norms and co-occurrences by its square.
+    private func moveEpochIfNeeded(for time: Date) {
+        let shift = Self.steps(from: exponent(at: time))
+        guard shift > 0 else { return }
+        epochSteps += shift
+        let factor = Float(exp(-shift))
+        let squared = factor * factor
+        for i in support.indices {
+            support[i] *= factor
+            squaredNorm[i] *= squared
+        }
+        for i in pairs.indices { pairs[i] = pairs[i].mapValues { $0 * squared } }
+        for key in groups.keys {
+            groups[key] = groups[key]!.mapValues { Membership(weight: $0.weight * factor, time: $0.time) }
+        }
+        neighbourCache = [:]
     }
 
     private func ordinal(for productID: ProductID) -> Int32 {
@@ -197,6 +241,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     }
 
     private func addLocked(group key: String, ordinal item: Int32, at time: Date) {
+        moveEpochIfNeeded(for: time)
         var group = groups[key] ?? [:]
         let old = group[item]
         if let old, old.time >= time { return }
