@@ -7,8 +7,10 @@ import Foundation
 /// `exp((t − epoch)/τ)` to its member (`ZINCRBY key <increment> product`). Every member's stored score
 /// is then the decayed score times the same factor `exp((now − epoch)/τ)`, so the order (what a
 /// `ZREVRANGE` reads) is exactly the decayed order, and `decayed(stored:now:)` recovers the value.
-/// Re-base (subtract a new epoch, i.e. multiply all scores by `exp(−Δ/τ)`) before increments pass
-/// ~1e30 — with τ = 14 days that is after about 2.6 years.
+/// Increments grow by e every τ and `Double` ends at e^709 (27 years at τ = 14 days), so a holder
+/// of stored scores must re-base (move the epoch, multiplying every score by `exp(−Δ/τ)`) in time:
+/// `PopularityIndex` does so itself; the server's Redis sets use a fixed shared epoch (2025, see
+/// `PopularityDecay.shared`) that lasts until about 2050.
 public struct PopularityDecay: Sendable, Hashable, Codable {
     /// Decay time constant τ in seconds.
     public var timeConstant: TimeInterval
