@@ -13,9 +13,9 @@ import Foundation
 ///
 /// The norms and co-occurrences hold squares of that growing scale, which leave `Float` (e^88)
 /// 44τ after the epoch — for the customers' 180-day half-life, in 2041 from 2010. The epoch
-/// therefore moves forward in steps of `epochStep`·τ when a purchase lands a full step past it
-/// (at a rebuild: straight to the newest purchase's step), rescaling every stored sum; cosines
-/// are scale-free, so the neighbours stay (up to rounding).
+/// therefore moves forward in steps of 20τ (`MovingDecayEpoch`) when a purchase lands a full step
+/// past it (at a rebuild: straight to the newest purchase's step), rescaling every stored sum;
+/// cosines are scale-free, so the neighbours stay (up to rounding).
 public final class CoPurchaseIndex: @unchecked Sendable {
     /// How raw co-occurrence `C_ij` becomes a neighbour score.
     public enum Normalization: Sendable, Hashable {
@@ -58,11 +58,9 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    /// The first epoch (2010-01-01); the current one is `epochSteps`·τ after it.
-    private let baseEpoch = Date(timeIntervalSince1970: 1_262_304_000)
-    /// In units of τ: weights up to e^20 (squares e^40), far inside `Float`.
-    private static let epochStep: Double = 20
-    private var epochSteps: Double = 0
+    /// From 2010-01-01, in steps of 20τ: weights up to e^20 (squares e^40), far inside `Float`;
+    /// nil without decay.
+    private var epoch: MovingDecayEpoch?
     private let lock = NSLock()
     private var ordinals: [ProductID: Int32] = [:]
     private var productIDs: [ProductID] = []
@@ -81,6 +79,13 @@ public final class CoPurchaseIndex: @unchecked Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        self.epoch = Self.firstEpoch(configuration)
+    }
+
+    private static func firstEpoch(_ configuration: Configuration) -> MovingDecayEpoch? {
+        configuration.halfLifeDays.map { halfLife in
+            MovingDecayEpoch(start: Date(timeIntervalSince1970: 1_262_304_000), timeConstant: halfLife * 86_400 / log(2), step: 20)
+        }
     }
 
     /// Number of products seen so far.
@@ -116,7 +121,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
         pairs = []
         groups = [:]
         neighbourCache = [:]
-        epochSteps = 0
+        epoch = Self.firstEpoch(configuration)
         // Latest time of each item per group first, then each group's pairs once.
         var latest: [String: [Int32: Date]] = [:]
         for event in events where event.type == .purchase {
@@ -126,7 +131,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
             latest[key, default: [:]][item] = event.occurredAt
         }
         if let newest = latest.values.lazy.flatMap(\.values).max() {
-            epochSteps = Self.steps(from: exponent(at: newest))
+            _ = epoch?.advance(toInclude: newest)  // nothing stored yet to rescale
         }
         // Groups and members in a fixed order: the float sums come out bit-identical in every
         // process (hash order differs per process), so tied neighbours rank the same everywhere.
@@ -194,28 +199,14 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     // MARK: - Internals (lock held)
 
     private func weight(at time: Date) -> Float {
-        guard configuration.halfLifeDays != nil else { return 1 }
-        return Float(exp(exponent(at: time)))
-    }
-
-    /// (t − current epoch)/τ; 0 without decay.
-    private func exponent(at time: Date) -> Double {
-        guard let halfLife = configuration.halfLifeDays else { return 0 }
-        let tau = halfLife * 86_400 / log(2)
-        return time.timeIntervalSince(baseEpoch) / tau - epochSteps
-    }
-
-    /// Whole steps in `exponent` (0 below one step).
-    private static func steps(from exponent: Double) -> Double {
-        exponent >= epochStep ? (exponent / epochStep).rounded(.down) * epochStep : 0
+        guard let epoch else { return 1 }
+        return Float(exp(epoch.exponent(at: time)))
     }
 
     /// Moves the epoch when `time` is a step or more past it, scaling every stored sum to match:
     /// supports and memberships by e^−shift, norms and co-occurrences by its square.
     private func moveEpochIfNeeded(for time: Date) {
-        let shift = Self.steps(from: exponent(at: time))
-        guard shift > 0 else { return }
-        epochSteps += shift
+        guard let shift = epoch?.advance(toInclude: time), shift > 0 else { return }
         let factor = Float(exp(-shift))
         let squared = factor * factor
         for i in support.indices {

@@ -12,9 +12,9 @@ import Foundation
 ///
 /// Increments grow by e every τ (14 days by default), so from a fixed epoch they leave `Double`
 /// (e^709) after 27 years — from the default 2000-01-01, in March 2027. The index moves its own
-/// epoch forward in steps of `epochStep`·τ when an event lands a full step past it, rescaling the
-/// stored scores by e^−step (orders and decayed scores unchanged); where it stands depends only
-/// on the newest event's time. The Redis mirror keeps its fixed shared epoch (2025, good to ~2050).
+/// epoch forward in steps of 300τ (`MovingDecayEpoch`) when an event lands a full step past it,
+/// rescaling the stored scores by e^−step (orders and decayed scores unchanged). The Redis mirror
+/// keeps its fixed shared epoch (2025, good to ~2050).
 public final class PopularityIndex: @unchecked Sendable {
     public struct Configuration: Sendable, Hashable {
         public var decay: PopularityDecay
@@ -38,8 +38,8 @@ public final class PopularityIndex: @unchecked Sendable {
     private let lock = NSLock()
     /// `configuration.decay` with the epoch as moved so far.
     private var decay: PopularityDecay
-    /// In units of τ: increments up to e^300, far inside `Double` even summed.
-    private static let epochStep: Double = 300
+    /// In steps of 300τ: increments up to e^300, far inside `Double` even summed.
+    private var epoch: MovingDecayEpoch
     private var global: [ProductID: Double] = [:]
     private var byCategory: [String: [ProductID: Double]] = [:]
     private var seenPairs: Set<PairKey> = []
@@ -54,6 +54,11 @@ public final class PopularityIndex: @unchecked Sendable {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         self.decay = configuration.decay
+        self.epoch = Self.firstEpoch(configuration)
+    }
+
+    private static func firstEpoch(_ configuration: Configuration) -> MovingDecayEpoch {
+        MovingDecayEpoch(start: configuration.decay.epoch, timeConstant: configuration.decay.timeConstant, step: 300)
     }
 
     /// Adds one event. Events may arrive in any order, but "first purchase" means first *seen*,
@@ -84,6 +89,7 @@ public final class PopularityIndex: @unchecked Sendable {
         sortedGlobal = nil
         sortedByCategory = [:]
         decay = configuration.decay
+        epoch = Self.firstEpoch(configuration)
         lock.unlock()
         for event in events.sorted(by: { $0.occurredAt < $1.occurredAt }) {
             record(event, category: categoryOf(event.productID))
@@ -137,11 +143,10 @@ public final class PopularityIndex: @unchecked Sendable {
     /// Moves the epoch a whole number of steps forward when `time` is a step or more past it,
     /// scaling every stored score to match (lock held).
     private func moveEpochIfNeeded(for time: Date) {
-        let exponent = time.timeIntervalSince(decay.epoch) / decay.timeConstant
-        guard exponent >= Self.epochStep else { return }
-        let shift = (exponent / Self.epochStep).rounded(.down) * Self.epochStep
+        let shift = epoch.advance(toInclude: time)
+        guard shift > 0 else { return }
+        decay.epoch = epoch.epoch
         let factor = exp(-shift)
-        decay.epoch = decay.epoch.addingTimeInterval(shift * decay.timeConstant)
         for key in global.keys { global[key]! *= factor }
         for category in byCategory.keys {
             for key in byCategory[category]!.keys { byCategory[category]![key]! *= factor }

@@ -10,10 +10,9 @@ import Foundation
 ///
 /// The scale grows by e every τ (130 days at the default 90-day half-life) and the norms hold its
 /// square, so a fixed epoch runs out of `Float` (e^88) within decades — from 2010 that was mid-2025.
-/// The epoch therefore moves forward in steps of `epochStep`·τ whenever an event lands a full step
-/// past it, rescaling every stored weight by e^−step; cosines are scale-free, so rankings stay
-/// (up to rounding). Where the epoch stands depends only on the newest event's time, not on the
-/// order events arrived in.
+/// The epoch therefore moves forward in steps of 20τ (`MovingDecayEpoch`) whenever an event lands
+/// a full step past it, rescaling every stored weight by e^−step; cosines are scale-free, so
+/// rankings stay (up to rounding), and replicas agree on the epoch whatever order events came in.
 ///
 /// Users and products are interned to ordinals and every posting carries its weight, so a query
 /// hashes no strings in its loops: dots and scores accumulate in dense scratch arrays (reset through
@@ -47,11 +46,8 @@ public final class SimilarUsersIndex: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    /// The first epoch (2010-01-01); the current one is `epochSteps`·τ after it.
-    private let baseEpoch = Date(timeIntervalSince1970: 1_262_304_000)
-    /// In units of τ: weights up to e^20 (squares e^40), far inside `Float`.
-    private static let epochStep: Double = 20
-    private var epochSteps: Double = 0
+    /// From 2010-01-01, in steps of 20τ: weights up to e^20 (squares e^40), far inside `Float`.
+    private var epoch: MovingDecayEpoch
     private let lock = NSLock()
     private var userOrdinals: [UserID: Int32] = [:]
     private var userIDs: [UserID] = []
@@ -68,6 +64,13 @@ public final class SimilarUsersIndex: @unchecked Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        self.epoch = Self.firstEpoch(configuration)
+    }
+
+    private static func firstEpoch(_ configuration: Configuration) -> MovingDecayEpoch {
+        MovingDecayEpoch(
+            start: Date(timeIntervalSince1970: 1_262_304_000),
+            timeConstant: configuration.halfLifeDays * 86_400 / log(2), step: 20)
     }
 
     /// Adds one event to its user's vector. - Complexity: O(1) amortised.
@@ -76,15 +79,9 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         defer { lock.unlock() }
         let u = userOrdinal(event.userID)
         let p = productOrdinal(event.productID)
-        let tau = configuration.halfLifeDays * 86_400 / log(2)
-        var exponent = event.occurredAt.timeIntervalSince(baseEpoch) / tau - epochSteps
-        if exponent >= Self.epochStep {
-            let shift = (exponent / Self.epochStep).rounded(.down) * Self.epochStep
-            rescaleWeights(by: Float(exp(-shift)))
-            epochSteps += shift
-            exponent -= shift
-        }
-        let delta = event.type.preferenceWeight * Float(exp(exponent))
+        let shift = epoch.advance(toInclude: event.occurredAt)
+        if shift > 0 { rescaleWeights(by: Float(exp(-shift))) }
+        let delta = event.type.preferenceWeight * Float(exp(epoch.exponent(at: event.occurredAt)))
         let isPurchase = event.type == .purchase
         if var entry = vectors[Int(u)][p] {
             let old = entry.weight
@@ -114,7 +111,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         postings = []
         userScratch = []
         productScratch = []
-        epochSteps = 0
+        epoch = Self.firstEpoch(configuration)
         lock.unlock()
         for event in events { record(event) }
     }
