@@ -182,18 +182,17 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         return heap.sortedDescending()
     }
 
-    /// Multiplies every weight by `factor` (the epoch moved); the norms are summed again rather
-    /// than scaled, so weights that underflowed to zero leave no trace in them.
+    /// Multiplies every weight by `factor` and every squared norm by its square (the epoch moved).
+    /// Scaling the norms, rather than summing them again in the dictionaries' hash order, keeps
+    /// them bit-identical in every process.
     private func rescaleWeights(by factor: Float) {
         for u in vectors.indices {
-            var norm: Float = 0
-            for (product, entry) in vectors[u] {
+            vectors[u] = vectors[u].mapValues { entry in
                 var scaled = entry
                 scaled.weight *= factor
-                vectors[u][product] = scaled
-                norm += scaled.weight * scaled.weight
+                return scaled
             }
-            squaredNorms[u] = norm
+            squaredNorms[u] *= factor * factor
         }
         for p in postings.indices {
             for i in postings[p].indices { postings[p][i].weight *= factor }
