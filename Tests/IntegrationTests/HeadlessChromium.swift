@@ -42,7 +42,7 @@ struct HeadlessChromium {
         // stdout through a pipe read to its end before waiting (a large DOM cannot block);
         // stderr (Chromium's chatter) to a file, read only when it failed.
         let errorLog = profile.appendingPathExtension("log")
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorLog) }
         let out = Pipe()
         process.standardOutput = out

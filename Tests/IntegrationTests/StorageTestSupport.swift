@@ -65,7 +65,7 @@ enum StorageTestEnvironment {
         // Output goes to a file, not a pipe: the PostgreSQL server started by the script would
         // inherit the pipe and keep it open, so reading to its end would never finish.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("hybridrank-services") + ".log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle

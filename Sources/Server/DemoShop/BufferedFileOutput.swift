@@ -6,7 +6,7 @@ final class BufferedFileOutput {
     private let chunk: Int
 
     init(url: URL, chunk: Int = 1 << 20) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)  // FileHandle below throws if it failed
         handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: 0)
         self.chunk = chunk
