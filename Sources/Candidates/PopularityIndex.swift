@@ -36,9 +36,8 @@ public final class PopularityIndex: @unchecked Sendable {
 
     public let configuration: Configuration
     private let lock = NSLock()
-    /// `configuration.decay` with the epoch as moved so far.
-    private var decay: PopularityDecay
-    /// In steps of 300τ: increments up to e^300, far inside `Double` even summed.
+    /// `configuration.decay`'s epoch as moved so far, in steps of 300τ: increments up to e^300,
+    /// far inside `Double` even summed.
     private var epoch: MovingDecayEpoch
     private var global: [ProductID: Double] = [:]
     private var byCategory: [String: [ProductID: Double]] = [:]
@@ -53,7 +52,6 @@ public final class PopularityIndex: @unchecked Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        self.decay = configuration.decay
         self.epoch = Self.firstEpoch(configuration)
     }
 
@@ -88,7 +86,6 @@ public final class PopularityIndex: @unchecked Sendable {
         seenPairs = []
         sortedGlobal = nil
         sortedByCategory = [:]
-        decay = configuration.decay
         epoch = Self.firstEpoch(configuration)
         lock.unlock()
         for event in events.sorted(by: { $0.occurredAt < $1.occurredAt }) {
@@ -145,7 +142,6 @@ public final class PopularityIndex: @unchecked Sendable {
     private func moveEpochIfNeeded(for time: Date) {
         let shift = epoch.advance(toInclude: time)
         guard shift > 0 else { return }
-        decay.epoch = epoch.epoch
         let factor = exp(-shift)
         for key in global.keys { global[key]! *= factor }
         for category in byCategory.keys {
@@ -153,6 +149,13 @@ public final class PopularityIndex: @unchecked Sendable {
         }
         sortedGlobal = nil
         sortedByCategory = [:]
+    }
+
+    /// The decay the stored scores are under now: the configured one at the current epoch (lock held).
+    private var decay: PopularityDecay {
+        var decay = configuration.decay
+        decay.epoch = epoch.epoch
+        return decay
     }
 
     private static func sorted(_ scores: [ProductID: Double]) -> [(ProductID, Double)] {
