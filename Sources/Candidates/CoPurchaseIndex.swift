@@ -58,8 +58,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    /// From 2010-01-01, in steps of 20τ: weights up to e^20 (squares e^40), far inside `Float`;
-    /// nil without decay.
+    /// From 2010-01-01, in steps of 20τ (`MovingDecayEpoch.floatWeights`); nil without decay.
     private var epoch: MovingDecayEpoch?
     private let lock = NSLock()
     private var ordinals: [ProductID: Int32] = [:]
@@ -83,9 +82,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     }
 
     private static func firstEpoch(_ configuration: Configuration) -> MovingDecayEpoch? {
-        configuration.halfLifeDays.map { halfLife in
-            MovingDecayEpoch(start: Date(timeIntervalSince1970: 1_262_304_000), timeConstant: halfLife * 86_400 / log(2), step: 20)
-        }
+        configuration.halfLifeDays.map(MovingDecayEpoch.floatWeights(halfLifeDays:))
     }
 
     /// Number of products seen so far.

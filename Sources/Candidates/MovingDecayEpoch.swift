@@ -19,6 +19,14 @@ struct MovingDecayEpoch: Sendable, Hashable {
         self.step = step
     }
 
+    /// The first epoch of the `Float`-weighted indexes (similar users, co-purchase): 2010-01-01,
+    /// τ from the half-life, steps of 20τ — weights up to e^20, their squares e^40, far inside
+    /// `Float`.
+    static func floatWeights(halfLifeDays: Double) -> MovingDecayEpoch {
+        MovingDecayEpoch(
+            start: Date(timeIntervalSince1970: 1_262_304_000), timeConstant: halfLifeDays * 86_400 / log(2), step: 20)
+    }
+
     /// `(t − epoch)/τ`.
     func exponent(at time: Date) -> Double {
         time.timeIntervalSince(epoch) / timeConstant

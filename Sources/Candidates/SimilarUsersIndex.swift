@@ -46,7 +46,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    /// From 2010-01-01, in steps of 20τ: weights up to e^20 (squares e^40), far inside `Float`.
+    /// From 2010-01-01, in steps of 20τ (`MovingDecayEpoch.floatWeights`).
     private var epoch: MovingDecayEpoch
     private let lock = NSLock()
     private var userOrdinals: [UserID: Int32] = [:]
@@ -64,13 +64,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        self.epoch = Self.firstEpoch(configuration)
-    }
-
-    private static func firstEpoch(_ configuration: Configuration) -> MovingDecayEpoch {
-        MovingDecayEpoch(
-            start: Date(timeIntervalSince1970: 1_262_304_000),
-            timeConstant: configuration.halfLifeDays * 86_400 / log(2), step: 20)
+        self.epoch = .floatWeights(halfLifeDays: configuration.halfLifeDays)
     }
 
     /// Adds one event to its user's vector. - Complexity: O(1) amortised.
@@ -111,7 +105,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         postings = []
         userScratch = []
         productScratch = []
-        epoch = Self.firstEpoch(configuration)
+        epoch = .floatWeights(halfLifeDays: configuration.halfLifeDays)
         lock.unlock()
         for event in events { record(event) }
     }
