@@ -113,7 +113,11 @@ let package = Package(
         // Pure logic, no servers.
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage"],
+            dependencies: [
+                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),

@@ -12,6 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: PORT or 8080).") var port: Int?
     @Option(help: "Address to bind (default: HOST or 127.0.0.1).") var host: String?
     @Option(help: "Threads for the BLAS/model pool (default 2: a lone rerank uses both cores, concurrent reranks one each).") var modelThreads: Int?
+    @Option(help: "HTTP event-loop threads (default: HYBRIDRANK_HTTP_THREADS or one per two cores).") var httpThreads: Int?
     @Option(help: "Content index: exact or hnsw (default: HYBRIDRANK_VECTOR_INDEX or exact).") var vectorIndex: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
@@ -20,6 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.port = port }
         if let host { configuration.host = host }
         if let modelThreads { configuration.modelThreads = modelThreads }
+        if let httpThreads {
+            guard httpThreads > 0 else { throw ValidationError("--http-threads must be at least 1") }
+            configuration.httpThreads = httpThreads
+        }
         if let vectorIndex {
             guard let kind = VectorIndexKind(argument: vectorIndex) else { throw ValidationError("--vector-index must be exact or hnsw") }
             configuration.vectorIndex = kind

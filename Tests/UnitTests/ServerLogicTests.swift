@@ -3,6 +3,7 @@ import Domain
 import Experiments
 import Foundation
 import NIOCore
+import NIOPosix
 import Rerank
 import Rules
 import Testing
@@ -42,6 +43,20 @@ struct ServerLogicTests {
         }
         #expect(EncodedEvent.decode("purchase|1|1|0.x|p", user: "u") == nil)
         #expect(EncodedEvent.decode("view|99999999999999999999|1|0|p", user: "u") == nil, "overflow")
+    }
+
+    @Test func httpThreadsDefaultToOnePerTwoCoresAndComeFromTheEnvironment() {
+        #expect(ServiceConfiguration().httpThreads == max(1, System.coreCount / 2))
+        #expect(ServiceConfiguration(environment: ["HYBRIDRANK_HTTP_THREADS": "3"]).httpThreads == 3)
+        #expect(ServiceConfiguration(environment: ["HYBRIDRANK_HTTP_THREADS": "0"]).httpThreads == ServiceConfiguration().httpThreads)
+        #expect(ServiceConfiguration(environment: ["HYBRIDRANK_HTTP_THREADS": "two"]).httpThreads == ServiceConfiguration().httpThreads)
+    }
+
+    @Test func httpEventLoopGroupsAreSharedPerThreadCount() {
+        let three = HTTPEventLoops.group(threads: 3)
+        #expect(three === HTTPEventLoops.group(threads: 3), "one group per count for the process")
+        #expect(three.makeIterator().reduce(0) { count, _ in count + 1 } == 3)
+        #expect(HTTPEventLoops.group(threads: System.coreCount) === MultiThreadedEventLoopGroup.singleton)
     }
 
     @Test func vectorIndexKindComesFromTheEnvironmentAndBuildsTheNamedIndex() {

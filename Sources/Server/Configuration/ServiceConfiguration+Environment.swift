@@ -2,7 +2,7 @@ import Foundation
 
 extension ServiceConfiguration {
     /// Reads the documented environment variables over the defaults:
-    /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
+    /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`, `HYBRIDRANK_HTTP_THREADS`,
     /// `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`, `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw;
     /// an unknown value keeps the default).
     public init(environment: [String: String]) {
@@ -12,6 +12,7 @@ extension ServiceConfiguration {
         if let url = environment["DATABASE_URL"] ?? environment["POSTGRES_URL"], !url.isEmpty { self.databaseURL = url }
         if let url = environment["REDIS_URL"], !url.isEmpty { self.redisURL = url }
         if let threads = environment["HYBRIDRANK_MODEL_THREADS"].flatMap(Int.init), threads > 0 { self.modelThreads = threads }
+        if let threads = environment["HYBRIDRANK_HTTP_THREADS"].flatMap(Int.init), threads > 0 { self.httpThreads = threads }
         if let dir = environment["HYBRIDRANK_CROSS_ENCODER"], !dir.isEmpty { self.crossEncoderDirectory = dir }
         if let dir = environment["HYBRIDRANK_BI_ENCODER"], !dir.isEmpty { self.biEncoderDirectory = dir }
         if let kind = environment["HYBRIDRANK_VECTOR_INDEX"].flatMap(VectorIndexKind.init(argument:)) { self.vectorIndex = kind }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Everything the composition root needs to build the service. Every field has a default with
 /// the reason for it, so `ServiceConfiguration()` is a working single-machine setup.
@@ -19,6 +20,12 @@ public struct ServiceConfiguration: Sendable {
     /// hiredis contexts. Redis answers in microseconds; a few contexts keep pipelines apart.
     /// (The event-stream tail's blocking read has a connection of its own.)
     public var redisPoolSize: Int = 4
+    /// HTTP event-loop threads: one per two cores (at least one). The event loops only read and
+    /// write HTTP; the stages run on Swift's concurrency pool (one thread per core). On the 2-core
+    /// target one loop instead of NIO's default two cost ~4% less CPU per cached product page and
+    /// gave ~5% more requests/s (12 alternating runs, BENCHMARKS.md): fewer threads contend for
+    /// the two cores. `--http-threads`, `HYBRIDRANK_HTTP_THREADS`.
+    public var httpThreads: Int = max(1, System.coreCount / 2)
     /// Cross-encoder directory (any HF BERT cross-encoder in this layout loads).
     public var crossEncoderDirectory: String = "models/retail-reranker"
     /// Bi-encoder directory (all-MiniLM-L6-v2 from the PyPI wheel, see scripts/fetch-models.sh).

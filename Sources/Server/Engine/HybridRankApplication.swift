@@ -88,6 +88,7 @@ public enum HybridRankApplication {
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hybridrank"),
+            eventLoopGroupProvider: .shared(HTTPEventLoops.group(threads: configuration.httpThreads)),
             logger: logger)
         app.addServices(
             postgres, redis, exposures, eventStream,
