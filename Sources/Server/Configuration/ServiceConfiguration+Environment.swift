@@ -2,9 +2,10 @@ import Foundation
 
 extension ServiceConfiguration {
     /// Reads the documented environment variables over the defaults:
-    /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`, `HYBRIDRANK_HTTP_THREADS`,
-    /// `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`, `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw;
-    /// an unknown value keeps the default).
+    /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
+    /// `HYBRIDRANK_HTTP_THREADS`, `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`,
+    /// `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw; an unknown value keeps the default),
+    /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`.
     public init(environment: [String: String]) {
         self.init()
         if let host = environment["HOST"], !host.isEmpty { self.host = host }
