@@ -8,9 +8,11 @@ import Domain
 /// diversity window is held back and used only if nothing else is left.
 ///
 /// Items that `CategoryDiversityRule` demoted but could not push below the window are moved
-/// behind the refills, so the cap holds whenever the fill lists allow it: in a short list, and
-/// also in a full one whose candidates are nearly all of one category (a product page's similar
-/// items), where the window's free places are filled from popularity of other categories.
+/// behind the window's refills, so the cap holds whenever the fill lists allow it: in a short
+/// list (the window's free places are refilled first, then the demoted items follow, then more
+/// refills up to `limit`), and also in a full one whose candidates are nearly all of one category
+/// (a product page's similar items), where the window's free places are filled from popularity
+/// of other categories.
 ///
 /// Refilled items are appended with `final` equal to the lowest score in the list (or 0), so
 /// the list stays sorted, and carry "fill:category" or "fill:global".
@@ -35,14 +37,15 @@ public struct FillRule: Rule {
         }
         let cart = Set(context.shopper.request.cartItems)
         var present = Set(items.map(\.productID))
-        // Items the diversity rule demoted but that still sit inside the window (the list was too
-        // short to push them below it) make room for diverse refills and follow them.
+        // Items the diversity rule demoted but that would sit inside the window (the list was too
+        // short to push them below it) make room for diverse refills and follow them. Counted on
+        // the kept list: taking one out moves the next demoted item up into the window.
         var demotedInWindow: [ScoredItem] = []
         if maxPerCategory > 0 {
             var kept: [ScoredItem] = []
             kept.reserveCapacity(items.count)
-            for (position, item) in items.enumerated() {
-                if position < diversityWindow, item.rulesFired.last == RuleLabel.demotedDiversity {
+            for item in items {
+                if kept.count < diversityWindow, item.rulesFired.last == RuleLabel.demotedDiversity {
                     demotedInWindow.append(item)
                 } else {
                     kept.append(item)
@@ -65,8 +68,11 @@ public struct FillRule: Rule {
         let floorScore = items.last?.final ?? 0
         var heldBack: [(ScoredItem, String)] = []
 
+        // First the window's free places (the demoted items follow them), then up to `limit`.
+        var bound = demotedInWindow.isEmpty ? limit : min(diversityWindow, limit)
+
         func admit(_ productID: ProductID, label: String) {
-            guard items.count < limit, !present.contains(productID),
+            guard items.count < bound, !present.contains(productID),
                 let facts = admissibleFacts(productID, context: context, cart: cart)
             else { return }
             present.insert(productID)
@@ -81,23 +87,38 @@ public struct FillRule: Rule {
             items.append(item)
         }
 
-        // Round-robin over the present categories' lists.
+        // Round-robin over the present categories' lists, then the global list.
         let lists = categories.map { context.fill.popular(inCategory: $0) }
         var cursors = [Int](repeating: 0, count: categories.count)
-        var active = true
-        while items.count < limit, active {
-            active = false
-            for index in categories.indices {
-                let list = lists[index]
-                guard cursors[index] < list.count else { continue }
-                active = true
-                admit(list[cursors[index]], label: RuleLabel.fillCategory)
-                cursors[index] += 1
-                if items.count >= limit { break }
+        var global: [ProductID]?
+        func refill() {
+            var active = true
+            while items.count < bound, active {
+                active = false
+                for index in categories.indices {
+                    let list = lists[index]
+                    guard cursors[index] < list.count else { continue }
+                    active = true
+                    admit(list[cursors[index]], label: RuleLabel.fillCategory)
+                    cursors[index] += 1
+                    if items.count >= bound { break }
+                }
+            }
+            guard items.count < bound else { return }
+            if global == nil { global = context.fill.popularGlobal() }
+            for productID in global ?? [] where items.count < bound {
+                admit(productID, label: RuleLabel.fillGlobal)
             }
         }
-        for productID in context.fill.popularGlobal() where items.count < limit {
-            admit(productID, label: RuleLabel.fillGlobal)
+        refill()
+        if !demotedInWindow.isEmpty, bound < limit {
+            // The window is as diverse as the fill lists allow; the demoted items rank next.
+            items.append(contentsOf: demotedInWindow)
+            demotedInWindow = []
+            bound = limit
+            for (item, _) in heldBack where items.count < limit { items.append(item) }
+            heldBack = []
+            refill()
         }
         for (item, _) in heldBack where items.count < limit {
             items.append(item)

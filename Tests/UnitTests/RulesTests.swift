@@ -278,6 +278,28 @@ struct RulesTests {
         #expect(items.map(\.productID) == ["p0", "p1", "p4", "p5"], "purchased p2 and out-of-stock p3 are not refilled")
     }
 
+    /// A window shorter than the list (4 of 10, cap 1) on a short list of two categories: the
+    /// demoted items beyond the window must not slide up into it when the ones inside it make
+    /// room; popular products of other categories take the window's free places, and the demoted
+    /// candidates rank right after the window, ahead of the remaining refills.
+    @Test func aNarrowWindowOnAShortListKeepsItsCapAndItsDemotedCandidates() {
+        let products = ["k0", "k1", "k2", "g0", "g1", "l0", "t0", "x0", "x1", "x2"].map {
+            F.product($0, category: String($0.prefix(1)))
+        }
+        let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 10)
+        let context = F.context(
+            products, request: request, fillByCategory: ["k": ["k0"], "g": ["g0"]],
+            fillGlobal: ["k1", "l0", "t0", "x0", "x1", "x2"])
+        var options = RuleOptions()
+        options.diversityMaxPerCategory = 1
+        options.diversityWindow = 4
+        var items = F.items(["k0", "k1", "k2", "g0", "g1"])
+        RuleChain(options: options, filtersApplied: true).apply(to: &items, context: context)
+        #expect(items.map(\.productID) == ["k0", "g0", "l0", "t0", "k1", "k2", "g1", "x0", "x1", "x2"])
+        #expect(items[2].rulesFired == ["fill:global"])
+        #expect(items[4].rulesFired == ["demoted:diversity"])
+    }
+
     @Test func diversityAndFillTogetherKeepTheCapOnShortLists() {
         // Five Kitchen items only: diversity cannot push two of them below position 10 by itself;
         // fill brings other categories in ahead of them.
