@@ -126,6 +126,15 @@ struct ServerRouteTests {
                 BadInput("/v1/events", .post, #"{"user_id":"u","product_id":"p","event":"view","timestamp":"yesterday"}"#, 400, "timestamp"),
                 BadInput("/v1/experiments", .post, #"{"key":"bad","widgets":["homepage"],"variants":[{"key":"a","weight":0.7},{"key":"b","weight":0.7}]}"#, 400, nil),
                 BadInput("/v1/experiments/none", .get, nil, 404, "key"),
+                BadInput("/v1/widgets/sidebar/settings", .get, nil, 404, "widget"),
+                BadInput("/v1/widgets/sidebar/settings", .put, "{}", 404, "widget"),
+                BadInput("/v1/widgets/homepage/settings", .put, #"{"parameters":{"alpha":-1}}"#, 400, "parameters.alpha"),
+                BadInput("/v1/widgets/homepage/settings", .put, #"{"parameters":{"enabled_rules":["magic"]}}"#, 400, "parameters.enabled_rules[0]"),
+                BadInput("/v1/widgets/homepage/settings", .put, #"{"block_list":"x"}"#, 400, "block_list"),
+                BadInput("/v1/widgets/homepage/settings", .put, #"{"block_list":["a b"]}"#, 400, "block_list[0]"),
+                BadInput("/v1/widgets/homepage/settings", .put, #"{"pinned":[{"position":0,"product_id":"p"}]}"#, 400, "pinned[0].position"),
+                BadInput("/v1/widgets/homepage/settings", .put, #"{"pinned":[{"position":1}]}"#, 400, "pinned[0].product_id"),
+                BadInput("/v1/widgets/homepage/settings", .put, #"{"pinned":[{"position":1,"product_id":"p"}]"#, 400, nil),
 
             ]
             for badInput in cases {
@@ -242,6 +251,86 @@ struct ServerRouteTests {
             #expect(json["request_id"] is String)
             #expect(json["generated_at"] is String)
             #expect((json["timings_ms"] as? [String: Any])?["total"] is Double)
+        }
+    }
+
+    @Test func widgetSettingsShapeTheWidgetAndLiveInPostgreSQL() async throws {
+        // A row written straight into PostgreSQL before start: a replica loads it with the rest.
+        let seeded = #"{"block_list":["garden-2"],"parameters":{"rerank_window":0}}"#
+        try await ServerTestEnvironment.withServer(
+            seed: { postgres in
+                _ = try await postgres.execute(
+                    "INSERT INTO widget_settings (widget, settings) VALUES ('product', $1::jsonb)", [seeded])
+            }
+        ) { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            var events: [String] = []
+            for shopper in 0..<8 {
+                for item in 0..<5 { events.append(Self.event("k\(shopper)", "kitchen-\(item)", "purchase")) }
+            }
+            events.append(Self.event("g", "garden-2", "purchase", basket: "g1"))
+            events.append(Self.event("g", "garden-1", "purchase", basket: "g1"))
+            _ = try await client.json("/v1/events", method: .post, body: "[\(events.joined(separator: ","))]")
+
+            let (productStatus, product) = try await client.json("/v1/widgets/product/settings")
+            #expect(productStatus == 200)
+            #expect((product["settings"] as? [String: Any])?["block_list"] as? [String] == ["garden-2"])
+            let page = try await client.json("/v1/recommendations/product/garden-1?limit=19")
+            #expect(page.status == 200)
+            #expect(!productIDs(page.json).isEmpty)
+            #expect(!productIDs(page.json).contains("garden-2"), "the seeded block list holds on the product page")
+
+            // The homepage before: Kitchen, the most popular category, leads; the promoted kitchen-0 is boosted.
+            let settings = #"""
+                {"parameters":{"diversity_max_per_category":1,"diversity_window":4,"disabled_rules":["promotion_boost"]},
+                 "block_list":["kitchen-1"],"pinned":[{"position":2,"product_id":"toys-4"}]}
+                """#
+            let (putStatus, stored) = try await client.json("/v1/widgets/homepage/settings", method: .put, body: settings)
+            #expect(putStatus == 200)
+            let effective = stored["effective"] as? [String: Any]
+            let rules = effective?["rules"] as? [String: Any]
+            #expect(rules?["diversity_max_per_category"] as? Int == 1)
+            #expect(rules?["promotion_boost"] as? Double == 0)
+            #expect(rules?["exclude_purchased"] as? Bool == true, "the built-in homepage default stays under the settings")
+
+            let (status, json) = try await client.json("/v1/recommendations/homepage?limit=10&explain=true")
+            #expect(status == 200)
+            let items = (json["items"] as? [[String: Any]]) ?? []
+            #expect(items.count == 10)
+            let ids = items.compactMap { $0["product_id"] as? String }
+            #expect(!ids.contains("kitchen-1"), "the widget's block list")
+            #expect(ids.dropFirst().first == "toys-4", "the widget's pin at position 2: \(ids)")
+            // Pins go in last (after diversity), so the cap holds for the ranked items around the pin.
+            let ranked = items.filter { $0["product_id"] as? String != "toys-4" }
+            let firstFour = ranked.prefix(4).compactMap { $0["category"] as? String }
+            #expect(Set(firstFour).count == 4, "one item per category in the first 4: \(firstFour) \(ids)")
+            for item in items {
+                let fired = ((item["explain"] as? [String: Any])?["rules"] as? [String]) ?? []
+                #expect(!fired.contains { $0.contains("promotion") }, "the promotion boost is switched off")
+            }
+            // A request's own pin takes the position from the widget's; its exclusions add up.
+            let overridden = try await client.json("/v1/recommendations/homepage?limit=10&pin=2:garden-3&exclude=kitchen-2")
+            let overriddenIDs = productIDs(overridden.json)
+            #expect(overriddenIDs.dropFirst().first == "garden-3")
+            #expect(!overriddenIDs.contains("kitchen-1") && !overriddenIDs.contains("kitchen-2"))
+
+            let (listStatus, list) = try await client.json("/v1/widgets")
+            #expect(listStatus == 200)
+            let widgets = (list["widgets"] as? [[String: Any]]) ?? []
+            #expect(widgets.compactMap { $0["widget"] as? String } == Widget.allCases.map(\.rawValue))
+
+            // Reset: the stored row goes, and the homepage is back to the built-in defaults.
+            let reset = try await client.executeRequest(uri: "/v1/widgets/homepage/settings", method: .delete, headers: [:], body: nil)
+            #expect(reset.status == .noContent)
+            let (_, after) = try await client.json("/v1/widgets/homepage/settings")
+            #expect((after["settings"] as? [String: Any])?["block_list"] as? [String] == [])
+            let afterRules = (after["effective"] as? [String: Any])?["rules"] as? [String: Any]
+            #expect(afterRules?["diversity_max_per_category"] as? Int == 3)
+            let (_, home) = try await client.json("/v1/recommendations/homepage?limit=10")
+            let homeItems = (home["items"] as? [[String: Any]]) ?? []
+            let kitchenFirst = homeItems.prefix(4).filter { $0["category"] as? String == "Kitchen" }.count
+            #expect(kitchenFirst >= 2, "without the settings the popular Kitchen leads again")
+            #expect(productIDs(home).dropFirst().first != "toys-4")
         }
     }
 

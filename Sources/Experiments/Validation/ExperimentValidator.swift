@@ -154,7 +154,7 @@ public struct ExperimentValidator: Sendable {
                 errors.append(FieldError(field: "\(path).weight", message: "must be between 0 and 1"))
                 allWeightsValid = false
             }
-            errors += validateParameters(variant.parameters, path: "\(path).parameters")
+            errors += validate(variant.parameters, path: "\(path).parameters")
         }
         if allWeightsValid, variants.count >= 2 {
             let total = variants.reduce(0) { $0 + $1.weight }
@@ -165,7 +165,9 @@ public struct ExperimentValidator: Sendable {
         return errors
     }
 
-    private func validateParameters(_ p: VariantParameters, path: String) -> [FieldError] {
+    /// Problems with one set of ranking parameters, each field named under `path`
+    /// (`variants[0].parameters.alpha`); the service's per-widget settings use the same rules.
+    public func validate(_ p: VariantParameters, path: String) -> [FieldError] {
         var errors: [FieldError] = []
         func nonNegative(_ value: Float?, _ name: String) {
             if let value, !(value >= 0 && value.isFinite) {

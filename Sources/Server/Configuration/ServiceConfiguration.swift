@@ -59,7 +59,8 @@ public struct ServiceConfiguration: Sendable {
     public var exposureFlushInterval: Double = 0.5
     /// The daily performance tables are rolled up this often (seconds); idempotent.
     public var rollupInterval: Double = 60
-    /// Running experiments are re-read from PostgreSQL this often, so every replica converges.
+    /// Running experiments and widget settings are re-read from PostgreSQL this often, so every
+    /// replica converges.
     public var experimentRefreshInterval: Double = 5
 
     public init() {}

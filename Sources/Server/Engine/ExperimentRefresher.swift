@@ -1,7 +1,7 @@
 import ServiceLifecycle
 
-/// Keeps the replica's running-experiment set current (and retries the initial load when
-/// PostgreSQL was down at start) until graceful shutdown.
+/// Keeps the replica's running-experiment set and widget settings current (and retries the
+/// initial load when PostgreSQL was down at start) until graceful shutdown.
 struct ExperimentRefresher: Service {
     let bootstrap: StateBootstrap
     let interval: Double
@@ -10,7 +10,7 @@ struct ExperimentRefresher: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
             if bootstrap.isLoaded {
-                await bootstrap.refreshExperiments()
+                await bootstrap.refreshSettings()
             } else {
                 await bootstrap.loadIfPossible()
             }

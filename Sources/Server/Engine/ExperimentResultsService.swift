@@ -20,7 +20,7 @@ public final class ExperimentResultsService: Sendable {
     public func results(for experiment: Experiment) async throws -> ExperimentResults {
         let from = experiment.startsAt ?? Date(timeIntervalSince1970: 0)
         let until = min(experiment.endsAt ?? .distantFuture, Date().addingTimeInterval(1))
-        return try await ExperimentService.guarded {
+        return try await APIError.postgresGuarded {
             let rows = try await self.postgres.query(
                 ResultsSQL.userRows, [experiment.key, from, until, self.attributionWindow, ResultsSQL.defaultPrePeriod])
             let outcomes = try rows.map { row in

@@ -17,11 +17,11 @@ public final class ExperimentService: Sendable {
     }
 
     public func list() async throws -> [Experiment] {
-        try await Self.guarded { try await self.store.loadExperiments() }
+        try await APIError.postgresGuarded { try await self.store.loadExperiments() }
     }
 
     public func find(_ key: String) async throws -> Experiment {
-        guard let experiment = try await Self.guarded({ try await self.store.find(key) }) else {
+        guard let experiment = try await APIError.postgresGuarded({ try await self.store.find(key) }) else {
             throw APIError.notFound("experiment", field: "key")
         }
         return experiment
@@ -34,16 +34,16 @@ public final class ExperimentService: Sendable {
         if all.contains(where: { $0.key == experiment.key }) {
             throw APIError.conflict("an experiment with this key exists", field: "key")
         }
-        try Self.check(validator.validate(experiment, among: all))
-        try await Self.guarded { try await self.store.save([experiment]) }
+        try APIError.check(validator.validate(experiment, among: all))
+        try await APIError.postgresGuarded { try await self.store.save([experiment]) }
         return experiment
     }
 
     public func update(_ key: String, to updated: Experiment) async throws -> Experiment {
         let all = try await list()
         guard let stored = all.first(where: { $0.key == key }) else { throw APIError.notFound("experiment", field: "key") }
-        try Self.check(validator.validateUpdate(from: stored, to: updated, among: all))
-        try await Self.guarded { try await self.store.save([updated]) }
+        try APIError.check(validator.validateUpdate(from: stored, to: updated, among: all))
+        try await APIError.postgresGuarded { try await self.store.save([updated]) }
         await refreshRouter()
         return updated
     }
@@ -62,30 +62,13 @@ public final class ExperimentService: Sendable {
         if errors.contains(where: { $0.field == "widgets" }) {
             throw APIError.conflict(errors.first(where: { $0.field == "widgets" })!.message, field: "widgets")
         }
-        try Self.check(errors)
-        try await Self.guarded { try await self.store.save([experiment]) }
+        try APIError.check(errors)
+        try await APIError.postgresGuarded { try await self.store.save([experiment]) }
         await refreshRouter()
         return experiment
     }
 
     private func refreshRouter() async {
         if let all = try? await store.loadExperiments() { router.replace(with: all) }
-    }
-
-    static func check(_ errors: [FieldError]) throws {
-        guard let first = errors.first else { return }
-        var error = APIError.invalid(first.field, first.message)
-        if errors.count > 1 {
-            error.message += " (and \(errors.count - 1) more: " + errors.dropFirst().map(\.field).joined(separator: ", ") + ")"
-        }
-        throw error
-    }
-
-    static func guarded<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PostgresError where error.isRetryable || error.code == .poolClosed {
-            throw APIError.unavailable("PostgreSQL")
-        }
     }
 }

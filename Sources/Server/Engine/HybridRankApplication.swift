@@ -33,6 +33,8 @@ public enum HybridRankApplication {
         let shoppers = ShopperStateStore(redis: redis, interactions: interactionRepository, logger: logger)
         let experimentStore = PostgresExperimentStore(postgres: postgres)
         let experimentRouter = ExperimentRouter()
+        let widgetSettingsStore = PostgresWidgetSettingsStore(postgres: postgres)
+        let widgetSettings = WidgetSettingsTable(base: configuration.pipeline)
         let exposures = ExposureWriter(
             postgres: postgres, batchSize: configuration.exposureBatchSize,
             flushInterval: configuration.exposureFlushInterval, logger: logger)
@@ -42,7 +44,8 @@ public enum HybridRankApplication {
         // the replica serving popularity until the refresher loads it.
         let bootstrap = StateBootstrap(
             products: productRepository, interactions: interactionRepository, catalog: catalog, indexes: indexes,
-            models: models, experiments: experimentStore, router: experimentRouter, redis: redis, logger: logger)
+            models: models, experiments: experimentStore, router: experimentRouter,
+            widgetSettings: widgetSettingsStore, widgetTable: widgetSettings, redis: redis, logger: logger)
         await bootstrap.loadIfPossible()
 
         var reranker: CrossEncoderReranker?
@@ -69,13 +72,17 @@ public enum HybridRankApplication {
             configuration: configuration, metrics: metrics, catalog: catalog,
             recommendations: RecommendationService(
                 configuration: configuration, catalog: catalog, indexes: indexes, shoppers: shoppers, models: models,
-                experiments: experimentRouter, pipeline: pipeline, exposures: exposures, metrics: metrics, logger: logger),
+                experiments: experimentRouter, widgetSettings: widgetSettings, pipeline: pipeline, exposures: exposures,
+                metrics: metrics, logger: logger),
             products: ProductService(
                 repository: productRepository, catalog: catalog, indexes: indexes, models: models, logger: logger),
             events: EventService(
                 interactions: interactionRepository, shoppers: shoppers, indexes: indexes, catalog: catalog,
                 stream: eventStream, metrics: metrics, logger: logger),
             experiments: ExperimentService(store: experimentStore, router: experimentRouter, results: results),
+            widgetSettings: WidgetSettingsService(
+                store: widgetSettingsStore, table: widgetSettings, base: configuration.pipeline,
+                maximumLimit: configuration.maximumLimit),
             health: HealthService(postgres: postgres, redis: redis, models: models, catalog: catalog))
 
         let router = Router()

@@ -6,8 +6,8 @@ import Logging
 import Rerank
 import Rules
 
-/// A widget request's whole path, top to bottom: experiment → shopper state → content query →
-/// the four stages → response → exposure. Every widget route ends here.
+/// A widget request's whole path, top to bottom: widget settings and experiment → shopper state →
+/// content query → the four stages → response → exposure. Every widget route ends here.
 public final class RecommendationService: Sendable {
     let configuration: ServiceConfiguration
     let catalog: LiveCatalog
@@ -15,6 +15,7 @@ public final class RecommendationService: Sendable {
     let shoppers: ShopperStateStore
     let models: ModelRuntime
     let experiments: ExperimentRouter
+    let widgetSettings: WidgetSettingsTable
     let pipeline: RecommendationPipeline
     let exposures: ExposureWriter
     let metrics: ServiceMetrics
@@ -22,8 +23,8 @@ public final class RecommendationService: Sendable {
 
     init(
         configuration: ServiceConfiguration, catalog: LiveCatalog, indexes: LiveIndexes, shoppers: ShopperStateStore,
-        models: ModelRuntime, experiments: ExperimentRouter, pipeline: RecommendationPipeline, exposures: ExposureWriter,
-        metrics: ServiceMetrics, logger: Logger
+        models: ModelRuntime, experiments: ExperimentRouter, widgetSettings: WidgetSettingsTable,
+        pipeline: RecommendationPipeline, exposures: ExposureWriter, metrics: ServiceMetrics, logger: Logger
     ) {
         self.configuration = configuration
         self.catalog = catalog
@@ -31,6 +32,7 @@ public final class RecommendationService: Sendable {
         self.shoppers = shoppers
         self.models = models
         self.experiments = experiments
+        self.widgetSettings = widgetSettings
         self.pipeline = pipeline
         self.exposures = exposures
         self.metrics = metrics
@@ -38,8 +40,10 @@ public final class RecommendationService: Sendable {
     }
 
     /// - Parameters:
-    ///   - blockList: products the shop never wants in this response (`exclude=` parameter).
-    ///   - pinned: products at fixed 0-based positions (`pin=` parameter).
+    ///   - blockList: products the shop never wants in this response (`exclude=` parameter), on
+    ///     top of the widget's own block list.
+    ///   - pinned: products at fixed 0-based positions (`pin=` parameter); a request pin takes
+    ///     its position from a pin of the widget's settings.
     public func recommend(
         _ request: RecommendationRequest, explicitCart: Bool, explain: Bool, requestID: String,
         blockList: Set<ProductID> = [], pinned: [Int: ProductID] = [:]
@@ -50,10 +54,11 @@ public final class RecommendationService: Sendable {
         var request = request
         var degraded: [String] = []
 
-        // 1. Experiment: the user's variant (a pure hash of user id and experiment) and its options.
-        let defaults = configuration.pipeline.defaults(for: request.widget)
+        // 1. Options: the widget's settings (built-in defaults, then the shop's standing
+        //    settings), then the user's experiment variant (a pure hash of user id and experiment).
+        let settings = widgetSettings.resolved(for: request.widget)
         let (options, selection) = experiments.route(
-            widget: request.widget, userID: request.userID, defaults: defaults, now: now)
+            widget: request.widget, userID: request.userID, defaults: settings.options, now: now)
 
         // 2. Shopper state: recent events, purchases and cart (Redis; PostgreSQL when Redis is down),
         //    only what this widget's stages read (`ShopperStateNeeds`).
@@ -87,7 +92,9 @@ public final class RecommendationService: Sendable {
         //    and popularity for refilling, read only if a list comes up short.
         let catalog = self.catalog.snapshot()
         let ruleContext = RuleContext(
-            shopper: shopper, catalog: catalog, blockList: blockList, pinned: pinned,
+            shopper: shopper, catalog: catalog,
+            blockList: settings.blockList.isEmpty ? blockList : settings.blockList.union(blockList),
+            pinned: settings.pinned.isEmpty ? pinned : settings.pinned.merging(pinned) { _, request in request },
             fill: PopularityFillSource(indexes: indexes, limit: request.limit * 3, global: request.widget != .search),
             embeddings: IndexEmbeddingLookup(index: indexes.vectors))
 

@@ -9,5 +9,6 @@ public struct ServiceBundle: Sendable {
     public let products: ProductService
     public let events: EventService
     public let experiments: ExperimentService
+    public let widgetSettings: WidgetSettingsService
     public let health: HealthService
 }

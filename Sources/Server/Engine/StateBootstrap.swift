@@ -7,7 +7,8 @@ import NIOConcurrencyHelpers
 import Storage
 
 /// Loads this replica's derived state from PostgreSQL: the catalog, the embeddings of the loaded
-/// bi-encoder's version, the interaction log (into the retrieval indexes) and the experiments.
+/// bi-encoder's version, the interaction log (into the retrieval indexes), the experiments and
+/// the widget settings.
 /// Runs once before serving; if PostgreSQL is down then, the refresher retries until it succeeds.
 final class StateBootstrap: Sendable {
     let products: ProductRepository
@@ -17,13 +18,16 @@ final class StateBootstrap: Sendable {
     let models: ModelRuntime
     let experiments: PostgresExperimentStore
     let router: ExperimentRouter
+    let widgetSettings: PostgresWidgetSettingsStore
+    let widgetTable: WidgetSettingsTable
     let redis: RedisClient
     let logger: Logger
     private let loaded = NIOLockedValueBox(false)
 
     init(
         products: ProductRepository, interactions: InteractionRepository, catalog: LiveCatalog, indexes: LiveIndexes,
-        models: ModelRuntime, experiments: PostgresExperimentStore, router: ExperimentRouter, redis: RedisClient, logger: Logger
+        models: ModelRuntime, experiments: PostgresExperimentStore, router: ExperimentRouter,
+        widgetSettings: PostgresWidgetSettingsStore, widgetTable: WidgetSettingsTable, redis: RedisClient, logger: Logger
     ) {
         self.products = products
         self.interactions = interactions
@@ -32,6 +36,8 @@ final class StateBootstrap: Sendable {
         self.models = models
         self.experiments = experiments
         self.router = router
+        self.widgetSettings = widgetSettings
+        self.widgetTable = widgetTable
         self.redis = redis
         self.logger = logger
     }
@@ -63,6 +69,7 @@ final class StateBootstrap: Sendable {
             indexes.rebuild(from: events)
             await seedRedisPopularityIfEmpty()
             router.replace(with: try await experiments.loadExperiments())
+            widgetTable.replace(with: try await widgetSettings.load())
             loaded.withLockedValue { $0 = true }
             logger.info(
                 "state loaded",
@@ -77,12 +84,14 @@ final class StateBootstrap: Sendable {
         }
     }
 
-    /// Re-reads the experiments (every replica converges within the refresh interval).
-    func refreshExperiments() async {
+    /// Re-reads the experiments and the widget settings (every replica converges within the
+    /// refresh interval); on failure the replica keeps what it has.
+    func refreshSettings() async {
         do {
             router.replace(with: try await experiments.loadExperiments())
+            widgetTable.replace(with: try await widgetSettings.load())
         } catch {
-            logger.debug("experiment refresh failed", metadata: ["error": "\(error)"])
+            logger.debug("settings refresh failed", metadata: ["error": "\(error)"])
         }
     }
 

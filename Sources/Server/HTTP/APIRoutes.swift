@@ -120,6 +120,7 @@ public struct APIRoutes: Sendable {
         }
 
         ExperimentRoutes(services: services).register(on: v1)
+        WidgetSettingsRoutes(services: services).register(on: v1)
         DashboardRoutes(services: services).register(on: router)
     }
 

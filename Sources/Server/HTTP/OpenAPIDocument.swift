@@ -10,6 +10,10 @@ enum OpenAPIDocument {
         {"name":"pin","in":"query","description":"position:product_id pairs (1-based) to pin","schema":{"type":"string"}}
         """
 
+    static let widgetPathParameter = """
+        {"name":"widget","in":"path","required":true,"schema":{"type":"string","enum":["homepage","product","cart","frequently_bought_together","search"]}}
+        """
+
     static let recommendationResponse = """
         {"200":{"description":"Ranked items","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Recommendations"}}}},
          "400":{"$ref":"#/components/responses/BadRequest"},"404":{"$ref":"#/components/responses/NotFound"}}
@@ -22,7 +26,7 @@ enum OpenAPIDocument {
         "/v1/recommendations/frequently-bought-together/{id}", "/v1/search",
         "/v1/products/{id}", "/v1/products:batch", "/v1/events",
         "/v1/experiments", "/v1/experiments/{key}", "/v1/experiments/{key}/start", "/v1/experiments/{key}/stop",
-        "/v1/experiments/{key}/results",
+        "/v1/experiments/{key}/results", "/v1/widgets", "/v1/widgets/{widget}/settings",
     ]
 
     static let json: String = """
@@ -91,7 +95,20 @@ enum OpenAPIDocument {
             "/v1/experiments/{key}/start": {"post": {"summary": "Start (draft → running)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Running"}, "409": {"description": "Conflicts with a running experiment"}}}},
             "/v1/experiments/{key}/stop": {"post": {"summary": "Stop (running → stopped; results kept)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Stopped"}}}},
             "/v1/experiments/{key}/results": {"get": {"summary": "Per-variant metrics with 95% intervals, lifts, p-values, SRM, CUPED, latency guardrail",
-                "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Results"}, "404": {"$ref":"#/components/responses/NotFound"}}}}
+                "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Results"}, "404": {"$ref":"#/components/responses/NotFound"}}}},
+            "/v1/widgets": {"get": {"summary": "Every widget's standing settings and the options they resolve to",
+                "responses": {"200": {"description": "Widgets"}, "503": {"description": "PostgreSQL unavailable"}}}},
+            "/v1/widgets/{widget}/settings": {
+                "get": {"summary": "One widget's settings and effective options (before any experiment variant)",
+                        "parameters": [\(widgetPathParameter)],
+                        "responses": {"200": {"description": "Settings"}, "404": {"$ref":"#/components/responses/NotFound"}, "503": {"description": "PostgreSQL unavailable"}}},
+                "put": {"summary": "Replace one widget's settings (every replica applies them within the refresh interval)",
+                        "parameters": [\(widgetPathParameter)],
+                        "requestBody": {"content": {"application/json": {"schema": {"$ref":"#/components/schemas/WidgetSettings"}}}},
+                        "responses": {"200": {"description": "Stored"}, "400": {"$ref":"#/components/responses/BadRequest"}, "404": {"$ref":"#/components/responses/NotFound"}, "503": {"description": "PostgreSQL unavailable"}}},
+                "delete": {"summary": "Reset one widget to the built-in defaults",
+                        "parameters": [\(widgetPathParameter)],
+                        "responses": {"204": {"description": "Reset"}, "404": {"$ref":"#/components/responses/NotFound"}, "503": {"description": "PostgreSQL unavailable"}}}}
           },
           "components": {
             "responses": {
@@ -107,6 +124,18 @@ enum OpenAPIDocument {
                   "event":{"type":"string","enum":["view","cart_add","cart_remove","wishlist_add","purchase","recommendation_click"]},
                   "quantity":{"type":"integer"},"value":{"type":"number"},"request_id":{"type":"string"},"basket_id":{"type":"string"},
                   "timestamp":{"type":"string","format":"date-time"},"event_id":{"type":"string"}}},
+              "WidgetSettings": {"type":"object","properties":{
+                  "parameters":{"type":"object","description":"the ranking parameters an experiment variant may set","properties":{
+                      "alpha":{"type":"number","minimum":0},"beta":{"type":"number","minimum":0},"gamma":{"type":"number","minimum":0},
+                      "candidates_per_source":{"type":"integer","minimum":1},"rerank_window":{"type":"integer","minimum":0},
+                      "rerank_combination":{"type":"string","enum":["additive","replace","rrf"]},"rerank_weight":{"type":"number","minimum":0},
+                      "diversity_max_per_category":{"type":"integer","minimum":0},"diversity_window":{"type":"integer","minimum":0},
+                      "promotion_boost":{"type":"number","minimum":0},"new_arrival_boost":{"type":"number","minimum":0},
+                      "new_arrival_days":{"type":"integer","minimum":0},"mmr_lambda":{"type":"number","minimum":0,"maximum":1},
+                      "enabled_rules":{"type":"array","items":{"type":"string"}},"disabled_rules":{"type":"array","items":{"type":"string"}}}},
+                  "block_list":{"type":"array","items":{"type":"string"},"maxItems":1000},
+                  "pinned":{"type":"array","maxItems":20,"items":{"type":"object","required":["position","product_id"],
+                      "properties":{"position":{"type":"integer","minimum":1},"product_id":{"type":"string"}}}}}},
               "Recommendations": {"type":"object","properties":{"request_id":{"type":"string"},"widget":{"type":"string"},
                   "experiment":{"type":["object","null"]},"model_versions":{"type":"object"},"generated_at":{"type":"string","format":"date-time"},
                   "timings_ms":{"type":"object"},"items":{"type":"array","items":{"type":"object","properties":{"product_id":{"type":"string"},

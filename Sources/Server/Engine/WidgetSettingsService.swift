@@ -1,0 +1,60 @@
+import Domain
+import Experiments
+
+/// Per-widget settings administration for merchandisers: read, replace and reset one widget's
+/// standing settings (`WidgetSettings`). PostgreSQL holds them; this replica applies a change at
+/// once, the others at their next refresh.
+public final class WidgetSettingsService: Sendable {
+    let store: PostgresWidgetSettingsStore
+    let table: WidgetSettingsTable
+    let base: PipelineOptions
+    let maximumLimit: Int
+    let validator = ExperimentValidator()
+
+    init(store: PostgresWidgetSettingsStore, table: WidgetSettingsTable, base: PipelineOptions, maximumLimit: Int) {
+        self.store = store
+        self.table = table
+        self.base = base
+        self.maximumLimit = maximumLimit
+    }
+
+    /// What a widget's settings endpoint answers: the stored settings and the options they
+    /// resolve to (before any experiment variant).
+    public struct View: Encodable, Sendable {
+        public var widget: String
+        public var settings: WidgetSettings
+        public var effective: PipelineOptions
+    }
+
+    public func all() async throws -> [View] {
+        let stored = try await APIError.postgresGuarded { try await self.store.load() }
+        table.replace(with: stored)
+        return Widget.allCases.map { view(stored[$0] ?? WidgetSettings(), for: $0) }
+    }
+
+    public func find(_ widget: Widget) async throws -> View {
+        let stored = try await APIError.postgresGuarded { try await self.store.load() }
+        table.replace(with: stored)
+        return view(stored[widget] ?? WidgetSettings(), for: widget)
+    }
+
+    /// Validates and stores `settings` as the widget's whole settings (what is left out is reset).
+    public func replace(_ widget: Widget, with settings: WidgetSettings) async throws -> View {
+        try APIError.check(settings.validate(maximumLimit: maximumLimit, validator: validator))
+        try await APIError.postgresGuarded { try await self.store.save(settings, for: widget) }
+        table.set(settings, for: widget)
+        return view(settings, for: widget)
+    }
+
+    /// Back to the built-in defaults (idempotent).
+    public func reset(_ widget: Widget) async throws {
+        try await APIError.postgresGuarded { try await self.store.delete(widget) }
+        table.set(nil, for: widget)
+    }
+
+    private func view(_ settings: WidgetSettings, for widget: Widget) -> View {
+        View(
+            widget: widget.rawValue, settings: settings,
+            effective: WidgetSettingsTable.resolve(settings, for: widget, base: base).options)
+    }
+}
