@@ -334,6 +334,22 @@ struct ServerRouteTests {
         }
     }
 
+    /// A binary started before `hybridrank migrate` created `widget_settings`: the widgets serve on
+    /// the built-in defaults and only the settings routes fail.
+    @Test func aDatabaseWithoutTheWidgetSettingsTableStillServes() async throws {
+        try await ServerTestEnvironment.withServer(
+            seed: { postgres in _ = try await postgres.execute("DROP TABLE widget_settings") }
+        ) { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            let (status, json) = try await client.json("/v1/recommendations/homepage?limit=5")
+            #expect(status == 200)
+            #expect(productIDs(json).count == 5)
+            let (settingsStatus, settings) = try await client.json("/v1/widgets/homepage/settings")
+            #expect(settingsStatus == 500)
+            #expect((settings["error"] as? [String: Any])?["code"] as? String == "internal_error", "a JSON error body")
+        }
+    }
+
     @Test func cartWidgetsUseTheRedisCartOrAnExplicitList() async throws {
         try await ServerTestEnvironment.withServer { client in
             _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)

@@ -90,6 +90,7 @@ public enum HybridRankApplication {
         // a busy replica logs only errors unless asked (`serve --log-level debug`).
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: MetricsRecordingMiddleware(metrics: metrics))
+        router.add(middleware: InternalErrorMiddleware())
         APIRoutes(services: services).register(on: router)
 
         var app = Application(

@@ -69,8 +69,8 @@ final class StateBootstrap: Sendable {
             indexes.rebuild(from: events)
             await seedRedisPopularityIfEmpty()
             router.replace(with: try await experiments.loadExperiments())
-            widgetTable.replace(with: try await widgetSettings.load())
             loaded.withLockedValue { $0 = true }
+            await refreshWidgetSettings()
             logger.info(
                 "state loaded",
                 metadata: [
@@ -89,9 +89,20 @@ final class StateBootstrap: Sendable {
     func refreshSettings() async {
         do {
             router.replace(with: try await experiments.loadExperiments())
+        } catch {
+            logger.debug("experiment refresh failed", metadata: ["error": "\(error)"])
+        }
+        await refreshWidgetSettings()
+    }
+
+    /// Widget settings are read on their own: a database not yet migrated to their table (a
+    /// binary started before `hybridrank migrate`) leaves the widgets on the built-in defaults
+    /// instead of failing the whole state load.
+    private func refreshWidgetSettings() async {
+        do {
             widgetTable.replace(with: try await widgetSettings.load())
         } catch {
-            logger.debug("settings refresh failed", metadata: ["error": "\(error)"])
+            logger.debug("widget settings refresh failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -1,0 +1,23 @@
+import Hummingbird
+import Logging
+
+/// Turns an error no handler mapped (a failing query, a bug) into the API's JSON error body with
+/// 500, logged once with the request id, so a client never gets an empty 500 and the log names
+/// the cause without the response echoing it. Errors that are already HTTP answers pass through.
+public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            context.logger.error(
+                "unhandled error", metadata: ["route": "\(context.endpointPath ?? request.uri.path)", "error": "\(error)"])
+            throw APIError(
+                status: .internalServerError, code: "internal_error",
+                message: "the request failed inside the service; its request id is in the service's log")
+        }
+    }
+}
