@@ -39,13 +39,14 @@ struct ExperimentValidatorTests {
         e.variants[1].parameters.alpha = -1
         e.variants[0].parameters.rerankWindow = -2
         e.variants[0].parameters.rerankCombination = "multiply"
+        e.variants[0].parameters.rerankBudgetMilliseconds = 0
         e.variants[0].parameters.enabledRules = ["teleport"]
         e.namespace = NamespaceRange(name: "ns", start: 0.6, end: 0.4)
         let found = fields(validator.validate(e))
         #expect(found == [
             "key", "coverage", "hash_version", "widgets", "variants[1].weight", "variants[1].parameters.alpha",
             "variants[0].parameters.rerank_window", "variants[0].parameters.rerank_combination",
-            "variants[0].parameters.enabled_rules[0]", "namespace.end",
+            "variants[0].parameters.rerank_budget_ms", "variants[0].parameters.enabled_rules[0]", "namespace.end",
         ])
     }
 

@@ -130,6 +130,7 @@ struct ServerRouteTests {
                 BadInput("/v1/widgets/sidebar/settings", .put, "{}", 404, "widget"),
                 BadInput("/v1/widgets/homepage/settings", .put, #"{"parameters":{"alpha":-1}}"#, 400, "parameters.alpha"),
                 BadInput("/v1/widgets/homepage/settings", .put, #"{"parameters":{"enabled_rules":["magic"]}}"#, 400, "parameters.enabled_rules[0]"),
+                BadInput("/v1/widgets/product/settings", .put, #"{"parameters":{"rerank_budget_ms":0}}"#, 400, "parameters.rerank_budget_ms"),
                 BadInput("/v1/widgets/homepage/settings", .put, #"{"block_list":"x"}"#, 400, "block_list"),
                 BadInput("/v1/widgets/homepage/settings", .put, #"{"block_list":["a b"]}"#, 400, "block_list[0]"),
                 BadInput("/v1/widgets/homepage/settings", .put, #"{"pinned":[{"position":0,"product_id":"p"}]}"#, 400, "pinned[0].position"),
@@ -331,6 +332,36 @@ struct ServerRouteTests {
             let kitchenFirst = homeItems.prefix(4).filter { $0["category"] as? String == "Kitchen" }.count
             #expect(kitchenFirst >= 2, "without the settings the popular Kitchen leads again")
             #expect(productIDs(home).dropFirst().first != "toys-4")
+        }
+    }
+
+    /// The latency budget, set for one widget: once the reranker has measured its cost per pair,
+    /// a budget too small for any pair shrinks the window, and explain says so.
+    @Test func aWidgetsRerankBudgetShrinksTheWindowAndExplainSaysSo() async throws {
+        try await ServerTestEnvironment.withServer(loadModels: true) { client in
+            _ = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            let events = [
+                Self.event("b1", "kitchen-0", "purchase"), Self.event("b2", "garden-0", "purchase"),
+                Self.event("b3", "toys-0", "purchase"),
+            ]
+            _ = try await client.json("/v1/events", method: .post, body: "[\(events.joined(separator: ","))]")
+            func notes(_ user: String) async throws -> [String] {
+                let (status, json) = try await client.json("/v1/recommendations/homepage?user_id=\(user)&limit=5&explain=true")
+                #expect(status == 200)
+                return (json["notes"] as? [String]) ?? []
+            }
+            // Without a budget: the whole window, whatever it costs (and the cost gets measured).
+            #expect(try await notes("b1").contains { $0.contains("rerank") }, "the homepage reranks")
+            #expect(try await !notes("b1").contains { $0.contains("shrunk") })
+            let (status, _) = try await client.json(
+                "/v1/widgets/homepage/settings", method: .put, body: #"{"parameters":{"rerank_budget_ms":0.001}}"#)
+            #expect(status == 200)
+            // A new shopper context (nothing cached): no pair fits 1 µs.
+            let shrunk = try await notes("b2")
+            #expect(shrunk.contains { $0.contains("shrunk") }, "\(shrunk)")
+            // Another widget keeps its full window.
+            let (_, product) = try await client.json("/v1/recommendations/product/kitchen-1?user_id=b3&limit=5&explain=true")
+            #expect(!((product["notes"] as? [String]) ?? []).contains { $0.contains("shrunk") })
         }
     }
 

@@ -1,6 +1,7 @@
 import Domain
 import Experiments
 import Foundation
+import Rerank
 import Rules
 import Scoring
 import Testing
@@ -65,8 +66,10 @@ struct WidgetSettingsTests {
         #expect(resolved.blockList == ["x", "y"])
         #expect(resolved.pinned == [2: "p"], "1-based positions become RuleContext's 0-based ones")
         // A variant lays its parameters over the settings, not over the bare defaults.
-        let variant = resolved.options.applying(VariantParameters(promotionBoost: 0.5))
+        let variant = resolved.options.applying(VariantParameters(rerankBudgetMilliseconds: 40, promotionBoost: 0.5))
         #expect(variant.rules.promotionBoost == 0.5)
+        #expect(variant.rerank.budgetMilliseconds == 40)
+        #expect(resolved.options.rerank.budgetMilliseconds == nil, "no budget unless one is set")
         #expect(variant.rules.diversityMaxPerCategory == 1)
         // No settings: exactly the built-in widget defaults.
         for widget in Widget.allCases {

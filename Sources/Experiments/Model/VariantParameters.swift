@@ -17,6 +17,9 @@ public struct VariantParameters: Sendable, Hashable, Codable {
     public var rerankCombination: String?
     /// Weight of the cross-encoder term for `additive` (≥ 0).
     public var rerankWeight: Float?
+    /// Latency budget of the cross-encoder in milliseconds (> 0): the window shrinks to the pairs
+    /// that fit, and explain says so. Unset: the full window whatever it costs.
+    public var rerankBudgetMilliseconds: Double?
     /// At most this many items of one category in the diversity window (≥ 1).
     public var diversityMaxPerCategory: Int?
     /// Positions the diversity cap applies to (≥ 0; 0 = no cap).
@@ -48,6 +51,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         alpha: Float? = nil, beta: Float? = nil, gamma: Float? = nil,
         candidatesPerSource: Int? = nil,
         rerankWindow: Int? = nil, rerankCombination: String? = nil, rerankWeight: Float? = nil,
+        rerankBudgetMilliseconds: Double? = nil,
         diversityMaxPerCategory: Int? = nil, diversityWindow: Int? = nil,
         promotionBoost: Float? = nil, newArrivalBoost: Float? = nil, newArrivalDays: Int? = nil,
         mmrLambda: Float? = nil,
@@ -60,6 +64,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         self.rerankWindow = rerankWindow
         self.rerankCombination = rerankCombination
         self.rerankWeight = rerankWeight
+        self.rerankBudgetMilliseconds = rerankBudgetMilliseconds
         self.diversityMaxPerCategory = diversityMaxPerCategory
         self.diversityWindow = diversityWindow
         self.promotionBoost = promotionBoost
@@ -76,6 +81,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         case rerankWindow = "rerank_window"
         case rerankCombination = "rerank_combination"
         case rerankWeight = "rerank_weight"
+        case rerankBudgetMilliseconds = "rerank_budget_ms"
         case diversityMaxPerCategory = "diversity_max_per_category"
         case diversityWindow = "diversity_window"
         case promotionBoost = "promotion_boost"

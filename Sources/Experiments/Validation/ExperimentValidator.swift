@@ -191,6 +191,9 @@ public struct ExperimentValidator: Sendable {
             errors.append(FieldError(field: "\(path).rerank_combination", message: "must be one of additive, replace, rrf"))
         }
         nonNegative(p.rerankWeight, "rerank_weight")
+        if let budget = p.rerankBudgetMilliseconds, !(budget > 0 && budget <= 60_000) {
+            errors.append(FieldError(field: "\(path).rerank_budget_ms", message: "must be between 0 (exclusive) and 60000"))
+        }
         inRange(p.diversityMaxPerCategory, "diversity_max_per_category", 0...1_000)
         inRange(p.diversityWindow, "diversity_window", 0...1_000)
         nonNegative(p.promotionBoost, "promotion_boost")

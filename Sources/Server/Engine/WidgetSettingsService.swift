@@ -26,12 +26,15 @@ public final class WidgetSettingsService: Sendable {
         public var effective: PipelineOptions
     }
 
+    /// Every widget, stored settings or not. Reads PostgreSQL (the source of truth) and, while at
+    /// it, brings this replica's copy up to date.
     public func all() async throws -> [View] {
         let stored = try await APIError.postgresGuarded { try await self.store.load() }
         table.replace(with: stored)
         return Widget.allCases.map { view(stored[$0] ?? WidgetSettings(), for: $0) }
     }
 
+    /// One widget, read like `all()`.
     public func find(_ widget: Widget) async throws -> View {
         let stored = try await APIError.postgresGuarded { try await self.store.load() }
         table.replace(with: stored)

@@ -17,6 +17,7 @@ extension PipelineOptions {
             options.rerank.combination = combination
         }
         if let weight = parameters.rerankWeight { options.rerank.weight = weight }
+        if let budget = parameters.rerankBudgetMilliseconds { options.rerank.budgetMilliseconds = budget }
         if let cap = parameters.diversityMaxPerCategory { options.rules.diversityMaxPerCategory = cap }
         if let window = parameters.diversityWindow { options.rules.diversityWindow = window }
         if let boost = parameters.promotionBoost { options.rules.promotionBoost = boost }

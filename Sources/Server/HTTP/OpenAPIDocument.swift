@@ -129,6 +129,7 @@ enum OpenAPIDocument {
                       "alpha":{"type":"number","minimum":0},"beta":{"type":"number","minimum":0},"gamma":{"type":"number","minimum":0},
                       "candidates_per_source":{"type":"integer","minimum":1},"rerank_window":{"type":"integer","minimum":0},
                       "rerank_combination":{"type":"string","enum":["additive","replace","rrf"]},"rerank_weight":{"type":"number","minimum":0},
+                      "rerank_budget_ms":{"type":"number","exclusiveMinimum":0,"maximum":60000},
                       "diversity_max_per_category":{"type":"integer","minimum":0},"diversity_window":{"type":"integer","minimum":0},
                       "promotion_boost":{"type":"number","minimum":0},"new_arrival_boost":{"type":"number","minimum":0},
                       "new_arrival_days":{"type":"integer","minimum":0},"mmr_lambda":{"type":"number","minimum":0,"maximum":1},
