@@ -51,7 +51,7 @@ public final class WidgetSettingsService: Sendable {
 
     /// Back to the built-in defaults (idempotent).
     public func reset(_ widget: Widget) async throws {
-        try await APIError.postgresGuarded { try await self.store.delete(widget) }
+        _ = try await APIError.postgresGuarded { try await self.store.delete(widget) }
         table.set(nil, for: widget)
     }
 
