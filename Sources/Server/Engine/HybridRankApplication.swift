@@ -81,8 +81,7 @@ public enum HybridRankApplication {
                 stream: eventStream, metrics: metrics, logger: logger),
             experiments: ExperimentService(store: experimentStore, router: experimentRouter, results: results),
             widgetSettings: WidgetSettingsService(
-                store: widgetSettingsStore, table: widgetSettings, base: configuration.pipeline,
-                maximumLimit: configuration.maximumLimit),
+                store: widgetSettingsStore, table: widgetSettings, maximumLimit: configuration.maximumLimit),
             health: HealthService(postgres: postgres, redis: redis, models: models, catalog: catalog))
 
         let router = Router()

@@ -7,14 +7,12 @@ import Experiments
 public final class WidgetSettingsService: Sendable {
     let store: PostgresWidgetSettingsStore
     let table: WidgetSettingsTable
-    let base: PipelineOptions
     let maximumLimit: Int
     let validator = ExperimentValidator()
 
-    init(store: PostgresWidgetSettingsStore, table: WidgetSettingsTable, base: PipelineOptions, maximumLimit: Int) {
+    init(store: PostgresWidgetSettingsStore, table: WidgetSettingsTable, maximumLimit: Int) {
         self.store = store
         self.table = table
-        self.base = base
         self.maximumLimit = maximumLimit
     }
 
@@ -29,16 +27,13 @@ public final class WidgetSettingsService: Sendable {
     /// Every widget, stored settings or not. Reads PostgreSQL (the source of truth) and, while at
     /// it, brings this replica's copy up to date.
     public func all() async throws -> [View] {
-        let stored = try await APIError.postgresGuarded { try await self.store.load() }
-        table.replace(with: stored)
+        let stored = try await loadAndInstall()
         return Widget.allCases.map { view(stored[$0] ?? WidgetSettings(), for: $0) }
     }
 
     /// One widget, read like `all()`.
     public func find(_ widget: Widget) async throws -> View {
-        let stored = try await APIError.postgresGuarded { try await self.store.load() }
-        table.replace(with: stored)
-        return view(stored[widget] ?? WidgetSettings(), for: widget)
+        view(try await loadAndInstall()[widget] ?? WidgetSettings(), for: widget)
     }
 
     /// Validates and stores `settings` as the widget's whole settings (what is left out is reset).
@@ -55,9 +50,13 @@ public final class WidgetSettingsService: Sendable {
         table.set(nil, for: widget)
     }
 
+    private func loadAndInstall() async throws -> [Widget: WidgetSettings] {
+        let stored = try await APIError.postgresGuarded { try await self.store.load() }
+        table.replace(with: stored)
+        return stored
+    }
+
     private func view(_ settings: WidgetSettings, for widget: Widget) -> View {
-        View(
-            widget: widget.rawValue, settings: settings,
-            effective: WidgetSettingsTable.resolve(settings, for: widget, base: base).options)
+        View(widget: widget.rawValue, settings: settings, effective: table.resolve(settings, for: widget).options)
     }
 }

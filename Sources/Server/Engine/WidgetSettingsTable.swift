@@ -2,7 +2,7 @@ import Domain
 import NIOConcurrencyHelpers
 
 /// The widget settings in force on this replica, each resolved once into what a request reads:
-/// a widget request takes one lock and one array read, not a merge of options.
+/// a widget request takes one lock and one look-up, not a merge of options.
 ///
 /// Filled from PostgreSQL at start and on every refresh (`StateBootstrap`), and at once on the
 /// replica that stored a change (`WidgetSettingsService`).
@@ -17,29 +17,34 @@ public final class WidgetSettingsTable: Sendable {
     }
 
     private let base: PipelineOptions
-    /// Indexed by `Widget.allCases` position.
-    private let resolved: NIOLockedValueBox<[Resolved]>
+    /// Every widget has an entry (the built-in defaults when it has no settings).
+    private let resolved: NIOLockedValueBox<[Widget: Resolved]>
 
     /// - Parameter base: the service defaults (`ServiceConfiguration.pipeline`).
     public init(base: PipelineOptions, settings: [Widget: WidgetSettings] = [:]) {
         self.base = base
-        self.resolved = NIOLockedValueBox(Widget.allCases.map { Self.resolve(settings[$0] ?? WidgetSettings(), for: $0, base: base) })
+        self.resolved = NIOLockedValueBox(Self.resolveAll(settings, base: base))
     }
 
     /// Installs the whole stored set; widgets without a row fall back to the built-in defaults.
     public func replace(with settings: [Widget: WidgetSettings]) {
-        let all = Widget.allCases.map { Self.resolve(settings[$0] ?? WidgetSettings(), for: $0, base: base) }
+        let all = Self.resolveAll(settings, base: base)
         resolved.withLockedValue { $0 = all }
     }
 
     /// Installs one widget's settings (`nil`: back to the built-in defaults).
     public func set(_ settings: WidgetSettings?, for widget: Widget) {
-        let one = Self.resolve(settings ?? WidgetSettings(), for: widget, base: base)
-        resolved.withLockedValue { $0[Self.index(of: widget)] = one }
+        let one = resolve(settings ?? WidgetSettings(), for: widget)
+        resolved.withLockedValue { $0[widget] = one }
     }
 
     public func resolved(for widget: Widget) -> Resolved {
-        resolved.withLockedValue { $0[Self.index(of: widget)] }
+        resolved.withLockedValue { $0[widget] } ?? resolve(WidgetSettings(), for: widget)
+    }
+
+    /// `settings` resolved over this table's service defaults, installed or not.
+    public func resolve(_ settings: WidgetSettings, for widget: Widget) -> Resolved {
+        Self.resolve(settings, for: widget, base: base)
     }
 
     /// The pure layering: service defaults → built-in widget defaults → the settings.
@@ -51,13 +56,9 @@ public final class WidgetSettingsTable: Sendable {
             blockList: Set(settings.blockList), pinned: pinned)
     }
 
-    private static func index(of widget: Widget) -> Int {
-        switch widget {
-        case .homepage: 0
-        case .product: 1
-        case .cart: 2
-        case .frequentlyBoughtTogether: 3
-        case .search: 4
-        }
+    private static func resolveAll(_ settings: [Widget: WidgetSettings], base: PipelineOptions) -> [Widget: Resolved] {
+        var all: [Widget: Resolved] = [:]
+        for widget in Widget.allCases { all[widget] = resolve(settings[widget] ?? WidgetSettings(), for: widget, base: base) }
+        return all
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// The OpenAPI 3.1 description of every route, served at `/openapi.json`.
 ///
 /// Written by hand next to the routes (a test checks every registered route is described).
@@ -11,7 +13,7 @@ enum OpenAPIDocument {
         """
 
     static let widgetPathParameter = """
-        {"name":"widget","in":"path","required":true,"schema":{"type":"string","enum":["homepage","product","cart","frequently_bought_together","search"]}}
+        {"name":"widget","in":"path","required":true,"schema":{"type":"string","enum":[\(Widget.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]}}
         """
 
     static let recommendationResponse = """

@@ -70,7 +70,7 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
         if blockList.count > Self.maximumBlockList {
             errors.append(FieldError(field: "block_list", message: "must hold at most \(Self.maximumBlockList) product ids"))
         }
-        for (index, id) in blockList.enumerated() where !Self.isValidID(id) {
+        for (index, id) in blockList.enumerated() where !ProductInput.isValidID(id) {
             errors.append(FieldError(field: "block_list[\(index)]", message: "must be 1-128 characters without whitespace"))
         }
         if pinned.count > Self.maximumPins {
@@ -85,7 +85,7 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
             } else if !positions.insert(pin.position).inserted {
                 errors.append(FieldError(field: "pinned[\(index)].position", message: "must not repeat a pinned position"))
             }
-            if !Self.isValidID(pin.productID) {
+            if !ProductInput.isValidID(pin.productID) {
                 errors.append(FieldError(field: "pinned[\(index)].product_id", message: "must be 1-128 characters without whitespace"))
             } else if !products.insert(pin.productID).inserted {
                 errors.append(FieldError(field: "pinned[\(index)].product_id", message: "must not pin a product twice"))
@@ -94,10 +94,5 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
             }
         }
         return errors
-    }
-
-    /// The product-id rule of the catalog API (`ProductInput.validateID`).
-    static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 128 && !id.contains(where: { $0.isWhitespace || $0.isNewline })
     }
 }

@@ -56,9 +56,14 @@ public struct ProductInput: Codable, Sendable {
 
     static func validateID(_ id: String, field: String) throws {
         guard !id.isEmpty else { throw APIError.missing(field) }
-        guard id.count <= 128, !id.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+        guard isValidID(id) else {
             throw APIError.invalid(field, "\(field) must be 1–128 characters without whitespace")
         }
+    }
+
+    /// The id rule of every product and user id the API accepts: 1–128 characters, no whitespace.
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 128 && !id.contains(where: { $0.isWhitespace || $0.isNewline })
     }
 
     public init(
