@@ -17,10 +17,14 @@ final class BertEncoder: Sendable {
     /// Tokens per packed batch: large enough for efficient sgemm shapes, small enough that the
     /// workspace stays far below the size of the weights (2,048 tokens ≈ 31 MB of scratch at H=384).
     static let maxBatchTokens = 2048
+    /// Whether layer 0 projects a prefix common to the whole batch once (`sharedPrefixQKV`). On by
+    /// default; off only to measure what it saves (`hybridrank bench encoder`).
+    let sharesPrefix: Bool
 
-    init(configuration: BertConfiguration, weights: BertWeights) {
+    init(configuration: BertConfiguration, weights: BertWeights, sharesPrefix: Bool = true) {
         self.configuration = configuration
         self.weights = weights
+        self.sharesPrefix = sharesPrefix
         self.workspaces = EncoderWorkspacePool(hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize)
     }
 
@@ -144,6 +148,7 @@ final class BertEncoder: Sendable {
         let epsilon = c.layerNormEps
         let scale = 1 / Float(d).squareRoot()
         let maxPosition = c.maxPositionEmbeddings - 1, maxType = c.typeVocabSize - 1, maxToken = c.vocabSize - 1
+        let sharedPrefix = sharesPrefix ? Self.worthSharing(prefix: Self.commonPrefixLength(batch), sequences: n, configuration: c) : 0
 
         weights.storage.withUnsafeBufferPointer { storage in
             let w = storage.baseAddress!
@@ -171,8 +176,12 @@ final class BertEncoder: Sendable {
                     break
                 }
                 // Fused Q | K | V: [T, H] · [H, 3H].
-                hr_encoder_prefill(qkv, 3 * H, w + layer.qkvBias, nil, 0, total, 3 * H)
-                Self.gemm(hidden, H, w + layer.qkvWeight, 3 * H, qkv, 3 * H, m: total, n: 3 * H, k: H)
+                if index == 0 && sharedPrefix > 0 {
+                    sharedPrefixQKV(layer, w: w, batch: batch, offsets: offsets, prefix: sharedPrefix, workspace: workspace)
+                } else {
+                    hr_encoder_prefill(qkv, 3 * H, w + layer.qkvBias, nil, 0, total, 3 * H)
+                    Self.gemm(hidden, H, w + layer.qkvWeight, 3 * H, qkv, 3 * H, m: total, n: 3 * H, k: H)
+                }
 
                 // Attention per sequence: softmax(Q Kᵀ / √d) V into each head's columns.
                 for (position, sequence) in batch.enumerated() {
@@ -186,6 +195,70 @@ final class BertEncoder: Sendable {
             }
         }
         return clsOnly ? Array(0..<n) : offsets
+    }
+
+    /// Layer 0's fused Q | K | V when every sequence of the batch starts with the same `prefix`
+    /// tokens (a cross-encoder's `[CLS] query [SEP]`, one query against many documents): those rows
+    /// enter layer 0 identical in every sequence (same tokens, positions and segments), so their
+    /// projections are computed once, for the first sequence, and copied to the others. Exact: every
+    /// projected row is the same sum of the same products as in the unshared path. From layer 0's
+    /// attention on the rows differ (the query's tokens attend to each document), so nothing later
+    /// is shared.
+    ///
+    /// One sgemm over the distinct rows only — the first sequence whole, then each other
+    /// sequence's suffix — gathered into `projected` (free between the embeddings' LayerNorm and the
+    /// attention output) and projected into `intermediate` (free until the feed-forward; it holds
+    /// `[T, I]` with I ≥ 3H, which `worthSharing` checks), then scattered into `qkv`.
+    private func sharedPrefixQKV(
+        _ layer: BertWeights.Layer, w: UnsafePointer<Float>, batch: ArraySlice<TokenizedSequence>, offsets: [Int],
+        prefix: Int, workspace: EncoderWorkspace
+    ) {
+        let H = configuration.hiddenSize, width = 3 * H
+        let hidden = workspace.hidden, qkv = workspace.qkv
+        let rows = workspace.projected, projections = workspace.intermediate
+        var suffixStarts: [Int] = []
+        suffixStarts.reserveCapacity(batch.count)
+        var distinct = 0
+        for (position, sequence) in batch.enumerated() {
+            let skip = position == 0 ? 0 : prefix
+            suffixStarts.append(distinct + prefix - skip)
+            let count = sequence.count - skip
+            (rows + distinct * H).update(from: hidden + (offsets[position] + skip) * H, count: count * H)
+            distinct += count
+        }
+        hr_encoder_prefill(projections, width, w + layer.qkvBias, nil, 0, distinct, width)
+        Self.gemm(rows, H, w + layer.qkvWeight, width, projections, width, m: distinct, n: width, k: H)
+        for (position, sequence) in batch.enumerated() {
+            let target = qkv + offsets[position] * width
+            target.update(from: projections, count: prefix * width)
+            (target + prefix * width).update(
+                from: projections + suffixStarts[position] * width, count: (sequence.count - prefix) * width)
+        }
+    }
+
+    /// Tokens (ids and segments) every sequence of `batch` starts with; 0 for fewer than two.
+    static func commonPrefixLength(_ batch: ArraySlice<TokenizedSequence>) -> Int {
+        guard let first = batch.first, batch.count > 1 else { return 0 }
+        var length = first.count
+        for sequence in batch.dropFirst() {
+            length = min(length, sequence.count)
+            var same = 0
+            while same < length && sequence.inputIDs[same] == first.inputIDs[same]
+                && sequence.tokenTypeIDs[same] == first.tokenTypeIDs[same]
+            {
+                same += 1
+            }
+            length = same
+            if length == 0 { break }
+        }
+        return length
+    }
+
+    /// `prefix` when sharing it saves enough rows to pay for the gather and scatter (at least 32
+    /// projected rows) and the scratch layout fits (I ≥ 3H), else 0.
+    static func worthSharing(prefix: Int, sequences: Int, configuration c: BertConfiguration) -> Int {
+        guard prefix > 0, (sequences - 1) * prefix >= 32, c.intermediateSize >= 3 * c.hiddenSize else { return 0 }
+        return prefix
     }
 
     /// The last layer computed for the `[CLS]` rows only (see `forward`): keys and values for every

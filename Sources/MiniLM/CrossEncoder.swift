@@ -24,11 +24,18 @@ public final class CrossEncoder: Sendable {
 
     /// Loads a model directory with `config.json`, `vocab.txt` and `model.safetensors` holding a
     /// pooler and a `classifier.weight`/`classifier.bias` (with or without the `bert.` prefix).
-    public init(modelDirectory: URL, threads: Int = 1, maxLength: Int = 128) throws {
+    ///
+    /// `sharesQueryPrefix` (default on) lets the first layer project the `[CLS] query [SEP]` rows
+    /// once for a batch of pairs with the same query, which is exact; turn it off only to measure
+    /// what it saves.
+    public init(modelDirectory: URL, threads: Int = 1, maxLength: Int = 128, sharesQueryPrefix: Bool = true) throws {
         let directory = try BertModelDirectory(url: modelDirectory)
         guard directory.encoder.weights.pooler != nil else { throw MiniLMError(.missingTensor, file: "bert.pooler.dense.weight") }
         guard directory.encoder.weights.classifier != nil else { throw MiniLMError(.missingTensor, file: "classifier.weight") }
-        encoder = directory.encoder
+        encoder =
+            sharesQueryPrefix
+            ? directory.encoder
+            : BertEncoder(configuration: directory.encoder.configuration, weights: directory.encoder.weights, sharesPrefix: false)
         tokenizer = directory.tokenizer
         modelVersion = directory.modelVersion
         self.threads = max(1, threads)

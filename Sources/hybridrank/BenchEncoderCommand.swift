@@ -3,7 +3,8 @@ import Foundation
 import MiniLM
 
 /// `hybridrank bench encoder`: speed of the MiniLM cross-encoder (one rerank request: 20 pairs of
-/// about 35 tokens) and bi-encoder (256 product titles), at 1 and 2 BLAS threads, next to the
+/// about 35 tokens; and one query against 20 documents, with and without the first layer sharing
+/// the query's rows) and bi-encoder (256 product titles), at 1 and 2 BLAS threads, next to the
 /// sgemm peak measured on the same shapes.
 ///
 /// Workload (the same as `Benchmarks/encoder/compare.py`): the first 20 cases of
@@ -114,6 +115,19 @@ struct BenchEncoderCommand: ParsableCommand {
             let peak = SGEMMPeak.measure(configuration: cross.configuration, tokens: tokens, threads: count, repetitions: runs)
             measurements.append(Self.measurement("cross-encoder 20 pairs", count, pairs.count, tokens, flops, times, peak))
 
+            // A homepage rerank's shape: one query (five product names) against 20 documents, with
+            // and without layer 0 sharing the query's rows, timed alternately.
+            let unshared = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: count, sharesQueryPrefix: false)
+            let rerankPairs = Self.oneQueryPairs(titles: titles)
+            let rerankSequences = rerankPairs.map { crossAtThreads.tokenize(query: $0.query, document: $0.document) }
+            let rerankTokens = rerankSequences.reduce(0) { $0 + $1.count }
+            let rerankFlops = crossAtThreads.flops(for: rerankSequences)
+            let (sharedTimes, unsharedTimes) = Self.timeAlternately(
+                runs: runs, { _ = crossAtThreads.score(pairs: rerankPairs) }, { _ = unshared.score(pairs: rerankPairs) })
+            let rerankPeak = SGEMMPeak.measure(configuration: cross.configuration, tokens: rerankTokens, threads: count, repetitions: runs)
+            measurements.append(Self.measurement("1 query x 20, shared", count, rerankPairs.count, rerankTokens, rerankFlops, sharedTimes, rerankPeak))
+            measurements.append(Self.measurement("1 query x 20, unshared", count, rerankPairs.count, rerankTokens, rerankFlops, unsharedTimes, rerankPeak))
+
             if let bi {
                 let biAtThreads = try BiEncoder(modelDirectory: URL(fileURLWithPath: biModel), threads: count)
                 let biSequences = titles.map(biAtThreads.tokenize)
@@ -175,6 +189,14 @@ struct BenchEncoderCommand: ParsableCommand {
         }
         let cases = try JSONDecoder().decode(FixtureFile.self, from: data).cases
         return cases.filter { (30...40).contains($0.input_ids.count) }.prefix(20).map { (query: $0.query, document: $0.document) }
+    }
+
+    /// One homepage rerank as the service builds it: the query joins five product names with " ; "
+    /// (a shopper with five recent purchases, as the input contract says), the documents are the
+    /// next 20 names.
+    static func oneQueryPairs(titles: [String]) -> [(query: String, document: String)] {
+        let query = titles.prefix(5).joined(separator: " ; ")
+        return titles.dropFirst(5).prefix(20).map { (query: query, document: $0) }
     }
 
     /// The first `count` product names of products.csv.gz (read through `gzip -dc`), or a small
@@ -247,6 +269,24 @@ struct BenchEncoderCommand: ParsableCommand {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return times.sorted()
+    }
+
+    /// `time` for two bodies, one call of each in turn, so both see the same machine.
+    static func timeAlternately(runs: Int, _ first: () -> Void, _ second: () -> Void) -> ([Double], [Double]) {
+        for _ in 0..<3 {
+            first()
+            second()
+        }
+        var times: ([Double], [Double]) = ([], [])
+        for _ in 0..<runs {
+            var start = DispatchTime.now().uptimeNanoseconds
+            first()
+            times.0.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            start = DispatchTime.now().uptimeNanoseconds
+            second()
+            times.1.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return (times.0.sorted(), times.1.sorted())
     }
 
     static func measurement(

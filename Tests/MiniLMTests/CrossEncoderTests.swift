@@ -42,6 +42,63 @@ struct CrossEncoderTests {
         #expect(zip(sameQuery, pairs).allSatisfy { abs($0 - $1) <= 1e-5 })
     }
 
+    @Test("One query against many documents: the shared first-layer prefix matches the reference and the unshared path",
+        .enabled(if: Fixtures.sharedPresent, "needs ../shared"))
+    func sharedQueryPrefixIsExact() throws {
+        let model = try #require(Fixtures.crossEncoder)
+        let unshared = try CrossEncoder(modelDirectory: Fixtures.crossEncoderDirectory, sharesQueryPrefix: false)
+        let cases = try Fixtures.pairs()
+        var byQuery: [String: [Fixtures.PairCase]] = [:]
+        for item in cases { byQuery[item.query, default: []].append(item) }
+        var checkedBatches = 0
+        for (query, group) in byQuery where group.count >= 3 {
+            let sequences = group.map { model.tokenize(query: query, document: $0.document) }
+            // The path under test must actually be taken: a long common prefix and enough rows.
+            let prefix = BertEncoder.commonPrefixLength(sequences[...])
+            #expect(BertEncoder.worthSharing(prefix: prefix, sequences: sequences.count, configuration: model.configuration) > 0)
+            let shared = model.score(sequences: sequences, threads: 1)
+            let reference = unshared.score(sequences: sequences, threads: 1)
+            for (index, item) in group.enumerated() {
+                #expect(abs(shared[index] - item.logit) <= 1e-3, "\(query) | \(item.document)")
+                #expect(abs(shared[index] - reference[index]) <= 1e-5)
+            }
+            checkedBatches += 1
+        }
+        #expect(checkedBatches >= 3)
+
+        // A query truncated differently per pair (longest_first against documents of different
+        // lengths) and two threads: the common prefix is shorter than the query, still exact.
+        let longQuery = cases.prefix(3).map(\.query).joined(separator: " ; ")
+        let documents = cases.prefix(24).enumerated().map { index, item in
+            String(repeating: item.document + " ", count: 1 + index % 6)
+        }
+        let truncated = documents.map { model.tokenize(query: longQuery, document: $0) }
+        #expect(Set(truncated.map(\.count)).count > 1)
+        for threads in [1, 2] {
+            let shared = model.score(sequences: truncated, threads: threads)
+            let reference = unshared.score(sequences: truncated, threads: threads)
+            #expect(zip(shared, reference).allSatisfy { abs($0 - $1) <= 1e-5 })
+        }
+    }
+
+    @Test("The common prefix covers ids and segments and needs two sequences; sharing needs enough rows")
+    func commonPrefixRules() throws {
+        func sequence(_ ids: [Int32], _ types: [Int32]? = nil) -> TokenizedSequence {
+            TokenizedSequence(inputIDs: ids, tokenTypeIDs: types ?? ids.map { _ in 0 })
+        }
+        let a = sequence([101, 7, 8, 9, 102, 5, 102])
+        let b = sequence([101, 7, 8, 9, 102, 6, 6, 102])
+        #expect(BertEncoder.commonPrefixLength([a, b][...]) == 5)
+        #expect(BertEncoder.commonPrefixLength([a][...]) == 0)
+        #expect(BertEncoder.commonPrefixLength([a, a][...]) == a.count)
+        #expect(BertEncoder.commonPrefixLength([a, sequence([101, 7, 8, 9], [0, 0, 1, 1])][...]) == 2)
+        #expect(BertEncoder.commonPrefixLength([a, b, sequence([102, 7])][...]) == 0)
+        let configuration = try #require(Fixtures.crossEncoder).configuration
+        #expect(BertEncoder.worthSharing(prefix: 5, sequences: 2, configuration: configuration) == 0)
+        #expect(BertEncoder.worthSharing(prefix: 8, sequences: 5, configuration: configuration) == 8)
+        #expect(BertEncoder.worthSharing(prefix: 0, sequences: 20, configuration: configuration) == 0)
+    }
+
     @Test("Splitting a batch over two threads gives the single-thread logits", .enabled(if: Fixtures.sharedPresent, "needs ../shared"))
     func parallelSplitMatchesSerial() throws {
         let model = try #require(Fixtures.crossEncoder)
