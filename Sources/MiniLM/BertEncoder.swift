@@ -25,19 +25,22 @@ final class BertEncoder: Sendable {
         self.configuration = configuration
         self.weights = weights
         self.sharesPrefix = sharesPrefix
-        self.workspaces = EncoderWorkspacePool(hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize)
+        self.workspaces = EncoderWorkspacePool(
+            hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize,
+            heads: configuration.numAttentionHeads)
     }
 
     /// Floating-point operations of the dense layers for `tokens` tokens in `sequences` sequences
     /// (2 per multiply-add): QKV, attention output and the two feed-forward products per layer; with
-    /// `clsOnly` the last layer projects keys and values for every token and the rest for one row
-    /// per sequence, as `forward` does.
+    /// `clsOnly` the last layer works on one row per sequence, as `lastLayerForCLS` does (without
+    /// the first layer's shared prefix, which depends on how a batch is split).
     func denseFLOPs(tokens: Int, sequences: Int, clsOnly: Bool = false) -> Double {
         let c = configuration
         let H = Double(c.hiddenSize), I = Double(c.intermediateSize), T = Double(tokens)
         let perToken = H * 3 * H + H * H + 2 * H * I
         guard clsOnly, c.numHiddenLayers > 0 else { return 2 * T * Double(c.numHiddenLayers) * perToken }
-        let last = T * 2 * H * H + Double(sequences) * (H * H + H * H + 2 * H * I)
+        // Q, the keys folded into it, the values' projection, the output projection, the feed-forward.
+        let last = Double(sequences) * (4 * H * H + 2 * H * I)
         return 2 * (T * Double(c.numHiddenLayers - 1) * perToken + last)
     }
 
@@ -45,10 +48,11 @@ final class BertEncoder: Sendable {
     /// last layer has one query row per sequence.
     func attentionFLOPs(lengths: [Int], clsOnly: Bool = false) -> Double {
         let c = configuration
-        let H = Double(c.hiddenSize), layers = Double(c.numHiddenLayers)
+        let H = Double(c.hiddenSize), layers = Double(c.numHiddenLayers), heads = Double(c.numAttentionHeads)
         return lengths.reduce(0.0) { total, length in
             let L = Double(length)
-            return total + (clsOnly ? 4 * L * L * H * (layers - 1) + 4 * L * H : 4 * L * L * H * layers)
+            // The `[CLS]`-only last layer scores and sums the hidden states once per head.
+            return total + (clsOnly ? 4 * L * L * H * (layers - 1) + 4 * heads * L * H : 4 * L * L * H * layers)
         }
     }
 
@@ -123,8 +127,9 @@ final class BertEncoder: Sendable {
     ///
     /// `clsOnly` is exact, not an approximation: a cross-encoder reads nothing but `[CLS]` after the
     /// last layer, and in that layer only `[CLS]`'s query, attention, projections and feed-forward
-    /// influence it (keys and values still come from every token). Skipping the other rows there
-    /// saves about a seventh of the dense work on 37-token pairs.
+    /// influence it (the other tokens only through their keys and values, which `lastLayerForCLS`
+    /// folds into `[CLS]`'s side). Skipping the other rows there saves about a sixth of the dense
+    /// work on 37-token pairs.
     ///
     /// Every product writes into an output prefilled with its bias (and the residual) and runs with
     /// beta = 1, so bias and residual cost no pass of their own; the element-wise steps and the
@@ -171,8 +176,7 @@ final class BertEncoder: Sendable {
 
             for (index, layer) in weights.layers.enumerated() {
                 if clsOnly && index == weights.layers.count - 1 {
-                    lastLayerForCLS(
-                        layer, w: w, batch: batch, offsets: offsets, tokens: total, workspace: workspace)
+                    lastLayerForCLS(layer, w: w, batch: batch, offsets: offsets, workspace: workspace)
                     break
                 }
                 // Fused Q | K | V: [T, H] · [H, 3H].
@@ -261,31 +265,71 @@ final class BertEncoder: Sendable {
         return prefix
     }
 
-    /// The last layer computed for the `[CLS]` rows only (see `forward`): keys and values for every
-    /// token, then query, attention, projections and feed-forward on one row per sequence. Leaves the
-    /// `[CLS]` states in rows 0..<n of `workspace.hidden`.
+    /// The last layer computed for the `[CLS]` rows only (see `forward`), without projecting any
+    /// other token. Leaves the `[CLS]` states in rows 0..<n of `workspace.hidden`.
+    ///
+    /// `[CLS]` reads the other tokens only through their keys and values, both linear in a token's
+    /// hidden state x. Per head, q·(x Wk + bk) = x·(Wk q) + q·bk, and q·bk is the same for every
+    /// token, so the softmax drops it; and Σ p_j (x_j Wv + bv) = (Σ p_j x_j) Wv + bv since the p_j
+    /// sum to 1. So each head folds Wk into its query once (an H-vector), scores the hidden states
+    /// with it, and sends the probability-weighted sum of the hidden states through Wv once: per
+    /// sequence about heads·L·H multiply-adds instead of the 2·L·H² of every token's key and value.
+    /// The same sums in another order: equal up to fp32 rounding.
     private func lastLayerForCLS(
         _ layer: BertWeights.Layer, w: UnsafePointer<Float>, batch: ArraySlice<TokenizedSequence>, offsets: [Int],
-        tokens total: Int, workspace: EncoderWorkspace
+        workspace: EncoderWorkspace
     ) {
         let c = configuration
         let H = c.hiddenSize, heads = c.numAttentionHeads, d = c.headSize
         let n = batch.count
-        let hidden = workspace.hidden, qkv = workspace.qkv, context = workspace.context
-        let clsRows = workspace.pooled, clsQuery = workspace.pooledOutput, scratch = workspace.attentionScratch
+        let hidden = workspace.hidden, context = workspace.context
+        let clsRows = workspace.pooled, clsQuery = workspace.pooledOutput
+        let folded = workspace.clsAttention  // [n, heads, H]
+        let weighted = folded + n * heads * H  // [n, heads, H]
+        let scores = weighted + n * heads * H  // [heads, L] of one sequence
+        let query = w + layer.qkvWeight, key = query + H, value = query + 2 * H  // columns of [H, 3H]
 
         for i in 0..<n { (clsRows + i * H).update(from: hidden + offsets[i] * H, count: H) }
-        // K | V for every token: columns H..<3H of the fused weight and output.
-        hr_encoder_prefill(qkv + H, 3 * H, w + layer.qkvBias + H, nil, 0, total, 2 * H)
-        Self.gemm(hidden, H, w + layer.qkvWeight + H, 3 * H, qkv + H, 3 * H, m: total, n: 2 * H, k: H)
-        // Q for the [CLS] rows: columns 0..<H.
+        // Q for the [CLS] rows.
         hr_encoder_prefill(clsQuery, H, w + layer.qkvBias, nil, 0, n, H)
-        Self.gemm(clsRows, H, w + layer.qkvWeight, 3 * H, clsQuery, H, m: n, n: H, k: H)
+        Self.gemm(clsRows, H, query, 3 * H, clsQuery, H, m: n, n: H, k: H)
+        // folded[i, h] = (1/√d) · Wk_h q[i, h]: [n, d] · [H, d]ᵀ per head.
+        let scale = 1 / Float(d).squareRoot()
+        for h in 0..<heads {
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(H), Int32(d),
+                scale, clsQuery + h * d, Int32(H), key + h * d, Int32(3 * H), 0, folded + h * H, Int32(heads * H))
+        }
         for (position, sequence) in batch.enumerated() {
-            let base = qkv + offsets[position] * 3 * H
-            hr_encoder_attention(
-                clsQuery + position * H, H, base + H, base + 2 * H, 3 * H, sequence.count, 1, heads, d,
-                1 / Float(d).squareRoot(), scratch, context + position * H, H)
+            let length = sequence.count
+            let states = hidden + offsets[position] * H
+            // scores[h, j] = folded[i, h] · x_j, then a softmax per head.
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(heads), Int32(length), Int32(H),
+                1, folded + position * heads * H, Int32(H), states, Int32(H), 0, scores, Int32(length))
+            for h in 0..<heads {
+                let row = scores + h * length
+                var maximum = -Float.infinity
+                for j in 0..<length { maximum = max(maximum, row[j]) }
+                var total: Float = 0
+                for j in 0..<length {
+                    row[j] = expf(row[j] - maximum)
+                    total += row[j]
+                }
+                let inverse = 1 / total
+                for j in 0..<length { row[j] *= inverse }
+            }
+            // weighted[i, h] = Σ_j p[h, j] x_j.
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(heads), Int32(H), Int32(length),
+                1, scores, Int32(length), states, Int32(H), 0, weighted + position * heads * H, Int32(H))
+        }
+        // context[i, head h's columns] = weighted[i, h] · Wv_h + bv_h.
+        hr_encoder_prefill(context, H, w + layer.qkvBias + 2 * H, nil, 0, n, H)
+        for h in 0..<heads {
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(H),
+                1, weighted + h * H, Int32(heads * H), value + h * d, Int32(3 * H), 1, context + h * d, Int32(H))
         }
         outputAndFeedForward(layer, w: w, rows: n, states: clsRows, output: hidden, workspace: workspace)
     }

@@ -8,6 +8,7 @@ import Foundation
 final class EncoderWorkspace: @unchecked Sendable {
     private let hiddenSize: Int
     private let intermediateSize: Int
+    private let heads: Int
     private(set) var tokenCapacity = 0
     private(set) var lengthCapacity = 0
     private(set) var sequenceCapacity = 0
@@ -29,10 +30,14 @@ final class EncoderWorkspace: @unchecked Sendable {
     /// layer, then the `[CLS]` rows and the pooler output in its head.
     private(set) var pooled = UnsafeMutablePointer<Float>(bitPattern: 64)!
     private(set) var pooledOutput = UnsafeMutablePointer<Float>(bitPattern: 64)!
+    /// The `[CLS]`-only last layer's attention: `[S, heads, H]` keys folded into each query, the
+    /// same again for the probability-weighted hidden states, and one sequence's `[heads, L]` scores.
+    private(set) var clsAttention = UnsafeMutablePointer<Float>(bitPattern: 64)!
 
-    init(hiddenSize: Int, intermediateSize: Int) {
+    init(hiddenSize: Int, intermediateSize: Int, heads: Int) {
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
+        self.heads = heads
     }
 
     deinit { block?.deallocate() }
@@ -49,6 +54,7 @@ final class EncoderWorkspace: @unchecked Sendable {
         let sizes = [
             rounded(newTokens * H), rounded(newTokens * 3 * H), rounded(newTokens * H), rounded(newTokens * H),
             rounded(newTokens * I), rounded(hr_encoder_attention_scratch(newLength, H)), rounded(newSequences * H), rounded(newSequences * H),
+            rounded(2 * newSequences * heads * H + heads * newLength),
         ]
         block?.deallocate()
         let raw = UnsafeMutableRawPointer.allocate(byteCount: sizes.reduce(0, +) * MemoryLayout<Float>.stride, alignment: 64)
@@ -68,6 +74,7 @@ final class EncoderWorkspace: @unchecked Sendable {
         attentionScratch = pointers[5]
         pooled = pointers[6]
         pooledOutput = pointers[7]
+        clsAttention = pointers[8]
         tokenCapacity = newTokens
         lengthCapacity = newLength
         sequenceCapacity = newSequences
@@ -81,18 +88,20 @@ final class EncoderWorkspacePool: @unchecked Sendable {
     private var idle: [EncoderWorkspace] = []
     private let hiddenSize: Int
     private let intermediateSize: Int
+    private let heads: Int
     /// Workspaces kept for reuse; more concurrent callers get temporary ones.
     private let retained: Int
 
-    init(hiddenSize: Int, intermediateSize: Int, retained: Int = 2) {
+    init(hiddenSize: Int, intermediateSize: Int, heads: Int, retained: Int = 2) {
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
+        self.heads = heads
         self.retained = retained
     }
 
     func withWorkspace<R>(_ body: (EncoderWorkspace) throws -> R) rethrows -> R {
         lock.lock()
-        let workspace = idle.popLast() ?? EncoderWorkspace(hiddenSize: hiddenSize, intermediateSize: intermediateSize)
+        let workspace = idle.popLast() ?? EncoderWorkspace(hiddenSize: hiddenSize, intermediateSize: intermediateSize, heads: heads)
         lock.unlock()
         defer {
             lock.lock()
