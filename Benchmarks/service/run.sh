@@ -28,7 +28,7 @@
 #   export HYBRIDRANK_LOCAL_DIR=$PWD/.local-bench      # own PostgreSQL + Redis (git-ignored)
 #   scripts/services.sh start && source .local-bench/services.env
 #   export DATABASE_URL=$POSTGRES_URL REDIS_URL
-#   Benchmarks/service/run.sh setup        # migrate, demo generate (10k products, 50k users,
+#   Benchmarks/service/run.sh setup        # fetch the bi-encoder, migrate, demo generate (10k products, 50k users,
 #                                          # seed 42), import, embed; each step timed
 #   /tmp/hr-bench serve --port 18080 &     # defaults: 2 model threads, cross-encoder loaded
 #   Benchmarks/service/run.sh all          # users, verify, a, b, c (REPEATS rounds), rss
@@ -90,6 +90,7 @@ cmd_setup() {
     : "${DATABASE_URL:?source .local-bench/services.env and export DATABASE_URL REDIS_URL first}"
     local demo="$ROOT/.local-bench/demo"
     cd "$ROOT"
+    log "models";   scripts/fetch-models.sh     # the bi-encoder for `embed` (git-ignored .models/)
     log "migrate";  /usr/bin/time -f "migrate: %e s wall, %M KB max RSS" "$BIN" migrate
     log "demo";     /usr/bin/time -f "demo generate: %e s wall, %M KB max RSS" \
                         "$BIN" demo generate --products 10000 --users 50000 --seed 42 --out "$demo"
