@@ -111,6 +111,61 @@ struct ExperimentEndToEndTests {
         }
     }
 
+    /// The administration routes one by one: create (a draft), a duplicate key, edit, start, the
+    /// homepage then carrying the experiment, stop (the homepage no longer does), and the
+    /// transitions and keys the service must refuse.
+    @Test func theLifecycleRoutesStartAndStopAnExperiment() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            var (status, json) = try await client.json("/v1/products:batch", method: .post, body: Self.catalogBatch)
+            #expect(status == 200)
+            (status, json) = try await client.json("/v1/experiments", method: .post, body: Self.experiment)
+            #expect(status == 201)
+            #expect(json["status"] as? String == "draft")
+            (status, json) = try await client.json("/v1/experiments", method: .post, body: Self.experiment)
+            #expect(status == 409)
+            #expect(errorField(json) == "key")
+
+            let edited = Self.experiment.replacingOccurrences(
+                of: "popularity vs collaborative", with: "popularity against collaborative evidence")
+            (status, json) = try await client.json("/v1/experiments/e2e-personalisation", method: .put, body: edited)
+            #expect(status == 200)
+            (status, json) = try await client.json("/v1/experiments/e2e-personalisation")
+            #expect(json["description"] as? String == "popularity against collaborative evidence")
+
+            let homepage = "/v1/recommendations/homepage?user_id=lifecycle-shopper&limit=5"
+            (_, json) = try await client.json(homepage)
+            #expect(json["experiment"] == nil, "a draft assigns nobody")
+
+            (status, json) = try await client.json("/v1/experiments/e2e-personalisation/start", method: .post)
+            #expect(status == 200)
+            #expect(json["status"] as? String == "running")
+            #expect(json["starts_at"] is String)
+            (_, json) = try await client.json(homepage)
+            let experiment = json["experiment"] as? [String: Any]
+            #expect(experiment?["key"] as? String == "e2e-personalisation")
+            #expect(["popularity", "collaborative"].contains(experiment?["variant"] as? String ?? ""))
+
+            (status, json) = try await client.json("/v1/experiments/e2e-personalisation/stop", method: .post)
+            #expect(status == 200)
+            #expect(json["status"] as? String == "stopped")
+            #expect(json["ends_at"] is String)
+            (_, json) = try await client.json(homepage)
+            #expect(json["experiment"] == nil, "a stopped experiment assigns nobody")
+            (status, json) = try await client.json("/v1/experiments")
+            let listed = (json["experiments"] as? [[String: Any]]) ?? []
+            #expect(listed.map { $0["status"] as? String } == ["stopped"])
+
+            (status, json) = try await client.json("/v1/experiments/e2e-personalisation/start", method: .post)
+            #expect(status == 409, "a stopped experiment does not restart")
+            #expect(errorField(json) == "status")
+            for action in ["start", "stop"] {
+                (status, json) = try await client.json("/v1/experiments/none/\(action)", method: .post)
+                #expect(status == 404, "\(action)")
+                #expect(errorField(json) == "key")
+            }
+        }
+    }
+
     static func variants(_ results: [String: Any]) -> [[String: Any]] {
         (results["variants"] as? [[String: Any]]) ?? []
     }
