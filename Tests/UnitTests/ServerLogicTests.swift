@@ -2,6 +2,7 @@ import Candidates
 import Domain
 import Experiments
 import Foundation
+import Hummingbird
 import NIOCore
 import NIOPosix
 import Rerank
@@ -43,6 +44,17 @@ struct ServerLogicTests {
         }
         #expect(EncodedEvent.decode("purchase|1|1|0.x|p", user: "u") == nil)
         #expect(EncodedEvent.decode("view|99999999999999999999|1|0|p", user: "u") == nil, "overflow")
+    }
+
+    @Test func theOpenAPIDocumentKnowsItsOperationsAndFindsAnUndescribedRoute() {
+        #expect(OpenAPIDocument.operations.contains("GET /v1/products/{id}"))
+        #expect(OpenAPIDocument.operations.contains("POST /v1/products:batch"))
+        #expect(OpenAPIDocument.operations.contains("POST /v1/experiments/{key}/stop"))
+        #expect(!OpenAPIDocument.operations.contains("DELETE /v1/search"))
+        let router = Router()
+        router.get("/health") { _, _ in "ok" }
+        router.group("v1").get("products/{id}") { _, _ in "p" }.delete("search") { _, _ in "?" }
+        #expect(OpenAPIDocument.undocumented(router.routes) == ["DELETE /v1/search"])
     }
 
     @Test func httpThreadsDefaultToOnePerTwoCoresAndComeFromTheEnvironment() {

@@ -91,6 +91,9 @@ public enum HybridRankApplication {
         router.add(middleware: MetricsRecordingMiddleware(metrics: metrics))
         router.add(middleware: InternalErrorMiddleware())
         APIRoutes(services: services).register(on: router)
+        assert(
+            OpenAPIDocument.undocumented(router.routes).isEmpty,
+            "routes missing from /openapi.json: \(OpenAPIDocument.undocumented(router.routes))")
 
         var app = Application(
             router: router,

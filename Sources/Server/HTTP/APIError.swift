@@ -30,6 +30,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         APIError(status: .notFound, code: "not_found", message: "\(what) not found", field: field)
     }
 
+    /// No route has this path and method (a typo, a wrong method): the document lists them all.
+    public static func noRoute(_ method: HTTPRequest.Method, _ path: String) -> APIError {
+        APIError(
+            status: .notFound, code: "no_route",
+            message: "no route for \(method.rawValue) \(path); GET /openapi.json lists every route")
+    }
+
     public static func unavailable(_ dependency: String) -> APIError {
         APIError(
             status: .serviceUnavailable, code: "dependency_unavailable",

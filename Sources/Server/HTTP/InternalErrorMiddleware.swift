@@ -3,13 +3,17 @@ import Logging
 
 /// Turns an error no handler mapped (a failing query, a bug) into the API's JSON error body with
 /// 500, logged once with the request id, so a client never gets an empty 500 and the log names
-/// the cause without the response echoing it. Errors that are already HTTP answers pass through.
+/// the cause without the response echoing it. A request no route matches (Hummingbird's
+/// not-found responder, which marks the endpoint "NotFound") gets the JSON body too, with the code
+/// `no_route`, instead of an empty 404. Other errors that are already HTTP answers pass through.
 public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
+            throw APIError.noRoute(request.method, request.uri.path)
         } catch let error as any HTTPResponseError {
             throw error
         } catch {
