@@ -190,7 +190,17 @@ cmd_a() {
 
 cmd_b() {
     need_users
-    local r offset
+    local r offset end users
+    # The runs take [B_BASE, end): refuse a layout that runs past the list or into the users that
+    # verify (5 from VERIFY_OFFSET) or c (500 from C_OFFSET) request, which would be warm.
+    end=$(( B_BASE + 2 * REPEATS * B_SLICE ))
+    users=$(wc -l <"$USERS_FILE")
+    if (( end > users )) \
+        || (( B_BASE < VERIFY_OFFSET + 6 && end > VERIFY_OFFSET )) \
+        || (( B_BASE < C_OFFSET + 500 && end > C_OFFSET )); then
+        log "b: users [$B_BASE, $end) run past the $users users or overlap verify ($VERIFY_OFFSET) or c ($C_OFFSET); change B_BASE, B_SLICE or REPEATS"
+        exit 2
+    fi
     for r in $(seq 1 "$REPEATS"); do
         offset=$(( B_BASE + (2 * (r - 1)) * B_SLICE ))
         USERS_FILE="$USERS_FILE" USERS_OFFSET=$offset WRK_THREADS=1 \
