@@ -67,6 +67,7 @@ B_SLICE="${B_SLICE:-1000}"
 B_BASE="${B_BASE:-0}"
 VERIFY_OFFSET="${VERIFY_OFFSET:-20000}"
 C_OFFSET="${C_OFFSET:-21000}"
+C_USERS=500   # c's warm users, from C_OFFSET
 
 mkdir -p "$OUT"
 log() { echo "[run.sh $(date -u +%H:%M:%S)] $*" | tee -a "$OUT/log.txt" >&2; }
@@ -192,12 +193,12 @@ cmd_b() {
     need_users
     local r offset end users
     # The runs take [B_BASE, end): refuse a layout that runs past the list or into the users that
-    # verify (5 from VERIFY_OFFSET) or c (500 from C_OFFSET) request, which would be warm.
+    # verify (5 from VERIFY_OFFSET) or c ($C_USERS from C_OFFSET) request, which would be warm.
     end=$(( B_BASE + 2 * REPEATS * B_SLICE ))
     users=$(wc -l <"$USERS_FILE")
     if (( end > users )) \
         || (( B_BASE < VERIFY_OFFSET + 6 && end > VERIFY_OFFSET )) \
-        || (( B_BASE < C_OFFSET + 500 && end > C_OFFSET )); then
+        || (( B_BASE < C_OFFSET + C_USERS && end > C_OFFSET )); then
         log "b: users [$B_BASE, $end) run past the $users users or overlap verify ($VERIFY_OFFSET) or c ($C_OFFSET); change B_BASE, B_SLICE or REPEATS"
         exit 2
     fi
@@ -214,12 +215,12 @@ cmd_b() {
 cmd_c() {
     need_users
     local r
-    log "c: warm-up, 500 users, 2 sequential passes"
+    log "c: warm-up, $C_USERS users, 2 sequential passes"
     python3 "$HERE/constant_rate.py" --url "$URL" --users-file "$USERS_FILE" --users-offset "$C_OFFSET" \
-        --users 500 --warmup --warmup-passes 2 | tee -a "$OUT/log.txt"
+        --users "$C_USERS" --warmup --warmup-passes 2 | tee -a "$OUT/log.txt"
     for r in $(seq 1 "$REPEATS"); do
         with_load "c-r$r" python3 "$HERE/constant_rate.py" --url "$URL" --users-file "$USERS_FILE" \
-            --users-offset "$C_OFFSET" --users 500 --rate 200 --duration 60 --json "$OUT/c-r$r.json" \
+            --users-offset "$C_OFFSET" --users "$C_USERS" --rate 200 --duration 60 --json "$OUT/c-r$r.json" \
             >"$OUT/c-r$r.txt" 2>&1 || true
         log "c-r$r: $(cat "$OUT/c-r$r.txt")"
     done

@@ -262,13 +262,7 @@ struct BenchEncoderCommand: ParsableCommand {
     /// Seconds of each of `runs` timed calls, after 3 warm-up calls.
     static func time(runs: Int, _ body: () -> Void) -> [Double] {
         for _ in 0..<3 { body() }
-        var times: [Double] = []
-        for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return times.sorted()
+        return (0..<runs).map { _ in seconds(body) }.sorted()
     }
 
     /// `time` for two bodies, one call of each in turn, so both see the same machine.
@@ -279,14 +273,17 @@ struct BenchEncoderCommand: ParsableCommand {
         }
         var times: ([Double], [Double]) = ([], [])
         for _ in 0..<runs {
-            var start = DispatchTime.now().uptimeNanoseconds
-            first()
-            times.0.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            start = DispatchTime.now().uptimeNanoseconds
-            second()
-            times.1.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            times.0.append(seconds(first))
+            times.1.append(seconds(second))
         }
         return (times.0.sorted(), times.1.sorted())
+    }
+
+    /// Wall-clock seconds of one call of `body`.
+    static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     static func measurement(
