@@ -126,7 +126,10 @@ let package = Package(
             dependencies: ["Candidates", "Scoring", "Evaluation", "Domain"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"],
+            // Reference values from scipy/statsmodels and the script that made them (read by path).
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         // Against the real PostgreSQL and Redis started by scripts/test.sh (POSTGRES_URL / REDIS_URL).
         .testTarget(
             name: "IntegrationTests",

@@ -78,4 +78,21 @@ struct ExperimentResultsCalculatorTests {
             #expect(json.contains(key), "\(key)")
         }
     }
+
+    @Test func theLatencyGuardrailFlagsAnAbsoluteCeilingAndARegressionAgainstTheControl() {
+        let guardrail = LatencyGuardrail()
+        #expect(guardrail.isBreached(p95: 854, controlP95: 800))
+        #expect(guardrail.isBreached(p95: 60, controlP95: 40))
+        #expect(!guardrail.isBreached(p95: 45, controlP95: 40))
+        #expect(!guardrail.isBreached(p95: nil, controlP95: 40))
+        #expect(!guardrail.isBreached(p95: 499, controlP95: nil))
+        let experiment = Experiment(
+            key: "slow", widgets: [.homepage], status: .running,
+            variants: [ExperimentVariant(key: "control", weight: 0.5), ExperimentVariant(key: "treatment", weight: 0.5)])
+        let rows = (0..<20).map { UserOutcome(userID: "u\($0)", variantKey: $0 % 2 == 0 ? "control" : "treatment", exposures: 1) }
+        let results = ExperimentResultsCalculator().compute(
+            experiment: experiment, rows: rows, latencyP95: ["control": 40, "treatment": 854])
+        #expect(results.variants[0].latencyGuardrailBreached == false)
+        #expect(results.variants[1].latencyGuardrailBreached == true)
+    }
 }

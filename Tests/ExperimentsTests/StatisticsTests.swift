@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Experiments
 
@@ -75,7 +76,9 @@ struct StatisticsTests {
         #expect(close(metric.value, 0.3611111111111111))
         #expect(close(metric.variance, 0.0027353190933437866, 1e-9))
         let interval = metric.interval()
-        #expect(close(interval.upper - metric.value, 1.959963984540054 * 0.05230027813830235, 1e-8))
+        // On the log scale: value · exp(±z·se/value), se = √variance.
+        #expect(close(interval.upper, metric.value * exp(1.959963984540054 * 0.05230027813830235 / metric.value), 1e-8))
+        #expect(close(interval.lower, metric.value * exp(-1.959963984540054 * 0.05230027813830235 / metric.value), 1e-8))
     }
 
     @Test func ratioComparisonFindsAClearLift() {

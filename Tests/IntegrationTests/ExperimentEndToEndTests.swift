@@ -105,6 +105,11 @@ struct ExperimentEndToEndTests {
             }
             #expect(dom.contains("<svg"))
             #expect(!dom.contains("srm-warning"))
+            // Two variants fit a 1,280 px window: no horizontal scroll, neither the page's nor the table's.
+            let layout = try chromium.layout(html: dom, width: 1280)
+            #expect(layout.windowWidth == 1280, "\(layout)")
+            #expect(layout.pageWidth <= layout.windowWidth, "\(layout)")
+            #expect(layout.overflowing == 0, "\(layout)")
             // A picture of the page for the docs (`.local/dashboard-e2e.png`; not asserted).
             try? chromium.screenshot(
                 url: url, to: StorageTestEnvironment.repositoryRoot.appendingPathComponent(".local/dashboard-e2e.png").path)

@@ -30,6 +30,29 @@ struct HeadlessChromium {
         _ = try run(["--screenshot=\(path)", "--window-size=1280,\(height)", "--hide-scrollbars", url])
     }
 
+    /// How `html` lays out in a window `width` px wide: the page's scroll width, the window's inner
+    /// width and how many `.scroll` containers overflow (need a horizontal scroll). The page is
+    /// saved to a file with a small script appended that measures after load, so the served page
+    /// itself stays script-free.
+    func layout(html: String, width: Int) throws -> (pageWidth: Int, windowWidth: Int, overflowing: Int) {
+        let script = """
+            <script>window.addEventListener('load', () => {
+              const over = [...document.querySelectorAll('.scroll')].filter(e => e.scrollWidth > e.clientWidth + 1).length;
+              document.body.setAttribute('data-layout', document.documentElement.scrollWidth + ':' + window.innerWidth + ':' + over);
+            });</script>
+            """
+        let page = html.replacingOccurrences(of: "</body>", with: script + "</body>")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hr-layout-\(UUID().uuidString).html")
+        try page.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let dom = try run(["--window-size=\(width),900", "--hide-scrollbars", "--dump-dom", file.absoluteString])
+        guard let start = dom.range(of: "data-layout=\"") else { throw Failure(status: 0, stderr: "no layout measured") }
+        let rest = dom[start.upperBound...]
+        let parts = rest.prefix { $0 != "\"" }.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 3 else { throw Failure(status: 0, stderr: "unreadable layout") }
+        return (parts[0], parts[1], parts[2])
+    }
+
     private func run(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -48,6 +48,19 @@ struct DashboardPageTests {
         #expect(!html.contains("http://cdn") && !html.contains("https://") && !html.contains("<script"))
     }
 
+    @Test func aSlowVariantIsFlaggedByTheLatencyGuardrail() throws {
+        var section = Self.section()
+        #expect(!DashboardPage.render(sections: [section]).contains("latency-warning"))
+        var results = try #require(section.results)
+        results.variants[1].latencyP95Milliseconds = 854
+        results.variants[1].latencyGuardrailBreached = results.latencyGuardrail.isBreached(p95: 854, controlP95: 38.25)
+        section.results = results
+        let html = DashboardPage.render(sections: [section])
+        #expect(html.contains("latency-warning"))
+        #expect(html.contains("content-heavy (p95 854 ms)"))
+        #expect(html.contains("badge bad guardrail"))
+    }
+
     @Test func userTextIsEscaped() {
         let section = Self.section(description: "<script>alert('x')</script> & more")
         let html = DashboardPage.render(sections: [section])

@@ -12,6 +12,8 @@ public struct ExperimentResults: Sendable, Hashable, Codable {
     public var sampleRatio: SampleRatioCheck
     /// CUPED's θ for revenue per user (pre-period revenue as the covariate).
     public var cupedTheta: Double
+    /// The latency guardrail the variants were checked against.
+    public var latencyGuardrail: LatencyGuardrail = LatencyGuardrail()
 
     enum CodingKeys: String, CodingKey {
         case experimentKey = "experiment_key"
@@ -20,6 +22,7 @@ public struct ExperimentResults: Sendable, Hashable, Codable {
         case level, users, variants
         case sampleRatio = "sample_ratio"
         case cupedTheta = "cuped_theta"
+        case latencyGuardrail = "latency_guardrail"
     }
 }
 
@@ -43,6 +46,8 @@ public struct VariantResult: Sendable, Hashable, Codable {
     public var cupedRevenuePerUser: MetricEstimate
     /// p95 of the service's latency for this variant's responses (guardrail), if recorded.
     public var latencyP95Milliseconds: Double?
+    /// Whether the p95 breaches `ExperimentResults.latencyGuardrail` (flagged on the dashboard).
+    public var latencyGuardrailBreached: Bool = false
     /// Relative lifts against the control; `nil` for the control itself.
     public var lift: VariantLifts?
 
@@ -56,6 +61,7 @@ public struct VariantResult: Sendable, Hashable, Codable {
         case revenuePerUser = "revenue_per_user"
         case cupedRevenuePerUser = "cuped_revenue_per_user"
         case latencyP95Milliseconds = "latency_p95_ms"
+        case latencyGuardrailBreached = "latency_guardrail_breached"
         case lift
     }
 }

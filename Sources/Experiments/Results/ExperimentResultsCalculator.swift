@@ -7,10 +7,13 @@ public struct ExperimentResultsCalculator: Sendable {
     /// SRM is flagged below this p-value. Default 0.001 (strict: SRM is a bug signal, not a
     /// finding, and the check runs on every refresh of the dashboard).
     public var sampleRatioThreshold: Double
+    /// When a variant's p95 latency is flagged. Default `LatencyGuardrail()`.
+    public var latencyGuardrail: LatencyGuardrail
 
-    public init(level: Double = 0.95, sampleRatioThreshold: Double = 0.001) {
+    public init(level: Double = 0.95, sampleRatioThreshold: Double = 0.001, latencyGuardrail: LatencyGuardrail = LatencyGuardrail()) {
         self.level = level
         self.sampleRatioThreshold = sampleRatioThreshold
+        self.latencyGuardrail = latencyGuardrail
     }
 
     /// - Parameters:
@@ -39,16 +42,20 @@ public struct ExperimentResultsCalculator: Sendable {
                 itemsShown: s.itemsShown,
                 ctr: MetricEstimate(value: s.ctr.value, interval: s.ctr.interval(level: level)),
                 addToCartRate: MetricEstimate(value: s.addToCart.value, interval: s.addToCart.interval(level: level)),
-                conversionRate: meanEstimate(s.converted),
-                revenuePerUser: meanEstimate(s.revenue),
-                cupedRevenuePerUser: meanEstimate(s.cupedRevenue),
+                conversionRate: MetricEstimate(
+                    value: s.converted.mean,
+                    interval: .wilson(successes: s.convertedUsers, trials: s.converted.count, level: level)),
+                revenuePerUser: nonNegativeMeanEstimate(s.revenue),
+                cupedRevenuePerUser: nonNegativeMeanEstimate(s.cupedRevenue),
                 latencyP95Milliseconds: latencyP95[variant.key].flatMap { $0.isFinite ? $0 : nil },
                 lift: nil)
+            let controlP95 = i > 0 ? experiment.variants.first.flatMap { latencyP95[$0.key] } : nil
+            result.latencyGuardrailBreached = latencyGuardrail.isBreached(p95: result.latencyP95Milliseconds, controlP95: controlP95)
             if i > 0, let control = summaries.first {
                 result.lift = VariantLifts(
                     ctr: ratioLift(s.ctr, control.ctr),
                     addToCartRate: ratioLift(s.addToCart, control.addToCart),
-                    conversionRate: meanLift(s.converted, control.converted),
+                    conversionRate: proportionLift(s.converted, control.converted),
                     revenuePerUser: meanLift(s.revenue, control.revenue),
                     cupedRevenuePerUser: meanLift(s.cupedRevenue, control.cupedRevenue))
             }
@@ -64,7 +71,8 @@ public struct ExperimentResultsCalculator: Sendable {
 
         return ExperimentResults(
             experimentKey: experiment.key, status: experiment.status, controlVariant: keys.first ?? "",
-            level: level, users: counted.count, variants: variants, sampleRatio: srm, cupedTheta: finite(cuped.theta))
+            level: level, users: counted.count, variants: variants, sampleRatio: srm, cupedTheta: finite(cuped.theta),
+            latencyGuardrail: latencyGuardrail)
     }
 
     /// Per-variant accumulators.
@@ -75,6 +83,7 @@ public struct ExperimentResultsCalculator: Sendable {
         var ctr = RatioMetric()
         var addToCart = RatioMetric()
         var converted = SampleSummary()
+        var convertedUsers = 0
         var revenue = SampleSummary()
         var cupedRevenue = SampleSummary()
 
@@ -86,14 +95,33 @@ public struct ExperimentResultsCalculator: Sendable {
                 ctr.add(numerator: Double(row.clicks), denominator: Double(row.exposures))
                 addToCart.add(numerator: Double(row.addToCarts), denominator: Double(row.exposures))
                 converted.add(row.purchases > 0 ? 1 : 0)
+                if row.purchases > 0 { convertedUsers += 1 }
                 revenue.add(row.revenue)
                 cupedRevenue.add(cuped.adjust(metric: row.revenue, covariate: row.preRevenue))
             }
         }
     }
 
-    func meanEstimate(_ s: SampleSummary) -> MetricEstimate {
-        MetricEstimate(value: s.mean, interval: .normal(estimate: s.mean, standardError: s.standardError, level: level))
+    /// Revenue cannot be negative, so neither can its interval (the normal interval cut at 0);
+    /// the CUPED-adjusted mean estimates the same mean and is cut the same way.
+    func nonNegativeMeanEstimate(_ s: SampleSummary) -> MetricEstimate {
+        MetricEstimate(value: s.mean, interval: .nonNegative(estimate: s.mean, standardError: s.standardError, level: level))
+    }
+
+    /// Conversion (a per-user 0/1 outcome): Welch's p-value as for any mean, and the relative
+    /// lift's interval on the log of the ratio of proportions with binomial variances (Katz;
+    /// statsmodels' `confint_proportions_2indep(method="log", compare="ratio")`), above −100%.
+    func proportionLift(_ treatment: SampleSummary, _ control: SampleSummary) -> LiftEstimate {
+        var lift = meanLift(treatment, control)
+        guard lift.relative != nil else { return lift }
+        let pt = treatment.mean
+        let pc = control.mean
+        let interval = ConfidenceInterval.relativeLift(
+            treatment: pt, treatmentVariance: pt * (1 - pt) / Double(treatment.count),
+            control: pc, controlVariance: pc * (1 - pc) / Double(control.count), level: level)?.interval
+        lift.ciLower = interval.flatMap { finiteOrNil($0.lower) }
+        lift.ciUpper = interval.flatMap { finiteOrNil($0.upper) }
+        return lift
     }
 
     func meanLift(_ treatment: SampleSummary, _ control: SampleSummary) -> LiftEstimate {

@@ -32,13 +32,15 @@ public struct RatioMetric: Sendable, Hashable {
 
     public var standardError: Double { variance.squareRoot() }
 
+    /// On the log scale (`ConfidenceInterval.logScale`): a rate of events per exposure cannot be
+    /// negative, and a normal interval around a small rate would say it could.
     public func interval(level: Double = 0.95) -> ConfidenceInterval {
-        .normal(estimate: value, standardError: standardError, level: level)
+        .logScale(estimate: value, standardError: standardError, level: level)
     }
 }
 
 /// Treatment vs control on a ratio metric: z-test of the difference and the relative lift
-/// `R_t / R_c − 1` with its delta-method interval.
+/// `R_t / R_c − 1` with its delta-method interval on the log of the ratio.
 public struct RatioComparison: Sendable, Hashable, Codable {
     public var difference: Double
     public var standardError: Double
@@ -58,12 +60,11 @@ public struct RatioComparison: Sendable, Hashable, Codable {
             p = difference == 0 ? 1 : 0
         }
         if control.value > 0 {
-            let lift = treatment.value / control.value
-            relativeLift = lift - 1
-            // Var(R_t / R_c) ≈ Var(R_t)/R_c² + R_t²·Var(R_c)/R_c⁴.
-            let rc2 = control.value * control.value
-            let variance = treatment.variance / rc2 + treatment.value * treatment.value * control.variance / (rc2 * rc2)
-            relativeLiftInterval = .normal(estimate: lift - 1, standardError: variance.squareRoot(), level: level)
+            relativeLift = treatment.value / control.value - 1
+            // On log(R_t / R_c), so the interval stays above −100% (nil when R_t is 0).
+            relativeLiftInterval = ConfidenceInterval.relativeLift(
+                treatment: treatment.value, treatmentVariance: treatment.variance,
+                control: control.value, controlVariance: control.variance, level: level)?.interval
         } else {
             relativeLift = nil
             relativeLiftInterval = nil

@@ -13,7 +13,8 @@ public struct WelchTest: Sendable, Hashable, Codable {
     public var differenceInterval: ConfidenceInterval
     /// `mean_t / mean_c − 1`; `nil` when the control mean is 0.
     public var relativeLift: Double?
-    /// Delta-method normal interval of the relative lift.
+    /// Delta-method interval of the relative lift on the log of the ratio of means (always
+    /// above −100%); `nil` unless both means are positive.
     public var relativeLiftInterval: ConfidenceInterval?
 
     /// - Complexity: O(1) given the summaries (the CDF evaluations are a few hundred flops).
@@ -37,12 +38,12 @@ public struct WelchTest: Sendable, Hashable, Codable {
             differenceInterval = ConfidenceInterval(lower: difference, upper: difference)
         }
         if control.mean != 0 {
-            let ratio = treatment.mean / control.mean
-            relativeLift = ratio - 1
-            // Var(m_t / m_c) ≈ vt / m_c² + m_t² vc / m_c⁴ (independent groups).
-            let mc2 = control.mean * control.mean
-            let variance = vt / mc2 + treatment.mean * treatment.mean * vc / (mc2 * mc2)
-            relativeLiftInterval = .normal(estimate: ratio - 1, standardError: variance.squareRoot(), level: level)
+            relativeLift = treatment.mean / control.mean - 1
+            // On log(m_t / m_c), so the interval stays above −100%; undefined (nil) unless both
+            // means are positive.
+            relativeLiftInterval = ConfidenceInterval.relativeLift(
+                treatment: treatment.mean, treatmentVariance: vt,
+                control: control.mean, controlVariance: vc, level: level)?.interval
         } else {
             relativeLift = nil
             relativeLiftInterval = nil

@@ -94,6 +94,7 @@ public enum DashboardPage {
 
         if let results = section.results {
             html += sampleRatio(results)
+            html += latencyWarning(results)
             html += table(results, key: key)
         } else {
             html += #"<p class="muted">No results yet.</p>"#
@@ -113,6 +114,17 @@ public enum DashboardPage {
         return "<p class=\"muted srm-ok\">Sample ratio OK: users \(observed) vs split \(expected) (\(pValue(srm.pValue))).</p>"
     }
 
+    /// A warning above the table for every variant whose p95 breaches the latency guardrail.
+    static func latencyWarning(_ results: ExperimentResults) -> String {
+        let breached = results.variants.filter(\.latencyGuardrailBreached)
+        guard !breached.isEmpty else { return "" }
+        let guardrail = results.latencyGuardrail
+        let names = breached.map { v in
+            "\(HTMLText.escape(v.variantKey)) (p95 \(v.latencyP95Milliseconds.map { fixed($0, 0) } ?? "–") ms)"
+        }
+        return "<div class=\"warning latency-warning\" role=\"alert\"><strong>Latency guardrail</strong> — \(names.joined(separator: ", ")) above \(fixed(guardrail.maximumMilliseconds, 0)) ms or more than \(fixed(guardrail.maximumRatioToControl, 2))× the control's p95. A lift bought with slower pages is not a win.</div>"
+    }
+
     static func table(_ results: ExperimentResults, key: String) -> String {
         var html = #"<div class="scroll"><table class="results"><thead><tr><th>Variant</th><th>Weight</th><th>Users</th><th>Exposures</th><th>CTR</th><th>Add-to-cart rate</th><th>Conversion</th><th>Revenue / user</th><th>CUPED revenue / user</th><th>p95 latency</th></tr></thead><tbody>"#
         for v in results.variants {
@@ -130,7 +142,8 @@ public enum DashboardPage {
             html += cell("revenue_per_user", v.revenuePerUser.value, estimate(v.revenuePerUser, percent: false), lift(v.lift?.revenuePerUser))
             html += cell("cuped_revenue_per_user", v.cupedRevenuePerUser.value, estimate(v.cupedRevenuePerUser, percent: false), lift(v.lift?.cupedRevenuePerUser))
             if let p95 = v.latencyP95Milliseconds {
-                html += cell("latency_p95_ms", p95, fixed(p95, 1) + " ms")
+                let flag = v.latencyGuardrailBreached ? "<br><span class=\"badge bad guardrail\">guardrail</span>" : ""
+                html += cell("latency_p95_ms", p95, fixed(p95, 1) + " ms", flag)
             } else {
                 html += "<td class=\"muted\">–</td>"
             }
@@ -172,7 +185,8 @@ public enum DashboardPage {
         }
         var text = signedPercent(relative)
         if let lower = lift.ciLower, let upper = lift.ciUpper {
-            text += " [\(signedPercent(lower)), \(signedPercent(upper))]"
+            // On its own line: the results table must fit a 1,280 px window for two variants.
+            text += "<br>[\(signedPercent(lower)), \(signedPercent(upper))]"
         }
         return "<div class=\"lift \(cls)\" data-p-value=\"\(raw(lift.pValue))\">\(text)<br><span class=\"p\">\(pValue(lift.pValue))</span></div>"
     }
@@ -205,9 +219,10 @@ public enum DashboardPage {
         :root{--fg:#1d2330;--muted:#6b7280;--line:#e5e7eb;--bg:#f7f8fa;--card:#fff;--good:#0a7d43;--bad:#b42318}
         *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
         header{padding:20px 28px 4px}h1{margin:0 0 4px;font-size:22px}h2{font-size:17px;margin:0 0 8px}
-        main{padding:8px 28px 28px}.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 18px;margin:0 0 16px}
+        main{padding:8px 20px 20px}.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 18px;margin:0 0 16px}
         .muted{color:var(--muted)}table{border-collapse:collapse;width:100%}th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
-        thead th{font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}.scroll{overflow-x:auto}
+        thead th{font-size:11px;text-transform:uppercase;letter-spacing:.02em;color:var(--muted);white-space:normal}.scroll{overflow-x:auto}
+        .results th,.results td{padding:5px 6px;font-size:13px}
         .ci{color:var(--muted);font-size:12px}.lift{font-size:12px}.lift.up{color:var(--good)}.lift.down{color:var(--bad)}.lift .p{color:var(--muted)}
         .status{font-size:11px;padding:1px 7px;border-radius:9px;border:1px solid var(--line);text-transform:uppercase}.status.running{background:#e7f6ee;color:var(--good)}.status.stopped{background:#f1f1f1}.status.draft{background:#fff7e0}
         .badge{font-size:11px;padding:1px 7px;border-radius:9px}.badge.good{background:#e7f6ee;color:var(--good)}.badge.bad{background:#fde8e7;color:var(--bad)}
