@@ -11,10 +11,13 @@ public struct CategoryDiversityRule: Rule {
     public let name = "category_diversity"
     public var maxPerCategory: Int
     public var window: Int
+    /// Items of the anchor product's category are not capped (`RuleOptions.diversityExemptsAnchorCategory`).
+    public var exemptsAnchorCategory: Bool
 
-    public init(maxPerCategory: Int = 3, window: Int = 10) {
+    public init(maxPerCategory: Int = 3, window: Int = 10, exemptsAnchorCategory: Bool = false) {
         self.maxPerCategory = maxPerCategory
         self.window = window
+        self.exemptsAnchorCategory = exemptsAnchorCategory
     }
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
@@ -23,12 +26,13 @@ public struct CategoryDiversityRule: Rule {
         var demoted: [ScoredItem] = []
         head.reserveCapacity(window)
         var tally = CategoryTally(capacity: window)
+        let exempt = exemptsAnchorCategory ? context.anchorCategory : nil
         var index = 0
         while index < items.count, head.count < window {
             var item = items[index]
             index += 1
             let category = context.facts(for: item)?.category ?? ""
-            if category.isEmpty {
+            if category.isEmpty || category == exempt {
                 head.append(item)
                 continue
             }

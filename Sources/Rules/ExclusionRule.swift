@@ -1,3 +1,4 @@
+import Foundation
 import Domain
 
 /// Drops what the shopper should not be shown here: products already purchased (when
@@ -8,10 +9,21 @@ public struct ExclusionRule: Rule {
     public let name = "exclusions"
     public var excludePurchased: Bool
     public var excludeContext: Bool
+    /// Products purchased in the shopper's history within this many seconds of `now` are dropped
+    /// (0 = off); see `RuleOptions.excludeRecentPurchasesDays`.
+    public var recentPurchaseWindow: TimeInterval
 
-    public init(excludePurchased: Bool, excludeContext: Bool) {
+    public init(excludePurchased: Bool, excludeContext: Bool, recentPurchaseWindow: TimeInterval = 0) {
         self.excludePurchased = excludePurchased
         self.excludeContext = excludeContext
+        self.recentPurchaseWindow = recentPurchaseWindow
+    }
+
+    /// The exclusions `options` ask for.
+    public init(options: RuleOptions) {
+        self.init(
+            excludePurchased: options.excludePurchased, excludeContext: options.excludeContext,
+            recentPurchaseWindow: TimeInterval(max(0, options.excludeRecentPurchasesDays)) * 86_400)
     }
 
     /// The label of the reason `productID` is excluded, or `nil` when it may be shown.
@@ -23,7 +35,17 @@ public struct ExclusionRule: Rule {
             if cart.contains(productID) { return RuleLabel.filteredCart }
         }
         if excludePurchased, context.shopper.purchased.contains(productID) { return RuleLabel.filteredPurchased }
+        if recentPurchaseWindow > 0, boughtRecently(productID, context: context) { return RuleLabel.filteredRecentPurchase }
         return nil
+    }
+
+    /// A linear scan of the (bounded) recent history: cheaper than building a set for the few
+    /// products a cart or FBT list checks.
+    private func boughtRecently(_ productID: ProductID, context: RuleContext) -> Bool {
+        let since = context.shopper.now.addingTimeInterval(-recentPurchaseWindow)
+        return context.shopper.history.contains {
+            $0.type == .purchase && $0.productID == productID && $0.occurredAt >= since
+        }
     }
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {

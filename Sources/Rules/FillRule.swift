@@ -22,11 +22,15 @@ public struct FillRule: Rule {
     public var exclusions: ExclusionRule
     public var maxPerCategory: Int
     public var diversityWindow: Int
+    /// Refills of the anchor product's category are not held back by the cap (as in
+    /// `CategoryDiversityRule`).
+    public var exemptsAnchorCategory: Bool
 
-    public init(exclusions: ExclusionRule, maxPerCategory: Int = 3, diversityWindow: Int = 10) {
+    public init(exclusions: ExclusionRule, maxPerCategory: Int = 3, diversityWindow: Int = 10, exemptsAnchorCategory: Bool = false) {
         self.exclusions = exclusions
         self.maxPerCategory = maxPerCategory
         self.diversityWindow = diversityWindow
+        self.exemptsAnchorCategory = exemptsAnchorCategory
     }
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
@@ -70,6 +74,7 @@ public struct FillRule: Rule {
 
         // First the window's free places (the demoted items follow them), then up to `limit`.
         var bound = demotedInWindow.isEmpty ? limit : min(diversityWindow, limit)
+        let exempt = exemptsAnchorCategory ? context.anchorCategory : nil
 
         func admit(_ productID: ProductID, label: String) {
             guard items.count < bound, !present.contains(productID),
@@ -78,7 +83,7 @@ public struct FillRule: Rule {
             present.insert(productID)
             let item = Self.refill(productID, facts: facts, score: floorScore, label: label)
             let category = facts.category
-            if !category.isEmpty, maxPerCategory > 0, items.count < diversityWindow,
+            if !category.isEmpty, category != exempt, maxPerCategory > 0, items.count < diversityWindow,
                 !windowCounts.add(category, cap: maxPerCategory)
             {
                 heldBack.append((item, category))

@@ -57,6 +57,14 @@ extension RuleContext {
         for (index, facts) in zip(missing, found) { items[index].facts = facts }
     }
 
+    /// The anchor product's category (product pages), `nil` without an anchor or a category.
+    public var anchorCategory: String? {
+        guard let anchor = shopper.request.anchorProductID, let category = catalog.facts(anchor)?.category,
+            !category.isEmpty
+        else { return nil }
+        return category
+    }
+
     /// One item's facts: its own, else the catalog's.
     public func facts(for item: ScoredItem) -> ProductFacts? {
         item.facts ?? catalog.facts(item.productID)

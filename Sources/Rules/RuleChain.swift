@@ -13,7 +13,7 @@ public struct RuleChain: Sendable {
     ///   the exclusions to what it adds.
     public init(options: RuleOptions, filtersApplied: Bool = false) {
         var rules = filtersApplied ? [] : Self.filters(options: options).rules
-        let exclusions = ExclusionRule(excludePurchased: options.excludePurchased, excludeContext: options.excludeContext)
+        let exclusions = ExclusionRule(options: options)
         if options.promotionBoost != 0 { rules.append(PromotionBoostRule(boost: options.promotionBoost)) }
         if options.newArrivalBoost != 0, options.newArrivalDays > 0 {
             rules.append(NewArrivalBoostRule(boost: options.newArrivalBoost, days: options.newArrivalDays))
@@ -22,14 +22,18 @@ public struct RuleChain: Sendable {
             rules.append(MMRDiversityRule(lambda: lambda, window: options.diversityWindow))
         }
         if options.diversityMaxPerCategory > 0, options.diversityWindow > 0 {
-            rules.append(CategoryDiversityRule(maxPerCategory: options.diversityMaxPerCategory, window: options.diversityWindow))
+            rules.append(
+                CategoryDiversityRule(
+                    maxPerCategory: options.diversityMaxPerCategory, window: options.diversityWindow,
+                    exemptsAnchorCategory: options.diversityExemptsAnchorCategory))
         }
         if options.fill {
             rules.append(
                 FillRule(
                     exclusions: exclusions,
                     maxPerCategory: options.diversityMaxPerCategory,
-                    diversityWindow: options.diversityWindow
+                    diversityWindow: options.diversityWindow,
+                    exemptsAnchorCategory: options.diversityExemptsAnchorCategory
                 )
             )
         }
@@ -42,7 +46,7 @@ public struct RuleChain: Sendable {
     public static func filters(options: RuleOptions) -> RuleChain {
         var rules: [any Rule] = []
         if options.stockFilter { rules.append(StockRule()) }
-        rules.append(ExclusionRule(excludePurchased: options.excludePurchased, excludeContext: options.excludeContext))
+        rules.append(ExclusionRule(options: options))
         return RuleChain(rules: rules)
     }
 

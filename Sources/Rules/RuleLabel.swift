@@ -4,6 +4,7 @@ public enum RuleLabel {
     public static let filteredStock = "filtered:stock"
     public static let filteredDeleted = "filtered:deleted"
     public static let filteredPurchased = "filtered:purchased"
+    public static let filteredRecentPurchase = "filtered:recent_purchase"
     public static let filteredAnchor = "filtered:anchor"
     public static let filteredCart = "filtered:cart"
     public static let filteredBlocked = "filtered:blocked"

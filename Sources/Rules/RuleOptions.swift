@@ -15,6 +15,15 @@ public struct RuleOptions: Sendable, Hashable, Codable {
     /// At most `diversityMaxPerCategory` items of one category in the first `diversityWindow` positions.
     public var diversityMaxPerCategory: Int = 3
     public var diversityWindow: Int = 10
+    /// The diversity cap leaves the anchor product's own category alone (the product page's
+    /// default): similar items are what that page is for, and capping them let unrelated popular
+    /// filler take their places. Other categories stay capped.
+    public var diversityExemptsAnchorCategory: Bool = false
+    /// Products the shopper bought within this many days are not shown (0 = off). The cart and
+    /// frequently-bought-together widgets default to 30: their first suggestion must not be the
+    /// thing bought a minute ago. Read from the shopper's recent history (the events the service
+    /// keeps per shopper).
+    public var excludeRecentPurchasesDays: Int = 0
     /// MMR λ on embeddings for catalogs without categories (`nil` = off).
     public var mmrLambda: Float? = nil
     /// Refill from popularity (same category, then global) when rules leave fewer than `limit`.

@@ -1,6 +1,8 @@
 import Domain
 
-/// Drops products that are deleted, out of stock or unknown to the live catalog.
+/// Drops products that are deleted, out of stock or unknown to the live catalog. A search that
+/// asks for sold-out products too (`in_stock=false`, `ProductFilter.inStockOnly == false`) keeps
+/// the out-of-stock ones; deleted and unknown products are always dropped.
 ///
 /// Reads `RuleContext.catalog` at serve time (the server's `LiveCatalog`, updated in the same
 /// call that writes PostgreSQL), never a cached copy, so a product leaves every widget at once.
@@ -15,6 +17,8 @@ public struct StockRule: Rule {
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         context.attachFacts(to: &items)
         var seen = ProductSlotMap(capacity: items.count)
+        let request = context.shopper.request
+        let keepsSoldOut = request.widget == .search && !request.filter.inStockOnly
         // In place: the kept items move, none is copied.
         items.removeAll { item in
             guard seen.slot(for: item.productID).inserted else {
@@ -26,6 +30,7 @@ public struct StockRule: Rule {
                 report.remove(item.productID, label: RuleLabel.filteredDeleted)
                 return true
             case .outOfStock:
+                if keepsSoldOut { return false }
                 report.remove(item.productID, label: RuleLabel.filteredStock)
                 return true
             case .available:

@@ -317,4 +317,52 @@ struct RulesTests {
         #expect(head.prefix(3) == ["k0", "k1", "k2"], "the best items keep their places")
         #expect(items.first { $0.productID == "k3" }?.rulesFired == ["demoted:diversity"])
     }
+
+    @Test func aProductPageKeepsItsSimilarItemsAheadOfFiller() {
+        // The anchor is a lamp; 15 lamps score above everything else. With the product page's
+        // defaults the first 10 are lamps (no cap on the anchor's own category, no filler), while
+        // the other categories stay capped at 3 within the window.
+        let lamps = (0..<15).map { "l\($0)" }
+        let mugs = (0..<5).map { "m\($0)" }
+        let products = [F.product("anchor", category: "Lighting")] + lamps.map { F.product($0, category: "Lighting") }
+            + mugs.map { F.product($0, category: "Kitchen") } + ["g0", "g1", "g2"].map { F.product($0, category: "Garden") }
+        let request = RecommendationRequest(widget: .product, userID: "u", anchorProductID: "anchor", limit: 10)
+        let context = F.context(products, request: request, fillGlobal: ["g0", "g1", "g2"])
+        var options = RuleOptions()
+        options.diversityExemptsAnchorCategory = true
+        var items = F.items(Array(lamps.prefix(4)) + mugs + Array(lamps.dropFirst(4)), step: 0.01)
+        RuleChain(options: options).apply(to: &items, context: context)
+        let head = items.prefix(10)
+        #expect(head.allSatisfy { !$0.rulesFired.contains { $0.hasPrefix("fill:") } }, "\(head.map(\.productID))")
+        #expect(head.filter { $0.productID.hasPrefix("m") }.count == 3)
+        #expect(head.filter { $0.productID.hasPrefix("l") }.count == 7)
+        // Without the exemption (the old product-page policy) lamps were capped and unrelated
+        // popular filler took their places.
+        var capped = F.items(Array(lamps.prefix(4)) + mugs + Array(lamps.dropFirst(4)), step: 0.01)
+        RuleChain(options: RuleOptions()).apply(to: &capped, context: context)
+        #expect(capped.prefix(10).filter { $0.productID.hasPrefix("l") }.count < 7)
+        #expect(capped.prefix(10).contains { $0.rulesFired.contains(RuleLabel.fillGlobal) })
+    }
+
+    @Test func recentPurchasesAreExcludedWithinTheirWindowOnly() {
+        let products = ["a", "b", "c"].map { F.product($0) }
+        let request = RecommendationRequest(widget: .cart, userID: "u", cartItems: ["x"], limit: 10)
+        let history = [
+            Interaction(userID: "u", productID: "a", type: .purchase, occurredAt: F.now.addingTimeInterval(-60)),
+            Interaction(userID: "u", productID: "b", type: .purchase, occurredAt: F.now.addingTimeInterval(-40 * 86_400)),
+            Interaction(userID: "u", productID: "c", type: .view, occurredAt: F.now.addingTimeInterval(-60)),
+        ]
+        let context = RuleContext(
+            shopper: ShopperContext(request: request, history: history, now: F.now), catalog: StaticProductCatalog(products))
+        var options = RuleOptions()
+        options.excludeRecentPurchasesDays = 30
+        var items = F.items(["a", "b", "c"])
+        let report = RuleChain.filters(options: options).apply(to: &items, context: context)
+        #expect(items.map(\.productID) == ["b", "c"])
+        #expect(report.removed.contains { $0.productID == "a" && $0.label == RuleLabel.filteredRecentPurchase })
+        options.excludeRecentPurchasesDays = 0
+        var all = F.items(["a", "b", "c"])
+        RuleChain.filters(options: options).apply(to: &all, context: context)
+        #expect(all.count == 3)
+    }
 }

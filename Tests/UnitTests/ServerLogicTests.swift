@@ -143,10 +143,16 @@ struct ServerLogicTests {
         }
         #expect(reads(needs(.homepage)) == "whole" && needs(.homepage).purchased && !needs(.homepage).cart)
         #expect(reads(needs(.cart)) == "whole" && needs(.cart).cart && !needs(.cart, explicitCart: true).cart)
+        #expect(reads(needs(.product)) == "newest \(ShopperStateNeeds.newestEventsFirstRead)")
         for widget in [Widget.product, .frequentlyBoughtTogether] {
-            #expect(reads(needs(widget)) == "newest \(ShopperStateNeeds.newestEventsFirstRead)", "\(widget)")
             #expect(!needs(widget).purchased && !needs(widget).cart, "\(widget)")
         }
+        // Frequently bought together leaves out recent purchases, which it reads from the history;
+        // with that switched off it reads only what the rerank query needs.
+        #expect(reads(needs(.frequentlyBoughtTogether)) == "whole")
+        var keepingPurchases = base.defaults(for: .frequentlyBoughtTogether)
+        keepingPurchases.rules.excludeRecentPurchasesDays = 0
+        #expect(reads(needs(.frequentlyBoughtTogether, options: keepingPurchases)) == "newest \(ShopperStateNeeds.newestEventsFirstRead)")
         // Search reranks nothing by default; a variant that turns rerank on needs the query's events.
         #expect(reads(needs(.search)) == "none")
         var reranking = base.defaults(for: .search)

@@ -37,23 +37,36 @@ public struct ExperimentDefinitionFile: Sendable {
 
     /// Parses `text` in `format`.
     public static func parse(_ text: String, format: Format) throws -> ExperimentDefinitionFile {
-        do {
-            switch format {
-            case .json:
-                let decoder = ExperimentCoding.makeDecoder()
-                let data = Data(text.utf8)
-                if let list = try? decoder.decode([Experiment].self, from: data) { return .init(experiments: list) }
-                if let wrapped = try? decoder.decode(Wrapper.self, from: data) { return .init(experiments: wrapped.experiments) }
-                return .init(experiments: [try decoder.decode(Experiment.self, from: data)])
-            case .yaml:
-                let decoder = YAMLDecoder()
-                if let list = try? decoder.decode([Experiment].self, from: text) { return .init(experiments: list) }
-                if let wrapped = try? decoder.decode(Wrapper.self, from: text) { return .init(experiments: wrapped.experiments) }
-                return .init(experiments: [try decoder.decode(Experiment.self, from: text)])
+        // The file may hold a list, `{experiments: [...]}` or one experiment; each shape is tried
+        // in turn, and an unknown or invalid key found in any of them (`StrictKeys`) is what gets
+        // reported, since it names the field the author has to fix.
+        var fieldError: FieldError?
+        var lastError: (any Error)?
+        func attempt<T>(_ decode: () throws -> T) -> T? {
+            do { return try decode() } catch {
+                if let found = StrictKeys.fieldError(in: error) {
+                    if fieldError == nil { fieldError = found }
+                } else {
+                    lastError = error
+                }
             }
-        } catch {
-            throw ParseError(format: format.rawValue, detail: String(describing: error))
+            return nil
         }
+        switch format {
+        case .json:
+            let decoder = ExperimentCoding.makeDecoder()
+            let data = Data(text.utf8)
+            if let list = attempt({ try decoder.decode([Experiment].self, from: data) }) { return .init(experiments: list) }
+            if let wrapped = attempt({ try decoder.decode(Wrapper.self, from: data) }) { return .init(experiments: wrapped.experiments) }
+            if let one = attempt({ try decoder.decode(Experiment.self, from: data) }) { return .init(experiments: [one]) }
+        case .yaml:
+            let decoder = YAMLDecoder()
+            if let list = attempt({ try decoder.decode([Experiment].self, from: text) }) { return .init(experiments: list) }
+            if let wrapped = attempt({ try decoder.decode(Wrapper.self, from: text) }) { return .init(experiments: wrapped.experiments) }
+            if let one = attempt({ try decoder.decode(Experiment.self, from: text) }) { return .init(experiments: [one]) }
+        }
+        if let fieldError { throw ParseError(format: format.rawValue, detail: fieldError.description) }
+        throw ParseError(format: format.rawValue, detail: lastError.map { String(describing: $0) } ?? "unreadable")
     }
 
     /// Reads and parses the file at `path`.

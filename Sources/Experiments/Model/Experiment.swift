@@ -74,7 +74,7 @@ public struct Experiment: Sendable, Hashable, Codable {
         return true
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case key, description, widgets, status
         case hashSeed = "hash_seed"
         case hashVersion = "hash_version"
@@ -84,9 +84,12 @@ public struct Experiment: Sendable, Hashable, Codable {
         case variants
     }
 
+    /// Strict about keys (`StrictKeys`). `key` may be left out where the context names the
+    /// experiment (`PUT /v1/experiments/{key}`); elsewhere an empty key fails validation as `key`.
     public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        key = try c.decode(String.self, forKey: .key)
+        key = try c.decodeIfPresent(String.self, forKey: .key) ?? ""
         description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
         widgets = try c.decodeIfPresent([Widget].self, forKey: .widgets) ?? []
         status = try c.decodeIfPresent(ExperimentStatus.self, forKey: .status) ?? .draft

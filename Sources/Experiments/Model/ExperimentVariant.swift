@@ -12,9 +12,10 @@ public struct ExperimentVariant: Sendable, Hashable, Codable {
         self.parameters = parameters
     }
 
-    enum CodingKeys: String, CodingKey { case key, weight, parameters }
+    enum CodingKeys: String, CodingKey, CaseIterable { case key, weight, parameters }
 
     public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         key = try c.decode(String.self, forKey: .key)
         weight = try c.decode(Double.self, forKey: .weight)

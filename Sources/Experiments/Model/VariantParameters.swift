@@ -32,6 +32,8 @@ public struct VariantParameters: Sendable, Hashable, Codable {
     public var newArrivalDays: Int?
     /// MMR λ in [0, 1] for catalogs without categories.
     public var mmrLambda: Float?
+    /// Purchases within this many days are not suggested again (0 = off; 0...3650).
+    public var excludeRecentPurchasesDays: Int?
     /// Rules switched on for this variant (names from `knownRules`).
     public var enabledRules: [String]?
     /// Rules switched off for this variant (names from `knownRules`).
@@ -54,7 +56,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         rerankBudgetMilliseconds: Double? = nil,
         diversityMaxPerCategory: Int? = nil, diversityWindow: Int? = nil,
         promotionBoost: Float? = nil, newArrivalBoost: Float? = nil, newArrivalDays: Int? = nil,
-        mmrLambda: Float? = nil,
+        mmrLambda: Float? = nil, excludeRecentPurchasesDays: Int? = nil,
         enabledRules: [String]? = nil, disabledRules: [String]? = nil
     ) {
         self.alpha = alpha
@@ -71,11 +73,12 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         self.newArrivalBoost = newArrivalBoost
         self.newArrivalDays = newArrivalDays
         self.mmrLambda = mmrLambda
+        self.excludeRecentPurchasesDays = excludeRecentPurchasesDays
         self.enabledRules = enabledRules
         self.disabledRules = disabledRules
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case alpha, beta, gamma
         case candidatesPerSource = "candidates_per_source"
         case rerankWindow = "rerank_window"
@@ -88,8 +91,33 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         case newArrivalBoost = "new_arrival_boost"
         case newArrivalDays = "new_arrival_days"
         case mmrLambda = "mmr_lambda"
+        case excludeRecentPurchasesDays = "exclude_recent_purchases_days"
         case enabledRules = "enabled_rules"
         case disabledRules = "disabled_rules"
+    }
+
+    /// Strict: a key outside `CodingKeys` is a `FieldError` naming it (with the nearest known
+    /// key), never silently dropped.
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        alpha = try c.decodeIfPresent(Float.self, forKey: .alpha)
+        beta = try c.decodeIfPresent(Float.self, forKey: .beta)
+        gamma = try c.decodeIfPresent(Float.self, forKey: .gamma)
+        candidatesPerSource = try c.decodeIfPresent(Int.self, forKey: .candidatesPerSource)
+        rerankWindow = try c.decodeIfPresent(Int.self, forKey: .rerankWindow)
+        rerankCombination = try c.decodeIfPresent(String.self, forKey: .rerankCombination)
+        rerankWeight = try c.decodeIfPresent(Float.self, forKey: .rerankWeight)
+        rerankBudgetMilliseconds = try c.decodeIfPresent(Double.self, forKey: .rerankBudgetMilliseconds)
+        diversityMaxPerCategory = try c.decodeIfPresent(Int.self, forKey: .diversityMaxPerCategory)
+        diversityWindow = try c.decodeIfPresent(Int.self, forKey: .diversityWindow)
+        promotionBoost = try c.decodeIfPresent(Float.self, forKey: .promotionBoost)
+        newArrivalBoost = try c.decodeIfPresent(Float.self, forKey: .newArrivalBoost)
+        newArrivalDays = try c.decodeIfPresent(Int.self, forKey: .newArrivalDays)
+        mmrLambda = try c.decodeIfPresent(Float.self, forKey: .mmrLambda)
+        excludeRecentPurchasesDays = try c.decodeIfPresent(Int.self, forKey: .excludeRecentPurchasesDays)
+        enabledRules = try c.decodeIfPresent([String].self, forKey: .enabledRules)
+        disabledRules = try c.decodeIfPresent([String].self, forKey: .disabledRules)
     }
 
     /// Whether the variant changes nothing (a pure control).

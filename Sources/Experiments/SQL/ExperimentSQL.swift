@@ -27,9 +27,12 @@ public enum ExperimentSQL {
         return (experiment.key, String(decoding: data, as: UTF8.self), experiment.status.rawValue)
     }
 
-    /// Decodes a `definition` column value.
+    /// Decodes a `definition` column value, leniently (`StrictKeys.lenientUserInfoKey`): the
+    /// service wrote it, possibly a newer version of it.
     public static func decodeDefinition(_ json: String) throws -> Experiment {
-        try ExperimentCoding.makeDecoder().decode(Experiment.self, from: Data(json.utf8))
+        let decoder = ExperimentCoding.makeDecoder()
+        decoder.userInfo[StrictKeys.lenientUserInfoKey] = true
+        return try decoder.decode(Experiment.self, from: Data(json.utf8))
     }
 
     /// A named view of one experiment's daily performance, `experiment_performance__<key>` with

@@ -199,6 +199,7 @@ public struct ExperimentValidator: Sendable {
         nonNegative(p.promotionBoost, "promotion_boost")
         nonNegative(p.newArrivalBoost, "new_arrival_boost")
         inRange(p.newArrivalDays, "new_arrival_days", 0...3_650)
+        inRange(p.excludeRecentPurchasesDays, "exclude_recent_purchases_days", 0...3_650)
         if let lambda = p.mmrLambda, !(lambda >= 0 && lambda <= 1) {
             errors.append(FieldError(field: "\(path).mmr_lambda", message: "must be between 0 and 1"))
         }

@@ -28,9 +28,16 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         var facts: [ProductFacts] = []
         /// Available products, newest first; rebuilt lazily after a change.
         var newest: [ProductID]?
+        /// Each category's spelling in the catalog, by its case-folded form (the first spelling
+        /// seen wins), so a filter typed `lighting` finds `Lighting`.
+        var categorySpellings: [String: String] = [:]
 
         mutating func put(_ product: Product) {
             newest = nil
+            if !product.category.isEmpty {
+                let folded = LiveCatalog.fold(product.category)
+                if categorySpellings[folded] == nil { categorySpellings[folded] = product.category }
+            }
             let (position, inserted) = positions.slot(for: product.id)
             if inserted {
                 records.append(Record(product))
@@ -95,6 +102,17 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     }
 
     public var count: Int { storage.withLockedValue { $0.records.count } }
+
+    /// The catalog's spelling of `category`, matched without regard to case or surrounding
+    /// spaces; `nil` when no product was ever in such a category.
+    public func canonicalCategory(_ category: String) -> String? {
+        let folded = Self.fold(category)
+        return storage.withLockedValue { $0.categorySpellings[folded] }
+    }
+
+    static func fold(_ category: String) -> String {
+        category.trimmingCharacters(in: .whitespaces).lowercased()
+    }
 
     /// The newest available products: the last-resort fill list for a shop whose popularity
     /// lists are still short (a new shop, a quiet category).

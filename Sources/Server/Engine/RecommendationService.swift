@@ -53,6 +53,10 @@ public final class RecommendationService: Sendable {
         let now = Date()
         var request = request
         var degraded: [String] = []
+        // Category filters match the catalog's spelling whatever the case (`lighting` → `Lighting`).
+        if let category = request.filter.category, let spelling = catalog.canonicalCategory(category) {
+            request.filter.category = spelling
+        }
 
         // 1. Options: the widget's settings (built-in defaults, then the shop's standing
         //    settings), then the user's experiment variant (a pure hash of user id and experiment).

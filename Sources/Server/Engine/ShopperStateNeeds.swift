@@ -10,7 +10,8 @@ import Rules
 /// - the history: the homepage's preference vector and co-purchase seeds, and the cart's repeat
 ///   purchases, read all of it; the rerank query (any widget with a rerank window) reads only its
 ///   newest events, until `Reranker.isHistoryDecided(byNewest:)`; nothing else does;
-/// - the purchased set: the exclusion rule, when `excludePurchased` is on;
+/// - the purchased set: the exclusion rule, when `excludePurchased` is on; the history also when
+///   recent purchases are excluded (`excludeRecentPurchasesDays`, the cart and FBT defaults);
 /// - the cart: the cart widget, unless the request lists its items.
 ///
 /// A shopper Redis does not know is loaded whole from PostgreSQL whatever the needs (that path
@@ -50,7 +51,9 @@ public struct ShopperStateNeeds: Sendable {
         case .homepage, .cart:
             history = .whole
         case .product, .frequentlyBoughtTogether, .search:
-            if let reranker, options.rerank.window > 0 {
+            if options.rules.excludeRecentPurchasesDays > 0 {
+                history = .whole
+            } else if let reranker, options.rerank.window > 0 {
                 history = .newest(first: newestEventsFirstRead, isDecided: { reranker.isHistoryDecided(byNewest: $0) })
             } else {
                 history = .none

@@ -24,6 +24,7 @@ extension PipelineOptions {
         if let boost = parameters.newArrivalBoost { options.rules.newArrivalBoost = boost }
         if let days = parameters.newArrivalDays { options.rules.newArrivalDays = days }
         if let lambda = parameters.mmrLambda { options.rules.mmrLambda = lambda }
+        if let days = parameters.excludeRecentPurchasesDays { options.rules.excludeRecentPurchasesDays = days }
         for rule in parameters.enabledRules ?? [] { options.rules.set(rule, enabled: true) }
         for rule in parameters.disabledRules ?? [] { options.rules.set(rule, enabled: false) }
         return options

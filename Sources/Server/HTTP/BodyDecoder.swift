@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import Hummingbird
 import NIOCore
@@ -34,6 +35,8 @@ enum BodyDecoder {
             throw APIError.missing(path(context.codingPath + [key]))
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
             throw APIError.invalid(path(context.codingPath), "\(path(context.codingPath)) is malformed")
+        } catch let error as FieldError {
+            throw APIError.invalid(error.field, error.message)
         } catch {
             throw APIError(status: .badRequest, code: "invalid_body", message: "request body is not valid JSON")
         }

@@ -24,7 +24,9 @@ struct ExperimentRoutes: Sendable {
         group.put("experiments/{key}") { request, context in
             let key = try context.parameters.require("key")
             var request = request
-            let experiment = try await Self.decodeExperiment(from: &request, limit: limit)
+            var experiment = try await Self.decodeExperiment(from: &request, limit: limit)
+            // The path names the experiment; the body may repeat the key but need not.
+            if experiment.key.isEmpty { experiment.key = key }
             return try APIRoutes.json(try await experiments.update(key, to: experiment), encoder: Self.encoder)
         }
         group.post("experiments/{key}/start") { _, context in

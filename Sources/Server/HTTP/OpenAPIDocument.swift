@@ -137,14 +137,14 @@ enum OpenAPIDocument {
                   "quantity":{"type":"integer"},"value":{"type":"number"},"request_id":{"type":"string"},"basket_id":{"type":"string"},
                   "timestamp":{"type":"string","format":"date-time"},"event_id":{"type":"string"}}},
               "WidgetSettings": {"type":"object","properties":{
-                  "parameters":{"type":"object","description":"the ranking parameters an experiment variant may set","properties":{
+                  "parameters":{"type":"object","additionalProperties":false,"description":"the ranking parameters an experiment variant may set; an unknown key is a 400 naming it","properties":{
                       "alpha":{"type":"number","minimum":0},"beta":{"type":"number","minimum":0},"gamma":{"type":"number","minimum":0},
                       "candidates_per_source":{"type":"integer","minimum":1},"rerank_window":{"type":"integer","minimum":0},
                       "rerank_combination":{"type":"string","enum":["additive","replace","rrf"]},"rerank_weight":{"type":"number","minimum":0},
                       "rerank_budget_ms":{"type":"number","exclusiveMinimum":0,"maximum":60000},
                       "diversity_max_per_category":{"type":"integer","minimum":0},"diversity_window":{"type":"integer","minimum":0},
                       "promotion_boost":{"type":"number","minimum":0},"new_arrival_boost":{"type":"number","minimum":0},
-                      "new_arrival_days":{"type":"integer","minimum":0},"mmr_lambda":{"type":"number","minimum":0,"maximum":1},
+                      "new_arrival_days":{"type":"integer","minimum":0},"mmr_lambda":{"type":"number","minimum":0,"maximum":1},"exclude_recent_purchases_days":{"type":"integer","minimum":0,"maximum":3650},
                       "enabled_rules":{"type":"array","items":{"type":"string"}},"disabled_rules":{"type":"array","items":{"type":"string"}}}},
                   "block_list":{"type":"array","items":{"type":"string"},"maxItems":1000},
                   "pinned":{"type":"array","maxItems":20,"items":{"type":"object","required":["position","product_id"],

@@ -1,4 +1,5 @@
 import Domain
+import Experiments
 import Foundation
 import Storage
 
@@ -18,7 +19,10 @@ public struct PostgresWidgetSettingsStore: Sendable {
         var settings: [Widget: WidgetSettings] = [:]
         for row in rows {
             guard let widget = Widget(rawValue: try row.string("widget")) else { continue }
-            settings[widget] = try JSONDecoder().decode(WidgetSettings.self, from: Data(try row.string("settings").utf8))
+            // Lenient: the service stored these itself, possibly a newer version of it.
+            let decoder = JSONDecoder()
+            decoder.userInfo[StrictKeys.lenientUserInfoKey] = true
+            settings[widget] = try decoder.decode(WidgetSettings.self, from: Data(try row.string("settings").utf8))
         }
         return settings
     }

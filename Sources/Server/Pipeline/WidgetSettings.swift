@@ -26,9 +26,16 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
             self.productID = productID
         }
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case position
             case productID = "product_id"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            position = try container.decode(Int.self, forKey: .position)
+            productID = try container.decode(ProductID.self, forKey: .productID)
         }
     }
 
@@ -47,13 +54,15 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
         self.pinned = pinned
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case parameters
         case blockList = "block_list"
         case pinned
     }
 
+    /// Strict about keys at every level (`StrictKeys`): a misspelt key is a 400 naming it.
     public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
         let container = try decoder.container(keyedBy: CodingKeys.self)
         parameters = try container.decodeIfPresent(VariantParameters.self, forKey: .parameters) ?? VariantParameters()
         blockList = try container.decodeIfPresent([ProductID].self, forKey: .blockList) ?? []
