@@ -183,7 +183,8 @@ public struct FillRule: Rule {
     /// `ExclusionRule`) and available in the live catalog; `nil` otherwise.
     private func admissibleFacts(_ productID: ProductID, context: RuleContext, cart: Set<ProductID>) -> ProductFacts? {
         guard exclusions.exclusionLabel(for: productID, context: context, cart: cart) == nil,
-            let facts = context.catalog.facts(productID), facts.availability == .available
+            let facts = context.catalog.facts(productID), facts.availability == .available,
+            context.shopper.request.filter.category.map({ $0 == facts.category }) ?? true
         else { return nil }
         return facts
     }

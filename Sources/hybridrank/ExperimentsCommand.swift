@@ -23,15 +23,32 @@ struct AssignExperimentsCommand: ParsableCommand {
             "namespace"?: [name, start, end]}. Output lines: {"variation": i or -1, "inExperiment", \
             "inNamespace", "bucket"}; bucket is the unit's hash value in [0, 1) (null when the hash \
             version is unsupported or the unit is outside the namespace). Empty lines are skipped.
+
+            With --experiment KEY --definitions FILE the lines are user ids instead (plain, or \
+            {"id": …}) and each is assigned exactly as the service assigns it for that experiment: \
+            {"id", "variant": key or null, "variation", "inExperiment"}.
+
+            A line that cannot be read answers {"error": …} in its place, and the command then \
+            exits with status 1 after the last line.
             """
     )
 
+    @Option(help: "Assign user ids for this experiment (from --definitions) instead of raw assignment lines.")
+    var experiment: String?
+
+    @Option(help: "The experiment definitions file (YAML or JSON) that holds --experiment.")
+    var definitions: String?
+
     func run() throws {
+        let assign = try lineAssigner()
         var output = ""
         output.reserveCapacity(1 << 16)
+        var failed = 0
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy(\.isWhitespace) { continue }
-            output += AssignmentLine.process(line)
+            let answer = assign(line)
+            if answer.hasPrefix(#"{"error""#) { failed += 1 }
+            output += answer
             output += "\n"
             if output.utf8.count >= 1 << 16 {
                 FileHandle.standardOutput.write(Data(output.utf8))
@@ -39,6 +56,29 @@ struct AssignExperimentsCommand: ParsableCommand {
             }
         }
         FileHandle.standardOutput.write(Data(output.utf8))
+        if failed > 0 {
+            FileHandle.standardError.write(Data("assign: \(failed) line(s) could not be read\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// The function from one input line to its output line, for the mode the options choose.
+    func lineAssigner() throws -> (String) -> String {
+        guard let key = experiment else {
+            if definitions != nil { throw ValidationError("--definitions needs --experiment") }
+            return AssignmentLine.process
+        }
+        guard let definitions else { throw ValidationError("--experiment needs --definitions FILE") }
+        let file: ExperimentDefinitionFile
+        do {
+            file = try ExperimentDefinitionFile.load(path: definitions)
+        } catch let error as ExperimentDefinitionFile.ParseError {
+            throw ValidationError("\(error.description): \(error.detail)")
+        }
+        guard let experiment = file.experiments.first(where: { $0.key == key }) else {
+            throw ValidationError("no experiment '\(key)' in \(definitions)")
+        }
+        return { line in AssignmentLine.process(userLine: line, experiment: experiment) }
     }
 }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 @testable import Experiments
@@ -70,5 +71,22 @@ struct ExperimentApplierTests {
         let report = try await ExperimentApplier().apply(file, to: store, dryRun: true)
         #expect(report.created.count == 2)
         #expect(await store.experiments.isEmpty)
+    }
+
+    @Test func userLinesAreAssignedAsTheServiceAssignsThem() {
+        let experiment = Experiment(
+            key: "homepage-alpha", widgets: [.homepage], status: .running,
+            variants: [ExperimentVariant(key: "control", weight: 0.5), ExperimentVariant(key: "content-heavy", weight: 0.5)])
+        var seen: Set<String> = []
+        for user in (0..<50).map({ "user-\($0)" }) {
+            let expected = ExperimentAssigner.assign(unitID: user, experiment: experiment)
+            let key = experiment.variants[expected.variation].key
+            let plain = AssignmentLine.process(userLine: user, experiment: experiment)
+            #expect(plain == #"{"id":"\#(user)","variant":"\#(key)","variation":\#(expected.variation),"inExperiment":true}"#)
+            #expect(AssignmentLine.process(userLine: #"{"id":"\#(user)"}"#, experiment: experiment) == plain)
+            seen.insert(key)
+        }
+        #expect(seen == ["control", "content-heavy"])
+        #expect(AssignmentLine.process(userLine: "{oops", experiment: experiment).hasPrefix(#"{"error""#))
     }
 }

@@ -27,6 +27,22 @@ struct LiveCatalogTests {
         #expect(availability(catalog, ids) == ids.map { ProductAvailability(catalog.product($0)) })
     }
 
+    @Test func theLiveCountDropsOnDeleteAndCategoriesMatchWhateverTheCase() {
+        let catalog = LiveCatalog([
+            Product(id: "a", name: "a", category: "Lighting"), Product(id: "b", name: "b", category: "Kitchen"),
+            Product(id: "c", name: "c", deletedAt: Date(timeIntervalSince1970: 0)),
+        ])
+        #expect(catalog.count == 3 && catalog.liveCount == 2)
+        catalog.upsert(Product(id: "a", name: "a", category: "Lighting", deletedAt: Date()))
+        #expect(catalog.liveCount == 1)
+        catalog.upsert(Product(id: "a", name: "a", category: "Lighting"))
+        catalog.upsert(Product(id: "e", name: "e", category: "lighting"))
+        #expect(catalog.liveCount == 3)
+        #expect(catalog.canonicalCategory(" LIGHTING ") == "Lighting")
+        #expect(catalog.canonicalCategory("kitchen") == "Kitchen")
+        #expect(catalog.canonicalCategory("garden") == nil)
+    }
+
     /// A request reads one snapshot from start to end: a write after it was taken changes the live
     /// catalog and every later snapshot, never the one in use.
     @Test func aSnapshotKeepsItsViewWhileTheLiveCatalogChanges() {

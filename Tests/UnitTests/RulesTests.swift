@@ -365,4 +365,29 @@ struct RulesTests {
         RuleChain.filters(options: options).apply(to: &all, context: context)
         #expect(all.count == 3)
     }
+
+    @Test func searchWithInStockFalseKeepsSoldOutProductsButNeverDeletedOnes() {
+        let products = [F.product("a"), F.product("sold", inStock: false), F.product("gone", deleted: true)]
+        for (inStockOnly, expected) in [(true, ["a"]), (false, ["a", "sold"])] {
+            let request = RecommendationRequest(
+                widget: .search, userID: "u", queryText: "x", filter: ProductFilter(inStockOnly: inStockOnly), limit: 10)
+            var items = F.items(["a", "sold", "gone"])
+            RuleChain.filters(options: RuleOptions()).apply(to: &items, context: F.context(products, request: request))
+            #expect(items.map(\.productID) == expected, "in_stock=\(inStockOnly)")
+        }
+        // Other widgets never show sold-out products.
+        let homepage = RecommendationRequest(widget: .homepage, userID: "u", filter: ProductFilter(inStockOnly: false), limit: 10)
+        var items = F.items(["a", "sold"])
+        RuleChain.filters(options: RuleOptions()).apply(to: &items, context: F.context(products, request: homepage))
+        #expect(items.map(\.productID) == ["a"])
+    }
+
+    @Test func aCategoryFilteredRequestDropsAndNeverRefillsOtherCategories() {
+        let products = [F.product("k1", category: "Kitchen"), F.product("k2", category: "Kitchen"), F.product("g1", category: "Garden")]
+        let request = RecommendationRequest(widget: .homepage, userID: "u", filter: ProductFilter(category: "Kitchen"), limit: 5)
+        var items = F.items(["g1", "k1"])
+        let context = F.context(products, request: request, fillByCategory: ["Kitchen": ["k2"]], fillGlobal: ["g1", "k2"])
+        RuleChain(options: RuleOptions()).apply(to: &items, context: context)
+        #expect(items.map(\.productID) == ["k1", "k2"])
+    }
 }

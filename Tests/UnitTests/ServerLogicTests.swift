@@ -259,6 +259,18 @@ struct ServerLogicTests {
         #expect(text.contains(#"hybridrank_rerank_cache_total{result="hit"} 3.0"#))
         #expect(text.contains("hybridrank_exposure_queue_depth 7.0"))
         #expect(metrics.stageQuantile("rerank", 0.95) == 50)
+        // Every family has a HELP line before its TYPE line, a family nobody described too.
+        metrics.increment("hybridrank_something_new_total")
+        let lines = metricsText(metrics)
+        let families = lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(families.count == 5)
+        for family in families {
+            #expect(lines.contains { $0.hasPrefix("# HELP \(family) ") && $0.count > "# HELP \(family) ".count + 3 }, "\(family)")
+        }
+    }
+
+    func metricsText(_ metrics: ServiceMetrics) -> [String] {
+        metrics.prometheusText().split(separator: "\n").map(String.init)
     }
 
     @Test func metricSeriesSortTheirLabelsAndEscapeOnlyWhatNeedsIt() {

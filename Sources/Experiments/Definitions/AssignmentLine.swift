@@ -34,6 +34,29 @@ public enum AssignmentLine {
         return render(ExperimentAssigner.assign(unitID: input.id, configuration: input.configuration))
     }
 
+    /// One user id (a plain line, or `{"id": …}`) assigned for `experiment` exactly as the
+    /// service assigns it: `{"id", "variant": key or null, "variation", "inExperiment"}`.
+    public static func process(userLine line: String, experiment: Experiment) -> String {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let id: String
+        if trimmed.hasPrefix("{") {
+            struct UserLine: Decodable { var id: String }
+            guard let decoded = try? JSONDecoder().decode(UserLine.self, from: Data(trimmed.utf8)) else {
+                return #"{"error":"invalid input line"}"#
+            }
+            id = decoded.id
+        } else {
+            id = trimmed
+        }
+        guard !id.isEmpty else { return #"{"error":"empty user id"}"# }
+        let assignment = ExperimentAssigner.assign(unitID: id, experiment: experiment)
+        let variant = assignment.inExperiment && experiment.variants.indices.contains(assignment.variation)
+            ? experiment.variants[assignment.variation].key : nil
+        let encodedID = (try? JSONEncoder().encode(id)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        let encodedVariant = variant.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        return #"{"id":\#(encodedID),"variant":\#(encodedVariant),"variation":\#(assignment.variation),"inExperiment":\#(assignment.inExperiment)}"#
+    }
+
     /// `assignment` as one compact JSON object with keys in a fixed order.
     public static func render(_ assignment: Assignment) -> String {
         let bucket = assignment.bucket.map { formatNumber($0) } ?? "null"

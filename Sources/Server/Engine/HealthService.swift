@@ -50,7 +50,7 @@ public final class HealthService: Sendable {
             status: status,
             postgres: .init(status: postgresUp ? "up" : "down", latencyMs: postgresUp ? postgresMs : nil),
             redis: .init(status: redisUp ? "up" : "down", latencyMs: redisUp ? redisMs : nil),
-            models: versions, catalogProducts: catalog.count,
+            models: versions, catalogProducts: catalog.liveCount,
             uptimeSeconds: Date().timeIntervalSince(started))
     }
 

@@ -31,6 +31,8 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         /// Each category's spelling in the catalog, by its case-folded form (the first spelling
         /// seen wins), so a filter typed `lighting` finds `Lighting`.
         var categorySpellings: [String: String] = [:]
+        /// Products not deleted (what `/health` reports as the catalog's size).
+        var liveCount = 0
 
         mutating func put(_ product: Product) {
             newest = nil
@@ -39,6 +41,8 @@ public final class LiveCatalog: ProductCatalog, Sendable {
                 if categorySpellings[folded] == nil { categorySpellings[folded] = product.category }
             }
             let (position, inserted) = positions.slot(for: product.id)
+            let wasLive = !inserted && records[position].product.deletedAt == nil
+            liveCount += (product.deletedAt == nil ? 1 : 0) - (wasLive ? 1 : 0)
             if inserted {
                 records.append(Record(product))
                 facts.append(ProductFacts(product))
@@ -102,6 +106,9 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     }
 
     public var count: Int { storage.withLockedValue { $0.records.count } }
+
+    /// Products that are not deleted (deleted ones stay in the tables, marked).
+    public var liveCount: Int { storage.withLockedValue { $0.liveCount } }
 
     /// The catalog's spelling of `category`, matched without regard to case or surrounding
     /// spaces; `nil` when no product was ever in such a category.

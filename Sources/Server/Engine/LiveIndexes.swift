@@ -16,6 +16,9 @@ public final class LiveIndexes: Sendable {
     public let customerCoPurchase: CoPurchaseIndex
     public let similarUsers: SimilarUsersIndex
     public let popularity: PopularityIndex
+    /// The shared decayed popularity lists (Redis, this replica's `popularity` when Redis is
+    /// down): stage 1's popularity source and the trending route read the same lists.
+    let popularityLists: RedisPopularitySource
     let catalog: LiveCatalog
     let redis: RedisClient
     let metrics: ServiceMetrics
@@ -30,6 +33,7 @@ public final class LiveIndexes: Sendable {
         self.customerCoPurchase = CoPurchaseIndex(configuration: .customers)
         self.similarUsers = SimilarUsersIndex()
         self.popularity = PopularityIndex(configuration: .init(decay: PopularityDecay.shared))
+        self.popularityLists = RedisPopularitySource(redis: redis, fallback: popularity, catalog: catalog, metrics: metrics)
         self.catalog = catalog
         self.redis = redis
         self.metrics = metrics
@@ -42,7 +46,7 @@ public final class LiveIndexes: Sendable {
             ContentSource(index: vectors),
             CoPurchaseSource(basketIndex: basketCoPurchase, customerIndex: customerCoPurchase),
             SimilarUsersSource(index: similarUsers),
-            RedisPopularitySource(redis: redis, fallback: popularity, catalog: catalog, metrics: metrics),
+            popularityLists,
         ]
     }
 

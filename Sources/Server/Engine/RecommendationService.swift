@@ -144,4 +144,32 @@ public final class RecommendationService: Sendable {
             popularity: item.popularity, raw: raw, blended: item.blended, crossEncoderLogit: item.rerankLogit,
             final: item.final, rules: item.rulesFired)
     }
+
+    /// `GET /v1/recommendations/trending`: the decayed popularity list every replica shares
+    /// (Redis; this replica's index when Redis is down), shop-wide or in one category, available
+    /// products only. No stage beyond popularity runs and no exposure is logged: the list is the
+    /// same for everyone, so it carries no experiment.
+    public func trending(category: String?, limit: Int, requestID: String) async -> RecommendationResponse {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let now = Date()
+        let spelling = category.map { self.catalog.canonicalCategory($0) ?? $0 }
+        let catalog = self.catalog.snapshot()
+        // Read deeper than `limit`: sold-out and deleted products are skipped.
+        let ranked = await indexes.popularityLists.top(limit: limit * 3 + 20, category: spelling, now: now)
+        var items: [RecommendationResponse.Item] = []
+        for (productID, score) in ranked where items.count < limit {
+            guard let product = catalog.product(productID), product.isAvailable else { continue }
+            items.append(RecommendationResponse.Item(
+                productID: product.id, name: product.name, category: product.category, price: product.price,
+                currency: product.currency, score: Float(score), position: items.count + 1, explain: nil))
+        }
+        let elapsed = started.duration(to: clock.now)
+        let totalMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return RecommendationResponse(
+            requestID: requestID, widget: "trending", experiment: nil, modelVersions: models.modelVersions, items: items,
+            generatedAt: now,
+            timingsMs: .init(candidates: totalMs, scoring: 0, rerank: 0, rules: 0, total: totalMs),
+            degraded: nil, notes: nil)
+    }
 }

@@ -52,6 +52,17 @@ public struct APIRoutes: Sendable {
             let id = try context.parameters.require("id")
             return try await self.recommend(.frequentlyBoughtTogether, request: request, context: context, anchor: id)
         }
+        v1.get("recommendations/trending") { request, context in
+            let query = QueryReader(request.uri)
+            let limit = try query.int("limit", default: 10, range: 1...self.services.configuration.maximumLimit)
+            let category = query.string("category")
+            if let category, category.isEmpty || category.utf8.count > 256 {
+                throw APIError.invalid("category", "category must be 1-256 bytes")
+            }
+            let response = await self.services.recommendations.trending(category: category, limit: limit, requestID: context.id)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: response.jsonBuffer()))
+        }
         v1.get("search") { request, context in
             try await self.recommend(.search, request: request, context: context)
         }
@@ -155,6 +166,9 @@ public struct APIRoutes: Sendable {
                 throw APIError.invalid("price_min", "price_min must not exceed price_max")
             }
             filter.inStockOnly = try query.bool("in_stock", default: true)
+        } else if widget == .homepage {
+            // A category landing page: the homepage's personalisation, inside one category.
+            filter.category = query.string("category")
         }
         if let anchor {
             guard let product = services.catalog.product(anchor), product.deletedAt == nil else {

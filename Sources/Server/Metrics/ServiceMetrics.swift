@@ -69,16 +69,36 @@ public final class ServiceMetrics: Sendable {
         var lastName = ""
         for (series, value) in snapshot.counters.sorted(by: { $0.key < $1.key }) {
             let name = String(series.prefix(while: { $0 != "{" }))
-            if name != lastName { out += "# TYPE \(name) counter\n"; lastName = name }
+            if name != lastName {
+                out += "# HELP \(name) \(Self.help(for: name, kind: "counter"))\n# TYPE \(name) counter\n"
+                lastName = name
+            }
             out += "\(series) \(value)\n"
         }
         lastName = ""
         for (series, read) in snapshot.gauges.sorted(by: { $0.key < $1.key }) {
             let name = String(series.prefix(while: { $0 != "{" }))
-            if name != lastName { out += "# TYPE \(name) gauge\n"; lastName = name }
+            if name != lastName {
+                out += "# HELP \(name) \(Self.help(for: name, kind: "gauge"))\n# TYPE \(name) gauge\n"
+                lastName = name
+            }
             out += "\(series) \(read())\n"
         }
         return out
+    }
+
+    /// What each counter and gauge family means, for its `# HELP` line. A family missing here
+    /// still gets a HELP line naming its kind, so every family is described.
+    static let helpTexts: [String: String] = [
+        "hybridrank_events_total": "Events accepted by POST /v1/events (durable in PostgreSQL), by type.",
+        "hybridrank_events_rejected_total": "Events refused by POST /v1/events, by reason.",
+        "hybridrank_exposure_queue_depth": "Exposures queued in memory and not yet written to PostgreSQL.",
+        "hybridrank_redis_errors_total": "Redis calls that failed, by operation (the answer was degraded, not failed).",
+        "hybridrank_rerank_cache_total": "Cross-encoder score look-ups, by result (hit or miss).",
+    ]
+
+    static func help(for name: String, kind: String) -> String {
+        helpTexts[name] ?? "HybridRank \(kind) \(name)."
     }
 
     private static func append(_ histogram: LatencyHistogram, name: String, labels: String, to out: inout String) {
