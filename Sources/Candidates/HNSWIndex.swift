@@ -45,7 +45,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     private var nodeIDs: [ProductID] = []
     private var attributes: [RowAttributes] = []
     private var nodesByID: [ProductID: Int32] = [:]
-    private var categoryCodes: [String: Int32] = [:]
+    private var attributeCodes = AttributeCodes()
     private var entryPoint: Int32 = -1
     private var topLevel = 0
     private var visited: [UInt32] = []
@@ -76,7 +76,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
         precondition(vector.count == dimension, "vector dimension mismatch")
         lock.lock()
         defer { lock.unlock() }
-        let row = RowAttributes(categoryCode: categoryCode(product.category), price: product.price, available: product.isAvailable)
+        let row = attributeCodes.row(for: product)
         if let existing = nodesByID[product.id] {
             let start = Int(existing) * dimension
             if Array(matrix[start..<(start + dimension)]) == vector {
@@ -118,7 +118,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
         lock.lock()
         defer { lock.unlock() }
         guard entryPoint >= 0, k > 0 else { return [] }
-        let compiled = CompiledFilter(filter, categoryCodes: categoryCodes)
+        let compiled = attributeCodes.compile(filter)
         let excludedNodes = Set(excluding.compactMap { nodesByID[$0] })
         var width = max(ef, k)
         let total = levels.count
@@ -351,12 +351,6 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
         return node
     }
 
-    private func categoryCode(_ category: String) -> Int32 {
-        if let code = categoryCodes[category] { return code }
-        let code = Int32(categoryCodes.count)
-        categoryCodes[category] = code
-        return code
-    }
 }
 
 /// A max-heap of (similarity, node) for the HNSW search frontier.

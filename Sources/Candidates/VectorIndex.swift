@@ -37,7 +37,7 @@ public final class VectorIndex: @unchecked Sendable {
     private var attributes: [RowAttributes] = []
     private var rowsByID: [ProductID: Int] = [:]
     private var freeRows: [Int] = []
-    private var categoryCodes: [String: Int32] = [:]
+    private var attributeCodes = AttributeCodes()
     private var scratch: [Float] = []
     /// The int8 copy: per row `codes`, `codeScales[r]` (x ≈ scale · code) and `codeL1[r]` (‖x̂‖₁).
     private var codes: [Int8] = []
@@ -93,8 +93,7 @@ public final class VectorIndex: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         memo.removeAll(keepingCapacity: true)
-        let code = categoryCode(product.category)
-        let row: RowAttributes = RowAttributes(categoryCode: code, price: product.price, available: product.isAvailable)
+        let row = attributeCodes.row(for: product)
         let index: Int
         if let existing = rowsByID[product.id] {
             index = existing
@@ -187,7 +186,7 @@ public final class VectorIndex: @unchecked Sendable {
     private func exactSearch(_ query: [Float], k: Int, filter: ProductFilter, excluding: Set<ProductID>) -> [(productID: ProductID, score: Float)] {
         let rows = rowIDs.count
         guard rows > 0, k > 0 else { return [] }
-        let compiled = CompiledFilter(filter, categoryCodes: categoryCodes)
+        let compiled = attributeCodes.compile(filter)
         let excludedRows = Set(excluding.compactMap { rowsByID[$0] })
         if rows >= quantizedScanThreshold, let result = quantizedSearch(query, k: k, compiled: compiled, excludedRows: excludedRows) {
             return result
@@ -307,12 +306,6 @@ public final class VectorIndex: @unchecked Sendable {
         return excludedRows.isEmpty || !excludedRows.contains(row)
     }
 
-    private func categoryCode(_ category: String) -> Int32 {
-        if let code = categoryCodes[category] { return code }
-        let code = Int32(categoryCodes.count)
-        categoryCodes[category] = code
-        return code
-    }
 }
 
 /// A pointer handed to the scan's worker threads, which write disjoint ranges.

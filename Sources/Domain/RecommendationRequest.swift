@@ -4,18 +4,26 @@ public struct ProductFilter: Sendable, Hashable, Codable {
     public var minPrice: Double?
     public var maxPrice: Double?
     public var inStockOnly: Bool
+    /// Only products priced in this ISO 4217 currency: prices in different currencies are not
+    /// comparable, so a price filter holds within one currency.
+    public var currency: String?
 
-    public init(category: String? = nil, minPrice: Double? = nil, maxPrice: Double? = nil, inStockOnly: Bool = true) {
+    public init(
+        category: String? = nil, minPrice: Double? = nil, maxPrice: Double? = nil, inStockOnly: Bool = true,
+        currency: String? = nil
+    ) {
         self.category = category
         self.minPrice = minPrice
         self.maxPrice = maxPrice
         self.inStockOnly = inStockOnly
+        self.currency = currency
     }
 
     public static let none = ProductFilter(inStockOnly: false)
 
     public func matches(_ product: Product) -> Bool {
         if let category, product.category != category { return false }
+        if let currency, product.currency != currency { return false }
         if let minPrice, product.price < minPrice { return false }
         if let maxPrice, product.price > maxPrice { return false }
         if inStockOnly, !product.isAvailable { return false }

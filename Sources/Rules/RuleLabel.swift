@@ -10,6 +10,7 @@ public enum RuleLabel {
     public static let filteredBlocked = "filtered:blocked"
     public static let filteredDuplicate = "filtered:duplicate"
     public static let filteredCategory = "filtered:category"
+    public static let filteredCurrency = "filtered:currency"
     /// Boost labels carry their factor: "boost:promotion*1.20", "boost:new_arrival*1.10".
     public static let boostPromotion = "boost:promotion"
     public static let boostNewArrival = "boost:new_arrival"

@@ -22,6 +22,7 @@ public struct StockRule: Rule {
         let request = context.shopper.request
         let keepsSoldOut = request.widget == .search && !request.filter.inStockOnly
         let category = request.filter.category
+        let currency = request.filter.currency
         // In place: the kept items move, none is copied.
         items.removeAll { item in
             guard seen.slot(for: item.productID).inserted else {
@@ -30,6 +31,10 @@ public struct StockRule: Rule {
             }
             if let category, let facts = item.facts, facts.category != category {
                 report.remove(item.productID, label: RuleLabel.filteredCategory)
+                return true
+            }
+            if let currency, let product = context.catalog.product(item.productID), product.currency != currency {
+                report.remove(item.productID, label: RuleLabel.filteredCurrency)
                 return true
             }
             switch item.facts?.availability ?? .unknown {

@@ -8,7 +8,9 @@ import Testing
         (0..<n).map { (i: Int) -> Product in
             let category: String = i % 3 == 0 ? "mugs" : "bags"
             let inStock: Bool = i % 7 != 0
-            return Product(id: "p\(i)", name: "p\(i)", category: category, price: Double(i % 50), inStock: inStock)
+            return Product(
+                id: "p\(i)", name: "p\(i)", category: category, price: Double(i % 50), currency: i % 4 == 0 ? "EUR" : "GBP",
+                inStock: inStock)
         }
     }
 
@@ -39,6 +41,15 @@ import Testing
                 #expect(result.allSatisfy { filter.matches(byID[$0.productID]!) })
             }
         }
+        // A price filter within one currency never returns a product priced in another.
+        let euros = ProductFilter(minPrice: 10, maxPrice: 30, inStockOnly: false, currency: "EUR")
+        let euroCount = products.filter(euros.matches).count
+        #expect(euroCount > 0 && euroCount < products.filter(ProductFilter(minPrice: 10, maxPrice: 30, inStockOnly: false).matches).count)
+        for result in [exact.search(vectors[1], k: 500, filter: euros, excluding: []), hnsw.search(vectors[1], k: 500, filter: euros, excluding: [])] {
+            #expect(result.count == euroCount)
+            #expect(result.allSatisfy { byID[$0.productID]?.currency == "EUR" })
+        }
+        #expect(exact.search(vectors[1], k: 5, filter: ProductFilter(inStockOnly: false, currency: "JPY"), excluding: []).isEmpty)
         // A very selective filter (fewer matches than k) returns exactly the matches.
         let rare = ProductFilter(category: "mugs", minPrice: 3, maxPrice: 3, inStockOnly: false)
         let rareCount = products.filter(rare.matches).count

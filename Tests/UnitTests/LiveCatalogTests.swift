@@ -41,6 +41,14 @@ struct LiveCatalogTests {
         #expect(catalog.canonicalCategory(" LIGHTING ") == "Lighting")
         #expect(catalog.canonicalCategory("kitchen") == "Kitchen")
         #expect(catalog.canonicalCategory("garden") == nil)
+        // One currency: price filters need none. Mixed: the one most products use.
+        #expect(catalog.mainCurrencyIfMixed == nil)
+        catalog.upsert(Product(id: "f", name: "f", currency: "EUR"))
+        #expect(catalog.mainCurrencyIfMixed == "GBP")
+        catalog.upsert([Product(id: "g", name: "g", currency: "EUR"), Product(id: "h", name: "h", currency: "EUR"),
+                        Product(id: "a", name: "a", category: "Lighting", currency: "EUR"),
+                        Product(id: "b", name: "b", category: "Kitchen", currency: "EUR")])
+        #expect(catalog.mainCurrencyIfMixed == "EUR")
     }
 
     /// A request reads one snapshot from start to end: a write after it was taken changes the live

@@ -33,6 +33,9 @@ public final class LiveCatalog: ProductCatalog, Sendable {
         var categorySpellings: [String: String] = [:]
         /// Products not deleted (what `/health` reports as the catalog's size).
         var liveCount = 0
+        /// How many products are priced in each currency (the main one answers price filters
+        /// that name none).
+        var currencyCounts: [String: Int] = [:]
 
         mutating func put(_ product: Product) {
             newest = nil
@@ -43,6 +46,8 @@ public final class LiveCatalog: ProductCatalog, Sendable {
             let (position, inserted) = positions.slot(for: product.id)
             let wasLive = !inserted && records[position].product.deletedAt == nil
             liveCount += (product.deletedAt == nil ? 1 : 0) - (wasLive ? 1 : 0)
+            if !inserted { currencyCounts[records[position].product.currency, default: 1] -= 1 }
+            currencyCounts[product.currency, default: 0] += 1
             if inserted {
                 records.append(Record(product))
                 facts.append(ProductFacts(product))
@@ -115,6 +120,16 @@ public final class LiveCatalog: ProductCatalog, Sendable {
     public func canonicalCategory(_ category: String) -> String? {
         let folded = Self.fold(category)
         return storage.withLockedValue { $0.categorySpellings[folded] }
+    }
+
+    /// The currency most products are priced in, when the catalog holds more than one (`nil`
+    /// for a one-currency catalog, where a price filter needs no currency).
+    public var mainCurrencyIfMixed: String? {
+        storage.withLockedValue { storage in
+            let used = storage.currencyCounts.filter { $0.value > 0 }
+            guard used.count > 1 else { return nil }
+            return used.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        }
     }
 
     static func fold(_ category: String) -> String {

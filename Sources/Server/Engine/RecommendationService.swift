@@ -57,6 +57,13 @@ public final class RecommendationService: Sendable {
         if let category = request.filter.category, let spelling = catalog.canonicalCategory(category) {
             request.filter.category = spelling
         }
+        // Prices in different currencies are not comparable: a price filter that names no
+        // currency holds in the catalog's main one when the catalog mixes currencies.
+        if request.filter.currency == nil, request.filter.minPrice != nil || request.filter.maxPrice != nil,
+            let main = catalog.mainCurrencyIfMixed
+        {
+            request.filter.currency = main
+        }
 
         // 1. Options: the widget's settings (built-in defaults, then the shop's standing
         //    settings), then the user's experiment variant (a pure hash of user id and experiment).

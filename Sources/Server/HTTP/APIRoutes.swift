@@ -166,6 +166,12 @@ public struct APIRoutes: Sendable {
                 throw APIError.invalid("price_min", "price_min must not exceed price_max")
             }
             filter.inStockOnly = try query.bool("in_stock", default: true)
+            if let currency = query.string("currency") {
+                guard currency.utf8.count == 3, currency.utf8.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
+                    throw APIError.invalid("currency", "currency must be a 3-letter ISO 4217 code")
+                }
+                filter.currency = currency.uppercased()
+            }
         } else if widget == .homepage {
             // A category landing page: the homepage's personalisation, inside one category.
             filter.category = query.string("category")

@@ -78,6 +78,7 @@ enum OpenAPIDocument {
                                {"name":"category","in":"query","description":"matched without regard to case","schema":{"type":"string"}},
                                {"name":"price_min","in":"query","schema":{"type":"number"}},
                                {"name":"price_max","in":"query","schema":{"type":"number"}},
+                               {"name":"currency","in":"query","description":"only products priced in this ISO 4217 currency; a price filter without it holds in the catalog's main currency when the catalog mixes currencies","schema":{"type":"string","pattern":"^[A-Za-z]{3}$"}},
                                {"name":"in_stock","in":"query","description":"true or absent: only products in stock; false: sold-out products too","schema":{"type":"boolean"}}, \(widgetParameters)],
                 "responses": \(recommendationResponse)}},
             "/v1/products/{id}": {
