@@ -61,6 +61,13 @@ struct DashboardPageTests {
         #expect(html.contains("badge bad guardrail"))
     }
 
+    @Test func aRunningExperimentSaysWhichWidgetSettingsItOverrides() {
+        var section = Self.section()
+        section.experiment.variants[1].parameters = VariantParameters(alpha: 0.8, gamma: 0.1)
+        let html = DashboardPage.render(sections: [section])
+        #expect(html.contains("Overrides the widget settings&#39; alpha, gamma on homepage") || html.contains("Overrides the widget settings' alpha, gamma on homepage"))
+    }
+
     @Test func userTextIsEscaped() {
         let section = Self.section(description: "<script>alert('x')</script> & more")
         let html = DashboardPage.render(sections: [section])

@@ -91,6 +91,14 @@ public enum DashboardPage {
         if let start = e.startsAt { facts.append("from " + timestamp(start)) }
         if let end = e.endsAt { facts.append("until " + timestamp(end)) }
         html += "<p class=\"muted\">\(HTMLText.escape(facts.joined(separator: " · ")))</p>"
+        if e.status == .running {
+            // Precedence: what this experiment overrides of each widget's standing settings.
+            let keys = Set(e.variants.flatMap(\.parameters.setKeys)).sorted()
+            let text = keys.isEmpty
+                ? "Overrides no widget settings (its variants set no parameters)."
+                : "Overrides the widget settings' \(keys.joined(separator: ", ")) on \(e.widgets.map(\.rawValue).joined(separator: ", ")) for the users it assigns; everyone else keeps the widget settings."
+            html += "<p class=\"precedence\">\(HTMLText.escape(text))</p>"
+        }
 
         if let results = section.results {
             html += sampleRatio(results)

@@ -81,7 +81,8 @@ public enum HybridRankApplication {
                 stream: eventStream, metrics: metrics, logger: logger),
             experiments: ExperimentService(store: experimentStore, router: experimentRouter, results: results),
             widgetSettings: WidgetSettingsService(
-                store: widgetSettingsStore, table: widgetSettings, maximumLimit: configuration.maximumLimit),
+                store: widgetSettingsStore, table: widgetSettings, maximumLimit: configuration.maximumLimit,
+                experiments: experimentRouter),
             health: HealthService(postgres: postgres, redis: redis, models: models, catalog: catalog))
 
         let router = Router()

@@ -140,7 +140,33 @@ public final class RecommendationService: Sendable {
                 candidates: timings.candidates, scoring: timings.scoring, rerank: timings.rerank, rules: timings.rules,
                 total: totalMs),
             degraded: degraded.isEmpty ? nil : degraded,
-            notes: explain ? recommendation.notes + recommendation.removed.map { "\($0.label): \($0.productID)" } : nil)
+            notes: explain
+                ? [optionLayers(widget: request.widget, settings: settings.settings, selection: selection)] + recommendation.notes
+                    + recommendation.removed.map { "\($0.label): \($0.productID)" }
+                : nil)
+    }
+
+    /// Where this request's options came from, for explain: `options: homepage defaults ← widget
+    /// settings (alpha, gamma) ← experiment homepage-alpha/treatment (alpha)`; a key named in a
+    /// later layer overrides the earlier one.
+    func optionLayers(widget: Widget, settings: WidgetSettings, selection: VariantSelection?) -> String {
+        var layers = ["\(widget.rawValue) defaults"]
+        let settingKeys = settings.parameters.setKeys
+        var merchandising: [String] = []
+        if !settings.blockList.isEmpty { merchandising.append("block_list") }
+        if !settings.pinned.isEmpty { merchandising.append("pinned") }
+        if !settingKeys.isEmpty || !merchandising.isEmpty {
+            layers.append("widget settings (\((settingKeys + merchandising).joined(separator: ", ")))")
+        }
+        if let selection,
+            let experiment = experiments.runningExperiments.first(where: { $0.key == selection.experimentKey }),
+            experiment.variants.indices.contains(selection.variantIndex)
+        {
+            let keys = experiment.variants[selection.variantIndex].parameters.setKeys
+            layers.append(
+                "experiment \(selection.experimentKey)/\(selection.variantKey) (\(keys.isEmpty ? "no overrides" : keys.joined(separator: ", ")))")
+        }
+        return "options: " + layers.joined(separator: " ← ")
     }
 
     static func explanation(of item: ScoredItem) -> RecommendationResponse.ItemExplanation {

@@ -8,20 +8,24 @@ public final class WidgetSettingsService: Sendable {
     let store: PostgresWidgetSettingsStore
     let table: WidgetSettingsTable
     let maximumLimit: Int
+    let experiments: ExperimentRouter
     let validator = ExperimentValidator()
 
-    init(store: PostgresWidgetSettingsStore, table: WidgetSettingsTable, maximumLimit: Int) {
+    init(store: PostgresWidgetSettingsStore, table: WidgetSettingsTable, maximumLimit: Int, experiments: ExperimentRouter) {
         self.store = store
         self.table = table
         self.maximumLimit = maximumLimit
+        self.experiments = experiments
     }
 
-    /// What a widget's settings endpoint answers: the stored settings and the options they
-    /// resolve to (before any experiment variant).
+    /// What a widget's settings endpoint answers: the stored settings, the options they resolve
+    /// to (before any experiment variant), and the running experiments that override some of
+    /// them for some users (`overridden_by`: which keys, which variants, who).
     public struct View: Encodable, Sendable {
         public var widget: String
         public var settings: WidgetSettings
         public var effective: PipelineOptions
+        public var overriddenBy: [SettingsOverride]
     }
 
     /// Every widget, stored settings or not. Reads PostgreSQL (the source of truth) and, while at
@@ -57,6 +61,8 @@ public final class WidgetSettingsService: Sendable {
     }
 
     private func view(_ settings: WidgetSettings, for widget: Widget) -> View {
-        View(widget: widget.rawValue, settings: settings, effective: table.resolve(settings, for: widget).options)
+        View(
+            widget: widget.rawValue, settings: settings, effective: table.resolve(settings, for: widget).options,
+            overriddenBy: SettingsOverride.overrides(of: widget, in: experiments.runningExperiments))
     }
 }
