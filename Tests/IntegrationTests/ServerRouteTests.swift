@@ -79,12 +79,20 @@ struct ServerRouteTests {
                 #expect(code != "no_route", "\(operation) is described but not routed")
                 #expect(response.status.code < 500, "\(operation): \(response.status)")
             }
-            // Neither an unknown path nor a described path with another method has a route; both
-            // get the JSON error body.
-            for (method, uri) in [(HTTPRequest.Method.get, "/v1/nothing"), (.delete, "/v1/search")] {
-                let (status, json) = try await client.json(uri, method: method)
-                #expect(status == 404, "\(method) \(uri)")
-                #expect((json["error"] as? [String: Any])?["code"] as? String == "no_route", "\(method) \(uri)")
+            // An unknown path is a 404 `no_route`; a described path with another method a 405
+            // with `Allow`; both in the JSON error body.
+            let (unknownStatus, unknownJSON) = try await client.json("/v1/nothing")
+            #expect(unknownStatus == 404)
+            #expect((unknownJSON["error"] as? [String: Any])?["code"] as? String == "no_route")
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.delete, "/v1/search", "GET"), (.trace, "/v1/widgets", "GET"),
+                (.post, "/v1/products/p-1", "DELETE, GET, PATCH, PUT"),
+            ] {
+                let response = try await client.executeRequest(uri: uri, method: method, headers: [:], body: nil)
+                #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(response.headers[.allow] == allow, "\(method) \(uri)")
+                let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                #expect((body?["error"] as? [String: Any])?["code"] as? String == "method_not_allowed")
             }
             _ = try await client.json("/v1/recommendations/homepage?limit=5")
             let metrics = try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil)

@@ -5,7 +5,8 @@ import Logging
 /// 500, logged once with the request id, so a client never gets an empty 500 and the log names
 /// the cause without the response echoing it. A request no route matches (Hummingbird's
 /// not-found responder, which marks the endpoint "NotFound") gets the JSON body too, with the code
-/// `no_route`, instead of an empty 404. Other errors that are already HTTP answers pass through.
+/// `no_route`, instead of an empty 404 — or, when the path exists with other methods, a 405 with
+/// `Allow`. Other errors that are already HTTP answers pass through.
 public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -13,6 +14,10 @@ public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
+            let allowed = OpenAPIDocument.methods(forPath: request.uri.path)
+            if !allowed.isEmpty {
+                throw MethodNotAllowedError(method: request.method, path: request.uri.path, allowed: allowed)
+            }
             throw APIError.noRoute(request.method, request.uri.path)
         } catch let error as any HTTPResponseError {
             throw error

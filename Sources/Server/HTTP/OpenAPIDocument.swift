@@ -34,6 +34,30 @@ enum OpenAPIDocument {
         })
     }()
 
+    /// Each described path as its segments (`{id}` matches any one segment) with its methods.
+    static let pathMethods: [(segments: [Substring], methods: [String])] = {
+        let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
+        let known: Set<String> = ["get", "put", "post", "patch", "delete", "head", "options"]
+        return paths.map { path, item in
+            (path.split(separator: "/"), item.keys.filter(known.contains).map { $0.uppercased() }.sorted())
+        }
+    }()
+
+    /// The methods the document lists for `path` (a concrete request path), empty when no
+    /// described path matches it.
+    static func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        var methods: Set<String> = []
+        for entry in pathMethods where entry.segments.count == segments.count {
+            let matches = zip(entry.segments, segments).allSatisfy { template, actual in
+                (template.hasPrefix("{") && template.hasSuffix("}")) || template == actual
+            }
+            if matches { methods.formUnion(entry.methods) }
+        }
+        return methods.sorted()
+    }
+
     /// The registered routes this document does not describe, as "METHOD /path", sorted; empty
     /// when it describes them all. The composition root asserts it is empty, so a route added
     /// without its description stops every debug build's server (and so the test suite) at start.
