@@ -4,8 +4,10 @@ import Foundation
 /// strategy writes it: the widget responses, the demo shop's NDJSON lines, the log lines and the
 /// exposure batches all write one per record.
 public enum ISO8601Text {
+    /// Total: a date past ±10¹³ seconds (about ±300,000 years) or NaN is written as the nearest
+    /// of those bounds instead of trapping in the `Int` conversion.
     public static func string(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let seconds = EpochSeconds.floor(date)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

@@ -33,7 +33,17 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         var logger = Logger(label: "hybridrank")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        // A crash (a trap, a bad pointer, abort) still leaves one JSON line in the log.
+        FatalSignalLog.install()
         let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)
-        try await app.runService()
+        logger.notice("hybridrank serving", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)"])
+        do {
+            try await app.runService()
+        } catch {
+            logger.critical("hybridrank stopped on an error", metadata: ["error": "\(error)"])
+            throw error
+        }
+        // The exposure writer's own line (before this one) says what was flushed and spilled.
+        logger.notice("hybridrank stopped")
     }
 }

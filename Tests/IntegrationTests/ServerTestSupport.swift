@@ -30,11 +30,25 @@ enum ServerTestEnvironment {
         seed: (PostgresClient) async throws -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
+        try await withServerAndDatabase(loadModels: loadModels, configure: configure, seed: seed) { client, _ in
+            try await body(client)
+        }
+    }
+
+    /// `withServer`, with the server's own PostgreSQL schema handed to the test too (to check
+    /// what was stored).
+    static func withServerAndDatabase(
+        loadModels: Bool = false,
+        configure: (inout ServiceConfiguration) -> Void = { _ in },
+        seed: (PostgresClient) async throws -> Void = { _ in },
+        _ body: @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void
+    ) async throws {
         let database = redisDatabase()
         let redisURL = try #require(StorageTestEnvironment.redisURL) + "/\(database)"
         let redis = try RedisClient(url: redisURL)
         _ = try await redis.command(["FLUSHDB"])
         try await StorageTestEnvironment.withSchema("srv") { client, schema in
+            let schemaClient = client
             try await Migrator(
                 client: client, directory: StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
             ).migrate()
@@ -49,11 +63,14 @@ enum ServerTestEnvironment {
             configuration.crossEncoderDirectory = root + "/models/retail-reranker"
             configuration.biEncoderDirectory = root + "/.models/all-MiniLM-L6-v2"
             configuration.exposureFlushInterval = 0.05
+            // A spool of its own: a shared one would replay one test's exposures into another's schema.
+            configuration.spoolDirectory = FileManager.default.temporaryDirectory
+                .appendingPathComponent(StorageTestEnvironment.uniqueName("hybridrank-spool")).path
             configure(&configuration)
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)
-            try await app.test(.live) { client in try await body(client) }
+            try await app.test(.live) { http in try await body(http, schemaClient) }
         }
         await redis.close()
     }

@@ -5,7 +5,7 @@ extension ServiceConfiguration {
     /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
     /// `HYBRIDRANK_HTTP_THREADS`, `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`,
     /// `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw; an unknown value keeps the default),
-    /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`.
+    /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`, `HYBRIDRANK_SPOOL_DIR`.
     public init(environment: [String: String]) {
         self.init()
         if let host = environment["HOST"], !host.isEmpty { self.host = host }
@@ -20,5 +20,6 @@ extension ServiceConfiguration {
         if let entries = environment["HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES"].flatMap(Int.init), entries >= 0 {
             self.rerankLocalCacheEntries = entries
         }
+        if let dir = environment["HYBRIDRANK_SPOOL_DIR"], !dir.isEmpty { self.spoolDirectory = dir }
     }
 }

@@ -43,6 +43,9 @@ public struct ServiceConfiguration: Sendable {
     public var vectorIndex: VectorIndexKind = .exact
     /// Largest `limit` a widget accepts.
     public var maximumLimit: Int = 100
+    /// What every input to the HTTP API is held to (id and text lengths, time range, integer
+    /// ranges, list sizes); README "Errors" lists the defaults.
+    public var inputBounds: InputBounds = InputBounds()
     /// Largest request body accepted, in bytes (a 1,000-product batch fits easily).
     public var maximumBodySize: Int = 4 * 1024 * 1024
     /// Defaults every experiment variant inherits.
@@ -57,6 +60,13 @@ public struct ServiceConfiguration: Sendable {
     /// Exposures are written in batches of up to this many rows, at least every `exposureFlushInterval` seconds.
     public var exposureBatchSize: Int = 500
     public var exposureFlushInterval: Double = 0.5
+    /// Where exposures that cannot be written by shutdown (PostgreSQL down) are spilled, and
+    /// replayed from at the next start; relative paths are under the working directory. nil
+    /// keeps none (they are counted as lost in the shutdown log line). `HYBRIDRANK_SPOOL_DIR`.
+    public var spoolDirectory: String? = ".data/spool"
+    /// `/health` says `degraded` when the oldest queued exposure has waited longer than this
+    /// (seconds): the writer is behind or PostgreSQL refuses its writes.
+    public var exposureQueueAgeWarning: Double = 60
     /// The daily performance tables are rolled up this often (seconds); idempotent.
     public var rollupInterval: Double = 60
     /// Running experiments and widget settings are re-read from PostgreSQL this often, so every

@@ -5,7 +5,7 @@ import Foundation
 /// Product ids may contain `|`, so the product id is the last field and is split off last.
 enum EncodedEvent {
     static func encode(_ event: Interaction) -> String {
-        "\(event.type.rawValue)|\(Int64(event.occurredAt.timeIntervalSince1970))|\(event.quantity)|\(event.value)|\(event.productID)"
+        "\(event.type.rawValue)|\(EpochSeconds.floor(event.occurredAt))|\(event.quantity)|\(event.value)|\(event.productID)"
     }
 
     static func decode(_ text: String, user: UserID) -> Interaction? {

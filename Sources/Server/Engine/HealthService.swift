@@ -17,9 +17,21 @@ public struct HealthReport: Codable, Sendable {
     public var models: [String: String]
     public var catalogProducts: Int
     public var uptimeSeconds: Double
+    public var exposures: ExposureQueue
+
+    /// The exposure writer's queue: `degraded` once the oldest row waits past the warning age.
+    public struct ExposureQueue: Codable, Sendable {
+        public var queueDepth: Int
+        public var oldestAgeSeconds: Double
+        public var deadLettered: Int
+        enum CodingKeys: String, CodingKey {
+            case queueDepth = "queue_depth", oldestAgeSeconds = "oldest_age_seconds", deadLettered = "dead_lettered"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case status, postgres, redis, models, catalogProducts = "catalog_products", uptimeSeconds = "uptime_seconds"
+        case exposures
     }
 }
 
@@ -28,13 +40,20 @@ public final class HealthService: Sendable {
     let redis: RedisClient
     let models: ModelRuntime
     let catalog: LiveCatalog
+    let exposures: ExposureWriter
+    let exposureQueueAgeWarning: Double
     let started = Date()
 
-    public init(postgres: PostgresClient, redis: RedisClient, models: ModelRuntime, catalog: LiveCatalog) {
+    public init(
+        postgres: PostgresClient, redis: RedisClient, models: ModelRuntime, catalog: LiveCatalog,
+        exposures: ExposureWriter, exposureQueueAgeWarning: Double
+    ) {
         self.postgres = postgres
         self.redis = redis
         self.models = models
         self.catalog = catalog
+        self.exposures = exposures
+        self.exposureQueueAgeWarning = exposureQueueAgeWarning
     }
 
     public func report() async -> HealthReport {
@@ -44,14 +63,17 @@ public final class HealthService: Sendable {
         let (redisUp, redisMs) = await rd
         let versions = models.modelVersions
         var status = "ok"
-        if !redisUp || versions.count < 2 { status = "degraded" }
+        let queue = HealthReport.ExposureQueue(
+            queueDepth: exposures.pending, oldestAgeSeconds: exposures.oldestPendingAge,
+            deadLettered: exposures.deadLetteredCount)
+        if !redisUp || versions.count < 2 || queue.oldestAgeSeconds > exposureQueueAgeWarning { status = "degraded" }
         if !postgresUp { status = catalog.count > 0 ? "degraded" : "down" }
         return HealthReport(
             status: status,
             postgres: .init(status: postgresUp ? "up" : "down", latencyMs: postgresUp ? postgresMs : nil),
             redis: .init(status: redisUp ? "up" : "down", latencyMs: redisUp ? redisMs : nil),
             models: versions, catalogProducts: catalog.liveCount,
-            uptimeSeconds: Date().timeIntervalSince(started))
+            uptimeSeconds: Date().timeIntervalSince(started), exposures: queue)
     }
 
     private static func measure(_ body: @Sendable () async -> Bool) async -> (Bool, Double) {

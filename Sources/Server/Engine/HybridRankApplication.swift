@@ -37,8 +37,10 @@ public enum HybridRankApplication {
         let widgetSettings = WidgetSettingsTable(base: configuration.pipeline)
         let exposures = ExposureWriter(
             postgres: postgres, batchSize: configuration.exposureBatchSize,
-            flushInterval: configuration.exposureFlushInterval, logger: logger)
+            flushInterval: configuration.exposureFlushInterval,
+            spool: configuration.spoolDirectory.map(ExposureSpool.init(directory:)), metrics: metrics, logger: logger)
         metrics.registerGauge("hybridrank_exposure_queue_depth") { Double(exposures.pending) }
+        metrics.registerGauge("hybridrank_exposure_queue_oldest_age_seconds") { exposures.oldestPendingAge }
 
         // Load the catalog, embeddings and interaction history; a PostgreSQL outage here leaves
         // the replica serving popularity until the refresher loads it.
@@ -83,7 +85,9 @@ public enum HybridRankApplication {
             widgetSettings: WidgetSettingsService(
                 store: widgetSettingsStore, table: widgetSettings, maximumLimit: configuration.maximumLimit,
                 experiments: experimentRouter),
-            health: HealthService(postgres: postgres, redis: redis, models: models, catalog: catalog))
+            health: HealthService(
+                postgres: postgres, redis: redis, models: models, catalog: catalog, exposures: exposures,
+                exposureQueueAgeWarning: configuration.exposureQueueAgeWarning))
 
         let router = Router()
         // Access log lines carry `hb.request.id` (the response's `request_id`); at debug level so

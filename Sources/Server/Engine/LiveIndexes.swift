@@ -100,7 +100,7 @@ public final class LiveIndexes: Sendable {
             popularity.record(event, category: catalog.product(event.productID)?.category ?? "")
             guard event.type == .purchase else { continue }
             customerCoPurchase.add(group: event.userID, items: [event.productID], at: event.occurredAt)
-            let basket = event.basketID ?? "\(event.userID)@\(Int(event.occurredAt.timeIntervalSince1970 / 3600))"
+            let basket = event.basketID ?? "\(event.userID)@\(EpochSeconds.floor(event.occurredAt) / 3600)"
             baskets[basket, default: ([], event.occurredAt)].items.append(event.productID)
         }
         for (basket, entry) in baskets {

@@ -27,11 +27,12 @@ public struct APIRoutes: Sendable {
         }
 
         let v1 = router.group("v1")
+        let bounds = services.configuration.inputBounds
         v1.get("recommendations/homepage") { request, context in
             try await self.recommend(.homepage, request: request, context: context)
         }
         v1.get("recommendations/product/{id}") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try PathParameter.id(context, "id", bounds: bounds)
             return try await self.recommend(.product, request: request, context: context, anchor: id)
         }
         v1.get("recommendations/cart") { request, context in
@@ -41,23 +42,24 @@ public struct APIRoutes: Sendable {
             var request = request
             let body = try await Self.decode(CartBody.self, from: &request, limit: self.services.configuration.maximumBodySize)
             guard let items = body.items else { throw APIError.missing("items") }
-            guard items.count <= 500 else { throw APIError.invalid("items", "items must hold at most 500 product ids") }
+            try bounds.checkCount(items.count, maximum: bounds.maximumCartItems, field: "items")
             for (index, item) in items.enumerated() {
-                try ProductInput.validateID(item, field: "items[\(index)]")
+                try bounds.checkID(item, field: "items[\(index)]")
             }
             return try await self.recommend(
                 .cart, request: request, context: context, cartItems: items, bodyUser: body.userID, bodyLimit: body.limit)
         }
         v1.get("recommendations/frequently-bought-together/{id}") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try PathParameter.id(context, "id", bounds: bounds)
             return try await self.recommend(.frequentlyBoughtTogether, request: request, context: context, anchor: id)
         }
         v1.get("recommendations/trending") { request, context in
             let query = QueryReader(request.uri)
             let limit = try query.int("limit", default: 10, range: 1...self.services.configuration.maximumLimit)
-            let category = query.string("category")
-            if let category, category.isEmpty || category.utf8.count > 256 {
-                throw APIError.invalid("category", "category must be 1-256 bytes")
+            let category = try query.string("category")
+            if let category {
+                let bounds = self.services.configuration.inputBounds
+                try bounds.checkText(category, field: "category", maximumBytes: bounds.maximumCategoryBytes)
             }
             let response = await self.services.recommendations.trending(category: category, limit: limit, requestID: context.id)
             return Response(
@@ -68,33 +70,33 @@ public struct APIRoutes: Sendable {
         }
 
         v1.get("products/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try PathParameter.id(context, "id", bounds: bounds)
             guard let product = self.services.catalog.product(id), product.deletedAt == nil else {
                 throw APIError.notFound("product", field: "id")
             }
             return try Self.json(ProductOutput(product))
         }
         v1.put("products/{id}") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try PathParameter.id(context, "id", bounds: bounds)
             var request = request
             let input = try await Self.decode(ProductInput.self, from: &request, limit: self.services.configuration.maximumBodySize)
-            let product = try input.validated(id: id, now: Date())
+            let product = try input.validated(id: id, now: Date(), bounds: bounds)
             let stored = try await self.services.products.upsert([product])
             return try Self.json(ProductOutput(stored[0]))
         }
         v1.patch("products/{id}") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try PathParameter.id(context, "id", bounds: bounds)
             var request = request
             let input = try await Self.decode(ProductInput.self, from: &request, limit: self.services.configuration.maximumBodySize)
             guard let existing = self.services.catalog.product(id), existing.deletedAt == nil else {
                 throw APIError.notFound("product", field: "id")
             }
-            let product = try input.applied(to: existing, now: Date())
+            let product = try input.applied(to: existing, now: Date(), bounds: bounds)
             let stored = try await self.services.products.upsert([product])
             return try Self.json(ProductOutput(stored[0]))
         }
         v1.delete("products/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try PathParameter.id(context, "id", bounds: bounds)
             guard try await self.services.products.delete(id) else { throw APIError.notFound("product", field: "id") }
             return Response(status: .noContent)
         }
@@ -102,13 +104,11 @@ public struct APIRoutes: Sendable {
             var request = request
             let body = try await Self.decode(ProductBatchBody.self, from: &request, limit: self.services.configuration.maximumBodySize)
             guard let inputs = body.products else { throw APIError.missing("products") }
-            guard !inputs.isEmpty, inputs.count <= 1000 else {
-                throw APIError.invalid("products", "products must hold 1–1000 items")
-            }
+            try bounds.checkCount(inputs.count, minimum: 1, maximum: bounds.maximumProductBatch, field: "products")
             let now = Date()
             let products = try inputs.enumerated().map { index, input in
                 guard let id = input.productID else { throw APIError.missing("products[\(index)].product_id") }
-                return try input.validated(id: id, now: now, prefix: "products[\(index)].")
+                return try input.validated(id: id, now: now, prefix: "products[\(index)].", bounds: bounds)
             }
             let stored = try await self.services.products.upsert(products)
             return try Self.json(ProductBatchResult(stored: stored.count))
@@ -118,13 +118,11 @@ public struct APIRoutes: Sendable {
             var request = request
             let buffer = try await Self.collect(&request, limit: self.services.configuration.maximumBodySize)
             let inputs = try EventBatchBody.decode(buffer)
-            guard !inputs.isEmpty, inputs.count <= 1000 else {
-                throw APIError.invalid("events", "a batch must hold 1–1000 events")
-            }
+            try bounds.checkCount(inputs.count, minimum: 1, maximum: bounds.maximumEventBatch, field: "events")
             let now = Date()
             let batch = inputs.count > 1
             let events = try inputs.enumerated().map { index, input in
-                try input.validated(now: now, prefix: batch ? "events[\(index)]." : "")
+                try input.validated(now: now, prefix: batch ? "events[\(index)]." : "", bounds: bounds)
             }
             let accepted = try await self.services.events.ingest(events, idempotencyKeys: inputs.map(\.eventID))
             return try Self.json(EventBatchResult(accepted: accepted), status: .accepted)
@@ -143,8 +141,9 @@ public struct APIRoutes: Sendable {
     ) async throws -> Response {
         let query = QueryReader(request.uri)
         let configuration = services.configuration
-        let userID = bodyUser ?? query.string("user_id")
-        if let userID { try ProductInput.validateID(userID, field: "user_id") }
+        let bounds = configuration.inputBounds
+        let userID = try bodyUser ?? query.string("user_id")
+        if let userID { try bounds.checkID(userID, field: "user_id") }
         var limit = try query.int("limit", default: 10, range: 1...configuration.maximumLimit)
         if let bodyLimit {
             guard (1...configuration.maximumLimit).contains(bodyLimit) else {
@@ -157,16 +156,19 @@ public struct APIRoutes: Sendable {
         var text: String?
         if widget == .search {
             let q = try query.requiredString("q")
-            guard q.count <= 1000 else { throw APIError.invalid("q", "q must be at most 1000 characters") }
+            try bounds.checkText(q, field: "q", maximumCharacters: bounds.maximumQueryCharacters)
             text = q
-            filter.category = query.string("category")
+            filter.category = try query.string("category")
+            if let category = filter.category {
+                try bounds.checkText(category, field: "category", maximumBytes: bounds.maximumCategoryBytes)
+            }
             filter.minPrice = try query.double("price_min")
             filter.maxPrice = try query.double("price_max")
             if let min = filter.minPrice, let max = filter.maxPrice, min > max {
                 throw APIError.invalid("price_min", "price_min must not exceed price_max")
             }
             filter.inStockOnly = try query.bool("in_stock", default: true)
-            if let currency = query.string("currency") {
+            if let currency = try query.string("currency") {
                 guard currency.utf8.count == 3, currency.utf8.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
                     throw APIError.invalid("currency", "currency must be a 3-letter ISO 4217 code")
                 }
@@ -174,7 +176,10 @@ public struct APIRoutes: Sendable {
             }
         } else if widget == .homepage {
             // A category landing page: the homepage's personalisation, inside one category.
-            filter.category = query.string("category")
+            filter.category = try query.string("category")
+            if let category = filter.category {
+                try bounds.checkText(category, field: "category", maximumBytes: bounds.maximumCategoryBytes)
+            }
         }
         if let anchor {
             guard let product = services.catalog.product(anchor), product.deletedAt == nil else {
@@ -186,13 +191,21 @@ public struct APIRoutes: Sendable {
         }
         // Business overrides: `exclude=a,b` (block list) and `pin=1:p7,3:p9` (1-based positions).
         var blockList = Set<ProductID>()
-        for id in (query.string("exclude") ?? "").split(separator: ",") where !id.isEmpty {
+        let excluded = (try query.string("exclude") ?? "").split(separator: ",").filter { !$0.isEmpty }
+        try bounds.checkCount(excluded.count, maximum: bounds.maximumExcludedIDs, field: "exclude")
+        for id in excluded {
+            guard bounds.isValidID(String(id)) else {
+                throw APIError.invalid("exclude", "exclude must be comma-separated product ids of 1–\(bounds.maximumIDBytes) UTF-8 bytes")
+            }
             blockList.insert(String(id))
         }
         var pinned: [Int: ProductID] = [:]
-        for entry in (query.string("pin") ?? "").split(separator: ",") where !entry.isEmpty {
+        let pins = (try query.string("pin") ?? "").split(separator: ",").filter { !$0.isEmpty }
+        try bounds.checkCount(pins.count, maximum: bounds.maximumPins, field: "pin")
+        for entry in pins {
             let parts = entry.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let position = Int(parts[0]), (1...limit).contains(position), !parts[1].isEmpty else {
+            guard parts.count == 2, let position = Int(parts[0]), (1...limit).contains(position), bounds.isValidID(String(parts[1]))
+            else {
                 throw APIError.invalid("pin", "pin must be position:product_id pairs with 1 ≤ position ≤ limit")
             }
             pinned[position - 1] = String(parts[1])

@@ -10,6 +10,7 @@ struct ExperimentRoutes: Sendable {
     func register(on group: RouterGroup<BasicRequestContext>) {
         let experiments = services.experiments
         let limit = services.configuration.maximumBodySize
+        let bounds = services.configuration.inputBounds
         group.get("experiments") { _, _ in
             try APIRoutes.json(ExperimentList(experiments: try await experiments.list()), encoder: Self.encoder)
         }
@@ -19,10 +20,10 @@ struct ExperimentRoutes: Sendable {
             return try APIRoutes.json(try await experiments.create(experiment), status: .created, encoder: Self.encoder)
         }
         group.get("experiments/{key}") { _, context in
-            try APIRoutes.json(try await experiments.find(try context.parameters.require("key")), encoder: Self.encoder)
+            try APIRoutes.json(try await experiments.find(try PathParameter.id(context, "key", bounds: bounds)), encoder: Self.encoder)
         }
         group.put("experiments/{key}") { request, context in
-            let key = try context.parameters.require("key")
+            let key = try PathParameter.id(context, "key", bounds: bounds)
             var request = request
             var experiment = try await Self.decodeExperiment(from: &request, limit: limit)
             // The path names the experiment; the body may repeat the key but need not.
@@ -31,14 +32,14 @@ struct ExperimentRoutes: Sendable {
         }
         group.post("experiments/{key}/start") { _, context in
             try APIRoutes.json(
-                try await experiments.transition(try context.parameters.require("key"), to: .running), encoder: Self.encoder)
+                try await experiments.transition(try PathParameter.id(context, "key", bounds: bounds), to: .running), encoder: Self.encoder)
         }
         group.post("experiments/{key}/stop") { _, context in
             try APIRoutes.json(
-                try await experiments.transition(try context.parameters.require("key"), to: .stopped), encoder: Self.encoder)
+                try await experiments.transition(try PathParameter.id(context, "key", bounds: bounds), to: .stopped), encoder: Self.encoder)
         }
         group.get("experiments/{key}/results") { _, context in
-            let key = try context.parameters.require("key")
+            let key = try PathParameter.id(context, "key", bounds: bounds)
             let experiment = try await experiments.find(key)
             return try APIRoutes.json(try await experiments.results.results(for: experiment), encoder: Self.encoder)
         }
@@ -57,6 +58,10 @@ struct ExperimentRoutes: Sendable {
     static func decodeExperiment(from request: inout Request, limit: Int) async throws -> Experiment {
         let buffer = try await APIRoutes.collect(&request, limit: limit)
         let data = Data(buffer.readableBytesView)
+        // Definitions are stored whole as jsonb, which refuses NUL: name the field instead of a 500.
+        if let field = InputBounds.firstNulField(inJSON: data) {
+            throw APIError.invalid(field, "\(field) must not contain NUL")
+        }
         do {
             return try ExperimentCoding.makeDecoder().decode(Experiment.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {

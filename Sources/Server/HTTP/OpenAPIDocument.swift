@@ -7,11 +7,11 @@ import Hummingbird
 /// Written by hand next to the routes; `undocumented(_:)` finds a registered route it misses.
 enum OpenAPIDocument {
     static let widgetParameters = """
-        {"name":"user_id","in":"query","schema":{"type":"string"}},
+        {"name":"user_id","in":"query","description":"1–256 UTF-8 bytes, no whitespace or control characters","schema":{"type":"string","minLength":1,"maxLength":256}},
         {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":100,"default":10}},
         {"name":"explain","in":"query","schema":{"type":"boolean","default":false}},
-        {"name":"exclude","in":"query","description":"comma-separated product ids never to show","schema":{"type":"string"}},
-        {"name":"pin","in":"query","description":"position:product_id pairs (1-based) to pin","schema":{"type":"string"}}
+        {"name":"exclude","in":"query","description":"comma-separated product ids never to show (at most 500)","schema":{"type":"string"}},
+        {"name":"pin","in":"query","description":"position:product_id pairs (1-based, at most 100) to pin","schema":{"type":"string"}}
         """
 
     static let widgetPathParameter = """
@@ -98,7 +98,7 @@ enum OpenAPIDocument {
                 "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}, \(widgetParameters)],
                 "responses": \(recommendationResponse)}},
             "/v1/search": {"get": {"summary": "Semantic search: bi-encoder query vector plus filters",
-                "parameters": [{"name":"q","in":"query","required":true,"schema":{"type":"string"}},
+                "parameters": [{"name":"q","in":"query","required":true,"schema":{"type":"string","minLength":1,"maxLength":1000}},
                                {"name":"category","in":"query","description":"matched without regard to case","schema":{"type":"string"}},
                                {"name":"price_min","in":"query","schema":{"type":"number"}},
                                {"name":"price_max","in":"query","schema":{"type":"number"}},
@@ -158,13 +158,13 @@ enum OpenAPIDocument {
             },
             "schemas": {
               "Error": {"type":"object","properties":{"error":{"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"},"field":{"type":["string","null"]}}}}},
-              "Product": {"type":"object","properties":{"product_id":{"type":"string"},"name":{"type":"string"},"description":{"type":"string"},
-                  "category":{"type":"string"},"price":{"type":"number"},"currency":{"type":"string"},"stock_quantity":{"type":"integer"},
-                  "in_stock":{"type":"boolean"},"promoted":{"type":"boolean"},"created_at":{"type":"string","format":"date-time"}}},
-              "Event": {"type":"object","required":["user_id","product_id","event"],"properties":{"user_id":{"type":"string"},"product_id":{"type":"string"},
+              "Product": {"type":"object","properties":{"product_id":{"type":"string","minLength":1,"maxLength":256},"name":{"type":"string","minLength":1,"maxLength":500},"description":{"type":"string","maxLength":10000},
+                  "category":{"type":"string","maxLength":256},"price":{"type":"number","minimum":0},"currency":{"type":"string","minLength":3,"maxLength":3},"stock_quantity":{"type":"integer","minimum":0,"maximum":2147483647},
+                  "in_stock":{"type":"boolean"},"promoted":{"type":"boolean"},"created_at":{"type":"string","format":"date-time","description":"1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z"}}},
+              "Event": {"type":"object","required":["user_id","product_id","event"],"properties":{"user_id":{"type":"string","minLength":1,"maxLength":256},"product_id":{"type":"string","minLength":1,"maxLength":256},
                   "event":{"type":"string","enum":["view","cart_add","cart_remove","wishlist_add","purchase","recommendation_click"]},
-                  "quantity":{"type":"integer"},"value":{"type":"number"},"request_id":{"type":"string"},"basket_id":{"type":"string"},
-                  "timestamp":{"type":"string","format":"date-time"},"event_id":{"type":"string"}}},
+                  "quantity":{"type":"integer","minimum":1,"maximum":100000},"value":{"type":"number","minimum":0},"request_id":{"type":"string","minLength":1,"maxLength":256},"basket_id":{"type":"string","minLength":1,"maxLength":256},
+                  "timestamp":{"type":"string","format":"date-time","description":"from 1970-01-01T00:00:00Z to 5 minutes from now"},"event_id":{"type":"string","minLength":1,"maxLength":256}}},
               "WidgetSettings": {"type":"object","properties":{
                   "parameters":{"type":"object","additionalProperties":false,"description":"the ranking parameters an experiment variant may set; an unknown key is a 400 naming it","properties":{
                       "alpha":{"type":"number","minimum":0},"beta":{"type":"number","minimum":0},"gamma":{"type":"number","minimum":0},

@@ -35,30 +35,33 @@ public struct EventInput: Codable, Sendable {
         self.eventID = eventID
     }
 
-    /// Validates the event; errors name the field, prefixed for batches (`events[2].event`).
-    public func validated(now: Date, prefix: String = "") throws -> Interaction {
+    /// Validates the event against `bounds`; errors name the field, prefixed for batches
+    /// (`events[2].event`).
+    public func validated(now: Date, prefix: String = "", bounds: InputBounds = InputBounds()) throws -> Interaction {
         guard let userID, !userID.isEmpty else { throw APIError.missing(prefix + "user_id") }
-        try ProductInput.validateID(userID, field: prefix + "user_id")
+        try bounds.checkID(userID, field: prefix + "user_id")
         guard let productID, !productID.isEmpty else { throw APIError.missing(prefix + "product_id") }
-        try ProductInput.validateID(productID, field: prefix + "product_id")
+        try bounds.checkID(productID, field: prefix + "product_id")
         guard let event else { throw APIError.missing(prefix + "event") }
         guard let type = InteractionType(rawValue: event) else {
             let allowed = InteractionType.allCases.map(\.rawValue).joined(separator: ", ")
             throw APIError.invalid(prefix + "event", "event must be one of \(allowed)")
         }
         let quantity = self.quantity ?? 1
-        guard (1...100_000).contains(quantity) else {
-            throw APIError.invalid(prefix + "quantity", "quantity must be between 1 and 100000")
-        }
+        try bounds.checkInteger(quantity, in: bounds.eventQuantity, field: prefix + "quantity")
         let value = self.value ?? 0
         guard value.isFinite, value >= 0 else { throw APIError.invalid(prefix + "value", "value must be a non-negative number") }
         if type == .recommendationClick, requestID == nil {
             throw APIError.missing(prefix + "request_id")
         }
+        if let requestID { try bounds.checkID(requestID, field: prefix + "request_id") }
+        if let basketID { try bounds.checkID(basketID, field: prefix + "basket_id") }
+        if let eventID { try bounds.checkID(eventID, field: prefix + "event_id") }
         let occurredAt = timestamp ?? now
-        guard occurredAt <= now.addingTimeInterval(300) else {
+        if occurredAt > now.addingTimeInterval(bounds.eventFutureTolerance) {
             throw APIError.invalid(prefix + "timestamp", "timestamp must not be in the future")
         }
+        try bounds.checkTimestamp(occurredAt, field: prefix + "timestamp")
         return Interaction(
             userID: userID, productID: productID, type: type, quantity: quantity, value: value,
             requestID: requestID, basketID: basketID, occurredAt: occurredAt)

@@ -20,22 +20,30 @@ public struct ProductInput: Codable, Sendable {
         case stockQuantity = "stock_quantity", inStock = "in_stock", promoted, createdAt = "created_at"
     }
 
-    /// Validates a full product (PUT / batch) and returns it; errors name the field, prefixed
-    /// with `prefix` for batch items (`products[3].price`).
-    public func validated(id: String, now: Date, prefix: String = "") throws -> Product {
-        try Self.validateID(id, field: prefix + "product_id")
+    /// Validates a full product (PUT / batch) against `bounds` and returns it; errors name the
+    /// field, prefixed with `prefix` for batch items (`products[3].price`).
+    public func validated(id: String, now: Date, prefix: String = "", bounds: InputBounds = InputBounds()) throws -> Product {
+        try bounds.checkID(id, field: prefix + "product_id")
         guard let name, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.missing(prefix + "name")
         }
-        guard name.count <= 500 else { throw APIError.invalid(prefix + "name", "name must be at most 500 characters") }
+        try bounds.checkText(name, field: prefix + "name", maximumCharacters: bounds.maximumNameCharacters)
+        if let description {
+            try bounds.checkText(
+                description, field: prefix + "description", maximumCharacters: bounds.maximumDescriptionCharacters)
+        }
+        if let category {
+            try bounds.checkText(category, field: prefix + "category", maximumBytes: bounds.maximumCategoryBytes)
+        }
         let price = self.price ?? 0
         guard price.isFinite, price >= 0 else { throw APIError.invalid(prefix + "price", "price must be a non-negative number") }
-        if let stockQuantity, stockQuantity < 0 {
-            throw APIError.invalid(prefix + "stock_quantity", "stock_quantity must be ≥ 0")
+        if let stockQuantity {
+            try bounds.checkInteger(stockQuantity, in: bounds.stockQuantity, field: prefix + "stock_quantity")
         }
-        if let currency, currency.count != 3 {
+        if let currency, currency.count != 3 || !currency.allSatisfy({ $0.isASCII && $0.isLetter }) {
             throw APIError.invalid(prefix + "currency", "currency must be a 3-letter ISO 4217 code")
         }
+        if let createdAt { try bounds.checkTimestamp(createdAt, field: prefix + "created_at") }
         let inStock = self.inStock ?? (stockQuantity.map { $0 > 0 } ?? true)
         return Product(
             id: id, name: name, description: description ?? "", category: category ?? "", price: price,
@@ -43,27 +51,28 @@ public struct ProductInput: Codable, Sendable {
             promoted: promoted ?? false, createdAt: createdAt ?? now, updatedAt: now, deletedAt: nil)
     }
 
-    /// Applies the fields present to an existing product (PATCH).
-    public func applied(to product: Product, now: Date) throws -> Product {
+    /// Applies the fields present to an existing product (PATCH), then validates the result.
+    public func applied(to product: Product, now: Date, bounds: InputBounds = InputBounds()) throws -> Product {
         var merged = ProductInput(
             productID: product.id, name: name ?? product.name, description: description ?? product.description,
             category: category ?? product.category, price: price ?? product.price,
             currency: currency ?? product.currency, stockQuantity: stockQuantity ?? product.stockQuantity,
-            inStock: inStock, promoted: promoted ?? product.promoted, createdAt: createdAt ?? product.createdAt)
+            inStock: inStock, promoted: promoted ?? product.promoted, createdAt: createdAt)
         if merged.inStock == nil, stockQuantity == nil { merged.inStock = product.inStock }
-        return try merged.validated(id: product.id, now: now)
+        // Only a sent `created_at` is checked: a stored one (an import's) stays as it is.
+        var patched = try merged.validated(id: product.id, now: now, bounds: bounds)
+        if createdAt == nil { patched.createdAt = product.createdAt }
+        return patched
     }
 
-    static func validateID(_ id: String, field: String) throws {
-        guard !id.isEmpty else { throw APIError.missing(field) }
-        guard isValidID(id) else {
-            throw APIError.invalid(field, "\(field) must be 1–128 characters without whitespace")
-        }
+    static func validateID(_ id: String, field: String, bounds: InputBounds = InputBounds()) throws {
+        try bounds.checkID(id, field: field)
     }
 
-    /// The id rule of every product and user id the API accepts: 1–128 characters, no whitespace.
+    /// The id rule of every product and user id the API accepts (`InputBounds.isValidID` with
+    /// the default bounds): 1–256 UTF-8 bytes, no whitespace, no control characters.
     static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 128 && !id.contains(where: { $0.isWhitespace || $0.isNewline })
+        InputBounds().isValidID(id)
     }
 
     public init(
