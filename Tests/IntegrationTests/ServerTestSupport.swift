@@ -49,6 +49,8 @@ enum ServerTestEnvironment {
             configuration.crossEncoderDirectory = root + "/models/retail-reranker"
             configuration.biEncoderDirectory = root + "/.models/all-MiniLM-L6-v2"
             configuration.exposureFlushInterval = 0.05
+            // Rate limits off unless a test turns them on: suites send bursts from one address.
+            configuration.access.rateLimits.enabled = false
             configure(&configuration)
             var logger = Logger(label: "test")
             logger.logLevel = .warning
@@ -62,11 +64,12 @@ enum ServerTestEnvironment {
 extension TestClientProtocol {
     /// GET/POST/PUT… returning status and decoded JSON object.
     func json(
-        _ uri: String, method: HTTPRequest.Method = .get, body: String? = nil
+        _ uri: String, method: HTTPRequest.Method = .get, body: String? = nil, headers extra: HTTPFields = [:]
     ) async throws -> (status: Int, json: [String: Any]) {
+        var headers: HTTPFields = body == nil ? [:] : [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
         let response = try await executeRequest(
-            uri: uri, method: method, headers: body == nil ? [:] : [.contentType: "application/json"],
-            body: body.map { ByteBuffer(string: $0) })
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let data = Data(response.body.readableBytesView)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return (Int(response.status.code), object)
