@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage",
+                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage", "MiniLM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -30,7 +30,9 @@
 #   export DATABASE_URL=$POSTGRES_URL REDIS_URL
 #   Benchmarks/service/run.sh setup        # fetch the bi-encoder, migrate, demo generate (10k products, 50k users,
 #                                          # seed 42), import, embed; each step timed
-#   /tmp/hr-bench serve --port 18080 &     # defaults: 2 model threads, cross-encoder loaded
+#   HYBRIDRANK_RATE_LIMITS=off /tmp/hr-bench serve --port 18080 &   # defaults: 2 model threads,
+#                                          # cross-encoder loaded; rate limits off: wrk is one
+#                                          # address far over the per-address budget (SECURITY.md)
 #   Benchmarks/service/run.sh all          # users, verify, a, b, c (REPEATS rounds), rss
 #   (or run the steps one at a time: users | paths | verify | a | b | c | rss; same OUT for each)
 #   # Other data (e.g. the Online Retail import, ~5,200 buyers): a database and Redis database of

@@ -1,7 +1,8 @@
 /// SHA-256 (FIPS 180-4), used once per model load to name the weights in `modelVersion`, so a
 /// stored embedding or logit can be traced to the exact file that produced it. Kept here because
-/// the package has no crypto dependency and this is the only hash it needs.
-enum SHA256Digest {
+/// the package has no crypto dependency. Public because the server also hashes API keys with it
+/// (`APIKeyToken`).
+public enum SHA256Digest {
     private static let roundConstants: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -15,7 +16,7 @@ enum SHA256Digest {
 
     /// The digest of `bytes` as 64 lowercase hex digits.
     /// - Complexity: O(n).
-    static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+    public static func hex(of bytes: UnsafeRawBufferPointer) -> String {
         var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
         )

@@ -15,12 +15,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP event-loop threads (default: HYBRIDRANK_HTTP_THREADS or one per two cores).") var httpThreads: Int?
     @Option(help: "Content index: exact or hnsw (default: HYBRIDRANK_VECTOR_INDEX or exact).") var vectorIndex: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Flag(help: "Serve on a non-loopback address even with no API keys (everything open; HYBRIDRANK_ALLOW_OPEN=1).")
+    var allowOpen = false
 
     func run() async throws {
         var configuration = ServiceConfiguration(environment: ProcessInfo.processInfo.environment)
         if let port { configuration.port = port }
         if let host { configuration.host = host }
         if let modelThreads { configuration.modelThreads = modelThreads }
+        if allowOpen { configuration.access.allowOpen = true }
         if let httpThreads {
             guard httpThreads > 0 else { throw ValidationError("--http-threads must be at least 1") }
             configuration.httpThreads = httpThreads
@@ -35,13 +38,18 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // A crash (a trap, a bad pointer, abort) still leaves one JSON line in the log.
         FatalSignalLog.install()
-        let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)
-        logger.notice("hybridrank serving", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)"])
         do {
-            try await app.runService()
-        } catch {
-            logger.critical("hybridrank stopped on an error", metadata: ["error": "\(error)"])
-            throw error
+            let app = try await HybridRankApplication.makeApplication(configuration: configuration, logger: logger)
+            logger.notice("hybridrank serving", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)"])
+            do {
+                try await app.runService()
+            } catch {
+                logger.critical("hybridrank stopped on an error", metadata: ["error": "\(error)"])
+                throw error
+            }
+        } catch let refusal as OpenModeRefusal {
+            logger.critical("\(refusal.description)")
+            throw ValidationError(refusal.description)
         }
         // The exposure writer's own line (before this one) says what was flushed and spilled.
         logger.notice("hybridrank stopped")

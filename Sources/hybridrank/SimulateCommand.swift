@@ -16,6 +16,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Concurrent shoppers.") var concurrency: Int = 8
     @Option(help: "Random seed (the run is reproducible for a seed).") var seed: UInt64 = 1
     @Option(help: "User id prefix.") var userPrefix: String = "sim"
+    @Option(help: "API key sent as a bearer token (an ingest key; default: HYBRIDRANK_API_KEY, else none).")
+    var apiKey: String?
 
     func run() async throws {
         guard let base = URL(string: url) else { throw ValidationError("--url is not a URL") }
@@ -27,6 +29,7 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.concurrency = concurrency
         configuration.seed = seed
         configuration.userPrefix = userPrefix
+        configuration.apiKey = apiKey ?? ProcessInfo.processInfo.environment["HYBRIDRANK_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         let report = try await ShopperSimulator(configuration: configuration).run()
         print(report)
     }

@@ -66,6 +66,8 @@ enum ServerTestEnvironment {
             // A spool of its own: a shared one would replay one test's exposures into another's schema.
             configuration.spoolDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent(StorageTestEnvironment.uniqueName("hybridrank-spool")).path
+            // Rate limits off unless a test turns them on: suites send bursts from one address.
+            configuration.access.rateLimits.enabled = false
             configure(&configuration)
             var logger = Logger(label: "test")
             logger.logLevel = .warning
@@ -79,11 +81,12 @@ enum ServerTestEnvironment {
 extension TestClientProtocol {
     /// GET/POST/PUT… returning status and decoded JSON object.
     func json(
-        _ uri: String, method: HTTPRequest.Method = .get, body: String? = nil
+        _ uri: String, method: HTTPRequest.Method = .get, body: String? = nil, headers extra: HTTPFields = [:]
     ) async throws -> (status: Int, json: [String: Any]) {
+        var headers: HTTPFields = body == nil ? [:] : [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
         let response = try await executeRequest(
-            uri: uri, method: method, headers: body == nil ? [:] : [.contentType: "application/json"],
-            body: body.map { ByteBuffer(string: $0) })
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let data = Data(response.body.readableBytesView)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return (Int(response.status.code), object)

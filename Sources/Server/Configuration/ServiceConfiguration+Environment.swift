@@ -5,9 +5,11 @@ extension ServiceConfiguration {
     /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
     /// `HYBRIDRANK_HTTP_THREADS`, `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`,
     /// `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw; an unknown value keeps the default),
-    /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`, `HYBRIDRANK_SPOOL_DIR`.
+    /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`, `HYBRIDRANK_SPOOL_DIR`, and the access variables
+    /// (`AccessConfiguration+Environment.swift`).
     public init(environment: [String: String]) {
         self.init()
+        self.access = AccessConfiguration(environment: environment)
         if let host = environment["HOST"], !host.isEmpty { self.host = host }
         if let port = environment["PORT"].flatMap(Int.init) { self.port = port }
         if let url = environment["DATABASE_URL"] ?? environment["POSTGRES_URL"], !url.isEmpty { self.databaseURL = url }

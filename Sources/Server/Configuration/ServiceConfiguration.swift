@@ -72,6 +72,8 @@ public struct ServiceConfiguration: Sendable {
     /// Running experiments and widget settings are re-read from PostgreSQL this often, so every
     /// replica converges.
     public var experimentRefreshInterval: Double = 5
+    /// API keys, CORS and rate limits (SECURITY.md).
+    public var access: AccessConfiguration = AccessConfiguration()
 
     public init() {}
 }

@@ -25,6 +25,26 @@ public enum HybridRankApplication {
             configuration: RedisConfiguration(url: configuration.redisURL, poolSize: configuration.redisPoolSize))
         let models = ModelRuntime(configuration: configuration, logger: logger)
 
+        // API keys first: a public address with no key refuses to start before loading anything.
+        // PostgreSQL down here leaves the table unknown (routes that may need a key answer 503)
+        // until the refresher reads it.
+        let keyRepository = APIKeyRepository(postgres: postgres)
+        let keyTable = APIKeyTable(
+            mayOpen: configuration.access.allowOpen || OpenModeRefusal.isLoopback(configuration.host))
+        do {
+            let records = try await keyRepository.all()
+            if records.isEmpty && !configuration.access.allowOpen && !OpenModeRefusal.isLoopback(configuration.host) {
+                await postgres.close()
+                await redis.close()
+                throw OpenModeRefusal(host: configuration.host)
+            }
+            keyTable.install(records)
+        } catch let error as OpenModeRefusal {
+            throw error
+        } catch {
+            logger.warning("api keys not read at start; routes that need a key answer 503 until they are", metadata: ["error": "\(error)"])
+        }
+
         let productRepository = ProductRepository(postgres: postgres)
         let interactionRepository = InteractionRepository(postgres: postgres)
         let catalog = LiveCatalog()
@@ -89,11 +109,19 @@ public enum HybridRankApplication {
                 postgres: postgres, redis: redis, models: models, catalog: catalog, exposures: exposures,
                 exposureQueueAgeWarning: configuration.exposureQueueAgeWarning))
 
-        let router = Router()
+        let router = Router(context: APIRequestContext.self)
         // Access log lines carry `hb.request.id` (the response's `request_id`); at debug level so
         // a busy replica logs only errors unless asked (`serve --log-level debug`).
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: MetricsRecordingMiddleware(metrics: metrics))
+        // CORS outside the access checks, so a browser can read a 401 or 429 too.
+        router.add(middleware: BrowserCORSMiddleware(origins: configuration.access.corsOrigins, maxAge: configuration.access.corsMaxAge))
+        router.add(
+            middleware: AccessControlMiddleware(
+                keys: keyTable,
+                limiter: RateLimiter(
+                    redis: redis, retryInterval: configuration.access.rateLimits.redisRetryInterval, metrics: metrics, logger: logger),
+                configuration: configuration.access, metrics: metrics))
         router.add(middleware: InternalErrorMiddleware())
         APIRoutes(services: services).register(on: router)
         assert(
@@ -110,7 +138,9 @@ public enum HybridRankApplication {
             PerformanceRollupService(
                 results: results, windowSeconds: configuration.attributionWindow,
                 interval: configuration.rollupInterval, logger: logger),
-            ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval))
+            ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval),
+            APIKeyRefresher(
+                repository: keyRepository, table: keyTable, interval: configuration.access.keyRefreshInterval, logger: logger))
         return app
     }
 }

@@ -21,6 +21,9 @@ enum RedisKeys {
     }
     /// The event stream every replica tails to keep its in-memory indexes current.
     static let eventStream = "hr:events"
+    /// A rate-limit subject's GCRA state (`RateLimiter`): `k:<key id>`, `k:<key id>@<address>`
+    /// or `a:<address>`; expires when the subject's budget is full again.
+    static func rateLimit(_ subject: String) -> String { "hr:rl:\(subject)" }
 
     static let historyLength = 200
     /// User keys expire after 90 days without activity.

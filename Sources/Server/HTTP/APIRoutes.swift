@@ -13,17 +13,18 @@ public struct APIRoutes: Sendable {
         self.services = services
     }
 
-    public func register(on router: Router<BasicRequestContext>) {
+    public func register(on router: Router<APIRequestContext>) {
         router.get("/health") { _, _ in try await self.health() }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: self.services.metrics.prometheusText())))
         }
+        let openAPI = OpenAPIDocument.served(readAccess: services.configuration.access.readAccess)
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+                body: .init(byteBuffer: ByteBuffer(string: openAPI)))
         }
 
         let v1 = router.group("v1")
@@ -136,7 +137,7 @@ public struct APIRoutes: Sendable {
     // MARK: - Widgets
 
     private func recommend(
-        _ widget: Widget, request: Request, context: BasicRequestContext, anchor: ProductID? = nil,
+        _ widget: Widget, request: Request, context: APIRequestContext, anchor: ProductID? = nil,
         cartItems: [ProductID]? = nil, bodyUser: String? = nil, bodyLimit: Int? = nil
     ) async throws -> Response {
         let query = QueryReader(request.uri)

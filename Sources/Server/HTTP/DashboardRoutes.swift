@@ -8,7 +8,7 @@ import NIOCore
 struct DashboardRoutes: Sendable {
     let services: ServiceBundle
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/dashboard") { _, _ in
             let experiments = try await services.experiments.list()
             var sections: [DashboardPage.Section] = []

@@ -7,7 +7,7 @@ import HummingbirdCore
 struct ExperimentRoutes: Sendable {
     let services: ServiceBundle
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         let experiments = services.experiments
         let limit = services.configuration.maximumBodySize
         let bounds = services.configuration.inputBounds

@@ -6,7 +6,7 @@ import Hummingbird
 struct WidgetSettingsRoutes: Sendable {
     let services: ServiceBundle
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         let settings = services.widgetSettings
         let limit = services.configuration.maximumBodySize
         group.get("widgets") { _, _ in
@@ -39,7 +39,7 @@ struct WidgetSettingsRoutes: Sendable {
         return encoder
     }()
 
-    static func widget(_ context: BasicRequestContext) throws -> Widget {
+    static func widget(_ context: APIRequestContext) throws -> Widget {
         guard let widget = Widget(rawValue: try context.parameters.require("widget")) else {
             throw APIError.notFound("widget", field: "widget")
         }

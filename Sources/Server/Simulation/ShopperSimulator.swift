@@ -29,6 +29,9 @@ public struct ShopperSimulator: Sendable {
         public var cartRate: Double = 0.4
         public var purchaseRate: Double = 0.5
         public var limit: Int = 10
+        /// Sent as `Authorization: Bearer` on every request (an `ingest` key, as a shop page
+        /// would); nil sends none (a service in open mode).
+        public var apiKey: String? = nil
 
         public init(baseURL: URL) {
             self.baseURL = baseURL
@@ -190,8 +193,9 @@ public struct ShopperSimulator: Sendable {
 
     private func page(path: String, budget: RequestBudget?) async throws -> Page? {
         if let budget, !(await budget.take()) { return nil }
-        let url = URL(string: configuration.baseURL.absoluteString + path)!
-        let (data, response) = try await URLSession.shared.data(from: url)
+        var request = URLRequest(url: URL(string: configuration.baseURL.absoluteString + path)!)
+        if let key = configuration.apiKey { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
         return try JSONDecoder().decode(Page.self, from: data)
     }
@@ -201,6 +205,7 @@ public struct ShopperSimulator: Sendable {
         var request = URLRequest(url: URL(string: configuration.baseURL.absoluteString + "/v1/events")!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let key = configuration.apiKey { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
         request.httpBody = try JSONSerialization.data(withJSONObject: events)
         let (_, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 202 else { throw URLError(.badServerResponse) }
