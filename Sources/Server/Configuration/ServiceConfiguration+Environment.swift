@@ -14,6 +14,10 @@ extension ServiceConfiguration {
         if let port = environment["PORT"].flatMap(Int.init) { self.port = port }
         if let url = environment["DATABASE_URL"] ?? environment["POSTGRES_URL"], !url.isEmpty { self.databaseURL = url }
         if let url = environment["REDIS_URL"], !url.isEmpty { self.redisURL = url }
+        if let schema = environment["HYBRIDRANK_DATABASE_SCHEMA"], !schema.isEmpty { self.databaseSchema = schema }
+        if let seconds = environment["HYBRIDRANK_CATALOG_SYNC_SECONDS"].flatMap(Double.init), seconds > 0 {
+            self.catalogSyncInterval = seconds
+        }
         if let threads = environment["HYBRIDRANK_MODEL_THREADS"].flatMap(Int.init), threads > 0 { self.modelThreads = threads }
         if let threads = environment["HYBRIDRANK_HTTP_THREADS"].flatMap(Int.init), threads > 0 { self.httpThreads = threads }
         if let dir = environment["HYBRIDRANK_CROSS_ENCODER"], !dir.isEmpty { self.crossEncoderDirectory = dir }

@@ -72,6 +72,13 @@ public struct ServiceConfiguration: Sendable {
     /// Running experiments and widget settings are re-read from PostgreSQL this often, so every
     /// replica converges.
     public var experimentRefreshInterval: Double = 5
+    /// Catalog writes made on other replicas (stock, prices, new and deleted products, their
+    /// embeddings) are read from PostgreSQL this often (seconds): the bound on how long replicas
+    /// may disagree on the catalog. One indexed range read per interval.
+    public var catalogSyncInterval: Double = 0.5
+    /// How far before its watermark the catalog read looks again (seconds): covers clock skew
+    /// between replicas and transactions that commit late.
+    public var catalogSyncMargin: Double = 10
     /// API keys, CORS and rate limits (SECURITY.md).
     public var access: AccessConfiguration = AccessConfiguration()
 

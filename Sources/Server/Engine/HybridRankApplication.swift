@@ -139,6 +139,9 @@ public enum HybridRankApplication {
                 results: results, windowSeconds: configuration.attributionWindow,
                 interval: configuration.rollupInterval, logger: logger),
             ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval),
+            CatalogReconciler(
+                repository: productRepository, catalog: catalog, indexes: indexes, models: models, bootstrap: bootstrap,
+                interval: configuration.catalogSyncInterval, margin: configuration.catalogSyncMargin, logger: logger),
             APIKeyRefresher(
                 repository: keyRepository, table: keyTable, interval: configuration.access.keyRefreshInterval, logger: logger))
         return app

@@ -85,6 +85,26 @@ public struct ProductRepository: Sendable {
         return result
     }
 
+    /// PostgreSQL's clock now: catalog reconciliation keeps its watermark on the database's clock,
+    /// not on the replicas' own.
+    public func databaseNow() async throws -> Date {
+        try await postgres.query("SELECT now() AS now")[0].date("now")
+    }
+
+    /// Products written (upserted or deleted) after `since`. - Complexity: an index range scan
+    /// (`products_updated_at_idx`).
+    public func changed(since: Date) async throws -> [Product] {
+        try await postgres.query("SELECT \(Self.columns) FROM products WHERE updated_at > $1", [since]).map(Self.decode)
+    }
+
+    /// Embeddings of `modelVersion` stored after `since` (the database's clock).
+    public func embeddingsChanged(since: Date, modelVersion: String) async throws -> [(ProductID, [Float])] {
+        try await postgres.query(
+            "SELECT product_id, vector FROM product_embeddings WHERE model_version = $1 AND updated_at > $2",
+            [modelVersion, since]
+        ).map { (try $0.string("product_id"), try $0.floats("vector")) }
+    }
+
     /// Products whose embedding for `modelVersion` is missing or older than the product (resumable embedding).
     public func productsNeedingEmbedding(modelVersion: String, limit: Int) async throws -> [Product] {
         try await postgres.query(
