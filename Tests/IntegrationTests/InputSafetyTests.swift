@@ -91,6 +91,10 @@ struct InputSafetyTests {
                     "/v1/experiments", .post,
                     #"{"key":"e1","description":"d\u0000","widgets":["homepage"],"variants":[{"key":"a","weight":0.5},{"key":"b","weight":0.5}]}"#,
                     400, "description"),
+                BadInput(
+                    "/v1/experiments", .post,
+                    #"{"key":"e2","starts_at":"0000-01-01T00:00:00Z","widgets":["homepage"],"variants":[{"key":"a","weight":0.5},{"key":"b","weight":0.5}]}"#,
+                    400, "starts_at"),
             ]
             for bad in cases {
                 let (status, json) = try await client.json(bad.uri, method: bad.method, body: bad.body)

@@ -1,4 +1,5 @@
 import Foundation
+import Experiments
 import Hummingbird
 import HummingbirdTesting
 import Server
@@ -42,6 +43,37 @@ struct ServerOutageTests {
             (status, json) = try await client.json("/health")
             #expect((json["postgres"] as? [String: Any])?["status"] as? String == "down")
         }
+    }
+
+    /// #21 "Why" 9 through the whole service: a graceful shutdown (what SIGTERM starts) with
+    /// PostgreSQL unreachable spills every queued exposure to the spool instead of dropping it;
+    /// `/health` showed them queued and ageing.
+    @Test func shutdownWithPostgresDownSpillsEveryQueuedExposure() async throws {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent(
+            StorageTestEnvironment.uniqueName("hybridrank-outage-spool"))
+        defer { try? FileManager.default.removeItem(at: spool) }
+        try await ServerTestEnvironment.withServer(configure: {
+            $0.databaseURL = "postgresql://postgres@\(Self.closedPort)/none"
+            $0.spoolDirectory = spool.path
+            $0.exposureQueueAgeWarning = 0.01
+        }) { client in
+            for index in 0..<30 {
+                let (status, _) = try await client.json("/v1/recommendations/homepage?user_id=shopper-\(index)&limit=5")
+                #expect(status == 200)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let (_, json) = try await client.json("/health")
+            let exposures = json["exposures"] as? [String: Any]
+            #expect(exposures?["queue_depth"] as? Int == 30)
+            #expect((exposures?["oldest_age_seconds"] as? Double ?? 0) > 0.01)
+            #expect(json["status"] as? String != "ok")
+        }
+        let writer = ExposureSpool(directory: spool.path)
+        let files = writer.pendingFiles()
+        #expect(files.count == 1)
+        let spilled = try files.first.map { try writer.read($0).records } ?? []
+        #expect(spilled.count == 30)
+        #expect(Set(spilled.compactMap(\.userID)) == Set((0..<30).map { "shopper-\($0)" }))
     }
 
     @Test func blockListAndPinsApply() async throws {

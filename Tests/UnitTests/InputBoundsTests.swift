@@ -106,6 +106,17 @@ struct InputBoundsTests {
         #expect(try query.string("absent") == nil)
     }
 
+    /// The crash line is rendered before any crash; with the time filled in it is one JSON object.
+    @Test func theFatalSignalLineIsOneJSONObject() throws {
+        let (prefix, suffix) = FatalSignalLog.lineParts(signal: "SIGILL", label: "hybridrank")
+        let line = prefix + "1796214645" + suffix
+        #expect(line.hasSuffix("}\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["level"] as? String == "critical")
+        #expect(object["signal"] as? String == "SIGILL")
+        #expect(object["time_unix"] as? Int == 1_796_214_645)
+    }
+
     /// #21 "Why" 1 at its source: formatting any `Date` for PostgreSQL or ISO text never traps.
     @Test func timeFormattingIsTotal() {
         for seconds in [-1e300, 1e300, -Double.greatestFiniteMagnitude, .infinity, -.infinity, .nan, 1e19, -62_135_596_800] {

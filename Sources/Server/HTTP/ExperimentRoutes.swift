@@ -16,7 +16,7 @@ struct ExperimentRoutes: Sendable {
         }
         group.post("experiments") { request, _ in
             var request = request
-            let experiment = try await Self.decodeExperiment(from: &request, limit: limit)
+            let experiment = try await Self.decodeExperiment(from: &request, limit: limit, bounds: bounds)
             return try APIRoutes.json(try await experiments.create(experiment), status: .created, encoder: Self.encoder)
         }
         group.get("experiments/{key}") { _, context in
@@ -25,7 +25,7 @@ struct ExperimentRoutes: Sendable {
         group.put("experiments/{key}") { request, context in
             let key = try PathParameter.id(context, "key", bounds: bounds)
             var request = request
-            var experiment = try await Self.decodeExperiment(from: &request, limit: limit)
+            var experiment = try await Self.decodeExperiment(from: &request, limit: limit, bounds: bounds)
             // The path names the experiment; the body may repeat the key but need not.
             if experiment.key.isEmpty { experiment.key = key }
             return try APIRoutes.json(try await experiments.update(key, to: experiment), encoder: Self.encoder)
@@ -55,7 +55,15 @@ struct ExperimentRoutes: Sendable {
         return encoder
     }()
 
-    static func decodeExperiment(from request: inout Request, limit: Int) async throws -> Experiment {
+    static func decodeExperiment(from request: inout Request, limit: Int, bounds: InputBounds) async throws -> Experiment {
+        let experiment = try await decodeExperimentBody(from: &request, limit: limit)
+        // Its times bound every results and rollup query: keep them inside what PostgreSQL takes.
+        if let startsAt = experiment.startsAt { try bounds.checkTimestamp(startsAt, field: "starts_at") }
+        if let endsAt = experiment.endsAt { try bounds.checkTimestamp(endsAt, field: "ends_at") }
+        return experiment
+    }
+
+    private static func decodeExperimentBody(from request: inout Request, limit: Int) async throws -> Experiment {
         let buffer = try await APIRoutes.collect(&request, limit: limit)
         let data = Data(buffer.readableBytesView)
         // Definitions are stored whole as jsonb, which refuses NUL: name the field instead of a 500.

@@ -44,9 +44,11 @@ public enum FatalSignalLog {
             prefixes[Int(number)] = copy(prefix)
             suffixes[Int(number)] = copy(suffix)
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { signal in FatalSignalLog.handle(signal) }
+            action.__sigaction_handler.sa_sigaction = { signal, info, _ in
+                FatalSignalLog.handle(signal, sentByProcess: (info?.pointee.si_code ?? 0) <= 0)
+            }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
+            action.sa_flags = SA_SIGINFO
             var old = sigaction()
             if sigaction(number, &action, &old) == 0 { previous[Int(number)] = old }
         }
@@ -60,7 +62,9 @@ public enum FatalSignalLog {
     }
 
     /// Runs in the signal handler: async-signal-safe calls only, no allocation, no locks.
-    private static func handle(_ signal: Int32) {
+    /// - Parameter sentByProcess: the signal came from `kill`/`raise`/`abort` (si_code ≤ 0),
+    ///   not from a fault of the instruction being run.
+    private static func handle(_ signal: Int32, sentByProcess: Bool) {
         let index = Int(signal)
         guard index >= 0, index < 32, let prefix = prefixes[index], let suffix = suffixes[index] else { return }
         var seconds = UInt64(max(0, time(nil)))
@@ -74,9 +78,10 @@ public enum FatalSignalLog {
         _ = write(fileDescriptor, scratch + (timeDigits - length), length)
         _ = write(fileDescriptor, suffix.baseAddress!, suffix.count)
         // Put back what was there and let the signal happen again: a fault re-executes the
-        // faulting instruction on return; a raised signal (abort) is raised again.
+        // faulting instruction on return (so a backtracer sees the real fault); a sent signal
+        // (kill, abort) is raised again.
         var old = previous[index]
         sigaction(signal, &old, nil)
-        if signal == SIGABRT { raise(signal) }
+        if sentByProcess { raise(signal) }
     }
 }

@@ -65,10 +65,6 @@ public struct ProductInput: Codable, Sendable {
         return patched
     }
 
-    static func validateID(_ id: String, field: String, bounds: InputBounds = InputBounds()) throws {
-        try bounds.checkID(id, field: field)
-    }
-
     /// The id rule of every product and user id the API accepts (`InputBounds.isValidID` with
     /// the default bounds): 1–256 UTF-8 bytes, no whitespace, no control characters.
     static func isValidID(_ id: String) -> Bool {
