@@ -19,6 +19,7 @@ struct HybridRankCommand: AsyncParsableCommand {
             RecommendBatchCommand.self,
             EvalCommand.self,
             ReplayCommand.self,
+            BacktestCommand.self,
         ]
     )
 }
