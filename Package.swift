@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Server", "Experiments"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Server", "Experiments", "CBLAS"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -11,7 +11,7 @@ import Server
 /// process from files: indexes are built from the training history only, the clock is the split
 /// date, and nothing from the evaluation window is read.
 public struct OfflineRecommender: Sendable {
-    public struct Options: Sendable {
+    public struct Options: Sendable, Equatable {
         public var k: Int = 10
         public var excludePurchased: Bool = false
         /// Weights for the homepage widget and the cart widget (tuned defaults: BENCHMARKS.md).
@@ -99,6 +99,35 @@ public struct OfflineRecommender: Sendable {
         copy.options.variant = variant
         copy.options.excludePurchased = excludePurchased
         return copy
+    }
+
+    /// This recommender serving `request`'s per-request fields (k, exclusion, widget weights,
+    /// candidates per source, rerank window, variant) over the indexes already built; `request`'s
+    /// build-time fields are ignored (`buildsSameIndexes` says whether they matter).
+    public func sharingIndexes(requestOptions request: Options) -> OfflineRecommender {
+        var copy = self
+        copy.options.k = request.k
+        copy.options.excludePurchased = request.excludePurchased
+        copy.options.homepageWeights = request.homepageWeights
+        copy.options.cartWeights = request.cartWeights
+        copy.options.candidatesPerSource = request.candidatesPerSource
+        copy.options.rerankWindow = request.rerankWindow
+        copy.options.variant = request.variant
+        return copy
+    }
+
+    /// Whether two option sets build the same indexes and scorer (they differ at most in the
+    /// fields `sharingIndexes(requestOptions:)` takes over).
+    public static func buildsSameIndexes(_ a: Options, _ b: Options) -> Bool {
+        var request = a
+        request.k = b.k
+        request.excludePurchased = b.excludePurchased
+        request.homepageWeights = b.homepageWeights
+        request.cartWeights = b.cartWeights
+        request.candidatesPerSource = b.candidatesPerSource
+        request.rerankWindow = b.rerankWindow
+        request.variant = b.variant
+        return request == b
     }
 
     /// Homepage lists for `users` (unknown users get the cold-start popularity list).

@@ -27,46 +27,7 @@ struct EvalCommand: AsyncParsableCommand {
     var biEncoder: String = ".models/all-MiniLM-L6-v2"
     @Flag(help: "Skip the baselines.")
     var noBaselines = false
-    @Flag(help: "Skip content candidates.")
-    var noContent = false
-    @Option(help: "Override homepage weights as α,β,γ.")
-    var homepageWeights: String?
-    @Option(help: "Override cart weights as α,β,γ.")
-    var cartWeights: String?
-    @Option(help: "Score normalisation: min-max, max or rank.")
-    var normalization: String = "max"
-    @Option(help: "The content source's own normalisation (default: --normalization).")
-    var contentNormalization: String?
-    @Option(help: "Popularity decay time constant in days.")
-    var popularityTau: Double = 14
-    @Flag(help: "Popularity counts every purchase, not only first purchases.")
-    var popularityAllPurchases = false
-    @Option(help: "Customer co-occurrence neighbours per item.")
-    var customerNeighbours: Int = 8
-    @Option(help: "Customer co-occurrence half-life in days (0 = none).")
-    var customerHalfLife: Double = 180
-    @Option(help: "Customer co-occurrence neighbour scores raised to this power before seeds are summed.")
-    var customerExponent: Float = CoPurchaseIndex.Configuration.customers.exponent
-    @Option(help: "Basket co-occurrence neighbours per item.")
-    var basketNeighbours: Int = 10
-    @Option(help: "Basket co-occurrence normalisation: cosine, lift, asym:<alpha>, conditional.")
-    var basketNormalization: String = "cosine"
-    @Option(help: "Share of the cart list from the shopper's own earlier purchases.")
-    var repeatWeight: Float = 0.4
-    @Option(help: "Half-life of an earlier purchase's repeat weight in the cart, in days.")
-    var repeatHalfLife: Double = 90
-    @Option(help: "Share of the cart's co-occurrence evidence from the customer index.")
-    var cartCustomerWeight: Float = 0
-    @Option(help: "Extra weight of an earlier purchase whose basket overlapped the cart.")
-    var repeatBasketAffinity: Float = 0
-    @Option(help: "Basket co-occurrence half-life in days (0 = none).")
-    var basketHalfLife: Double = 400
-    @Option(help: "Basket co-occurrence neighbour scores raised to this power before seeds are summed.")
-    var basketExponent: Float = CoPurchaseIndex.Configuration.baskets.exponent
-    @Option(help: "Homepage seed half-life in days.")
-    var seedHalfLife: Double = 30
-    @Flag(help: "Leave out the similar-users source.")
-    var noSimilarUsers = false
+    @OptionGroup var pipeline: PipelineOverrides
     @Option(help: "Write the hybrid's lists as <prefix>taskA.csv etc. for evaluate.py.")
     var writeLists: String?
 
@@ -78,33 +39,11 @@ struct EvalCommand: AsyncParsableCommand {
         let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
         let evaluation = EvaluationProtocol(events: dataset.interactions, splitDate: split, endDate: end)
         let catalogSize = Set(dataset.products.map(\.id)).count
-        let embeddings = noContent
+        let embeddings = pipeline.noContent
             ? nil
             : try ProductEmbeddingCache.vectors(
                 for: dataset.products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { RecommendBatchCommand.log($0) })
-        var options = OfflineRecommender.Options()
-        guard let norm = BlendedScorer.Normalization(rawValue: normalization) else { throw ValidationError("bad --normalization") }
-        options.normalization = norm
-        if let contentNormalization {
-            guard let content = BlendedScorer.Normalization(rawValue: contentNormalization) else {
-                throw ValidationError("bad --content-normalization")
-            }
-            options.contentNormalization = content
-        }
-        options.popularity = PopularityIndex.Configuration(
-            decay: PopularityDecay(timeConstantDays: popularityTau), firstPurchasesOnly: !popularityAllPurchases)
-        options.customerCoPurchase = CoPurchaseIndex.Configuration(
-            normalization: .cosine, neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil,
-            exponent: customerExponent)
-        options.basketCoPurchase = CoPurchaseIndex.Configuration(
-            normalization: try Self.parseNormalization(basketNormalization), neighboursPerItem: basketNeighbours,
-            halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil, exponent: basketExponent)
-        options.coPurchaseSource = CoPurchaseSource.Configuration(
-            seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
-            cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity)
-        options.useSimilarUsers = !noSimilarUsers
-        if let homepageWeights { options.homepageWeights = try Self.parseWeights(homepageWeights) }
-        if let cartWeights { options.cartWeights = try Self.parseWeights(cartWeights) }
+        let options = try pipeline.options()
 
         var homepage = options
         homepage.excludePurchased = true
@@ -163,23 +102,5 @@ struct EvalCommand: AsyncParsableCommand {
 
     static func row(_ task: String, _ engine: String, _ m: RankingMetrics) {
         print(String(format: "| %@ | %@ | %.4f | %.4f | %.4f | %.4f | %.3f |", task, engine, m.ndcg, m.recall, m.hitRate, m.mrr, m.coverage))
-    }
-
-    static func parseWeights(_ text: String) throws -> RankingWeights {
-        let parts = text.split(separator: ",").compactMap { Float($0) }
-        guard parts.count == 3 else { throw ValidationError("weights are α,β,γ") }
-        return RankingWeights(content: parts[0], collaborative: parts[1], popularity: parts[2])
-    }
-
-    static func parseNormalization(_ text: String) throws -> CoPurchaseIndex.Normalization {
-        switch text {
-        case "cosine": return .cosine
-        case "conditional": return .conditionalProbability
-        case "lift": return .lift(shrinkage: 5)
-        default:
-            if text.hasPrefix("asym:"), let a = Float(text.dropFirst(5)) { return .asymmetric(alpha: a) }
-            if text.hasPrefix("lift:"), let s = Float(text.dropFirst(5)) { return .lift(shrinkage: s) }
-            throw ValidationError("bad --basket-normalization")
-        }
     }
 }

@@ -20,6 +20,7 @@ struct HybridRankCommand: AsyncParsableCommand {
             EvalCommand.self,
             ReplayCommand.self,
             KeysCommand.self,
+            BacktestCommand.self,
         ]
     )
 }

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Candidates
+import Domain
+import Evaluation
+import Scoring
+
+/// The pipeline settings `eval` and each `backtest` variant may override, with the serving
+/// defaults (`OfflineRecommender.Options`) as their defaults: one definition, so a backtest variant
+/// is written with exactly the flags `eval` takes.
+struct PipelineOverrides: ParsableArguments {
+    @Flag(help: "Skip content candidates.")
+    var noContent = false
+    @Option(help: "Override homepage weights as α,β,γ.")
+    var homepageWeights: String?
+    @Option(help: "Override cart weights as α,β,γ.")
+    var cartWeights: String?
+    @Option(help: "Score normalisation: min-max, max or rank.")
+    var normalization: String = "max"
+    @Option(help: "The content source's own normalisation (default: --normalization).")
+    var contentNormalization: String?
+    @Option(help: "Popularity decay time constant in days.")
+    var popularityTau: Double = 14
+    @Flag(help: "Popularity counts every purchase, not only first purchases.")
+    var popularityAllPurchases = false
+    @Option(help: "Customer co-occurrence neighbours per item.")
+    var customerNeighbours: Int = 8
+    @Option(help: "Customer co-occurrence half-life in days (0 = none).")
+    var customerHalfLife: Double = 180
+    @Option(help: "Customer co-occurrence neighbour scores raised to this power before seeds are summed.")
+    var customerExponent: Float = CoPurchaseIndex.Configuration.customers.exponent
+    @Option(help: "Basket co-occurrence neighbours per item.")
+    var basketNeighbours: Int = 10
+    @Option(help: "Basket co-occurrence normalisation: cosine, lift, asym:<alpha>, conditional.")
+    var basketNormalization: String = "cosine"
+    @Option(help: "Share of the cart list from the shopper's own earlier purchases.")
+    var repeatWeight: Float = 0.4
+    @Option(help: "Half-life of an earlier purchase's repeat weight in the cart, in days.")
+    var repeatHalfLife: Double = 90
+    @Option(help: "Share of the cart's co-occurrence evidence from the customer index.")
+    var cartCustomerWeight: Float = 0
+    @Option(help: "Extra weight of an earlier purchase whose basket overlapped the cart.")
+    var repeatBasketAffinity: Float = 0
+    @Option(help: "Basket co-occurrence half-life in days (0 = none).")
+    var basketHalfLife: Double = 400
+    @Option(help: "Basket co-occurrence neighbour scores raised to this power before seeds are summed.")
+    var basketExponent: Float = CoPurchaseIndex.Configuration.baskets.exponent
+    @Option(help: "Homepage seed half-life in days.")
+    var seedHalfLife: Double = 30
+    @Flag(help: "Leave out the similar-users source.")
+    var noSimilarUsers = false
+
+    /// The offline pipeline's options with these overrides laid over them.
+    func options() throws -> OfflineRecommender.Options {
+        var options = OfflineRecommender.Options()
+        guard let norm = BlendedScorer.Normalization(rawValue: normalization) else { throw ValidationError("bad --normalization") }
+        options.normalization = norm
+        if let contentNormalization {
+            guard let content = BlendedScorer.Normalization(rawValue: contentNormalization) else {
+                throw ValidationError("bad --content-normalization")
+            }
+            options.contentNormalization = content
+        }
+        options.popularity = PopularityIndex.Configuration(
+            decay: PopularityDecay(timeConstantDays: popularityTau), firstPurchasesOnly: !popularityAllPurchases)
+        options.customerCoPurchase = CoPurchaseIndex.Configuration(
+            normalization: .cosine, neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil,
+            exponent: customerExponent)
+        options.basketCoPurchase = CoPurchaseIndex.Configuration(
+            normalization: try Self.parseNormalization(basketNormalization), neighboursPerItem: basketNeighbours,
+            halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil, exponent: basketExponent)
+        options.coPurchaseSource = CoPurchaseSource.Configuration(
+            seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
+            cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity)
+        options.useSimilarUsers = !noSimilarUsers
+        if let homepageWeights { options.homepageWeights = try Self.parseWeights(homepageWeights) }
+        if let cartWeights { options.cartWeights = try Self.parseWeights(cartWeights) }
+        return options
+    }
+
+    static func parseWeights(_ text: String) throws -> RankingWeights {
+        let parts = text.split(separator: ",").compactMap { Float($0) }
+        guard parts.count == 3 else { throw ValidationError("weights are α,β,γ") }
+        return RankingWeights(content: parts[0], collaborative: parts[1], popularity: parts[2])
+    }
+
+    static func parseNormalization(_ text: String) throws -> CoPurchaseIndex.Normalization {
+        switch text {
+        case "cosine": return .cosine
+        case "conditional": return .conditionalProbability
+        case "lift": return .lift(shrinkage: 5)
+        default:
+            if text.hasPrefix("asym:"), let a = Float(text.dropFirst(5)) { return .asymmetric(alpha: a) }
+            if text.hasPrefix("lift:"), let s = Float(text.dropFirst(5)) { return .lift(shrinkage: s) }
+            throw ValidationError("bad --basket-normalization")
+        }
+    }
+}
