@@ -20,7 +20,7 @@ public struct RuleOptions: Sendable, Hashable, Codable {
     /// filler take their places. Other categories stay capped.
     public var diversityExemptsAnchorCategory: Bool = false
     /// Products the shopper bought within this many days are not shown (0 = off). The cart and
-    /// frequently-bought-together widgets default to 30: their first suggestion must not be the
+    /// frequently-bought-together widgets default to 1: their first suggestion must not be the
     /// thing bought a minute ago. Read from the shopper's recent history (the events the service
     /// keeps per shopper).
     public var excludeRecentPurchasesDays: Int = 0

@@ -11,7 +11,7 @@ extension PipelineOptions {
     /// - product / frequently bought together / cart: the anchor and cart items are excluded;
     /// - product: the diversity cap leaves the anchor's own category alone, so similar items are
     ///   not pushed out by unrelated popular filler (the cap still spreads the other categories);
-    /// - cart / frequently bought together: what the shopper bought in the last 30 days is not
+    /// - cart / frequently bought together: what the shopper bought in the last day is not
     ///   suggested again;
     /// - search: the cross-encoder's contract is purchase context, not a typed query, so rerank
     ///   is off, and filtered results are not refilled from unfiltered popularity.
@@ -41,6 +41,9 @@ extension PipelineOptions {
     }
 
     /// How far back the cart and frequently-bought-together widgets look for purchases not to
-    /// suggest again (`exclude_recent_purchases_days` overrides it per widget or variant).
-    public static let recentPurchaseExclusionDays = 30
+    /// suggest again (`exclude_recent_purchases_days` overrides it per widget or variant). One
+    /// day, not weeks: the cart deliberately suggests restocking what a wholesale buyer bought
+    /// before (`CoPurchaseSource.repeatWeight`), which a long window would switch off; what was
+    /// bought today is never what the cart should suggest first.
+    public static let recentPurchaseExclusionDays = 1
 }
