@@ -273,8 +273,11 @@ def parse(argv=None):
     ap.add_argument("--eval-dir", default=os.path.normpath(f"{REPO}/../shared/eval"))
     ap.add_argument("--hybridrank", default=f"{REPO}/.build/release/hybridrank")
     ap.add_argument("--bi-encoder", default=f"{REPO}/.models/all-MiniLM-L6-v2")
-    ap.add_argument("--base", default=f"{REPO}/models/retail-reranker",
-                    help="starting model: a cross-encoder or a BERT bi-encoder directory")
+    ap.add_argument("--base", default=f"{REPO}/.models/all-MiniLM-L6-v2",
+                    help="starting model: a BERT bi-encoder (a new classifier head) or a cross-encoder directory; "
+                         "not the shipped v0, which saw purchases up to 2011-08 and so the held-out window")
+    ap.add_argument("--compare", action="append", default=[],
+                    help="another cross-encoder directory to score on the same held-out lists (repeatable)")
     ap.add_argument("--train-cut", default="2010-12-01", help="training lists see purchases before this")
     ap.add_argument("--train-end", default="2011-03-01", help="... and are labelled by purchases up to this")
     ap.add_argument("--heldout", default="val", help="evaluation window of ../shared/eval (after --train-end)")
@@ -286,8 +289,8 @@ def parse(argv=None):
     ap.add_argument("--max-groups", type=int, default=0, help="0 = all")
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--max-steps", type=int, default=1_000_000)
-    ap.add_argument("--lr", type=float, default=3e-5)
-    ap.add_argument("--frozen-layers", type=int, default=0, help="bottom layers kept frozen (embeddings always)")
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--frozen-layers", type=int, default=2, help="bottom layers kept frozen (embeddings always)")
     ap.add_argument("--checkpoint-every", type=int, default=25)
     ap.add_argument("--eval-lists", type=int, default=150, help="held-out lists per task (sampled by --seed)")
     ap.add_argument("--eval-base", action="store_true", help="also score the starting model on the held-out lists")
@@ -355,6 +358,11 @@ def run(args, train_lists=None, heldout_lists=None):
         [l for l in heldout_lists if l.positives and l.negatives],
         [l.blended for l in heldout_lists if l.positives and l.negatives])
 
+    for other in args.compare:
+        compared, _ = bert.load(other, device)
+        report.setdefault("heldout_auc_compared", {})[other] = evaluate(compared, tokenizer, heldout, device, "compare")
+        log(f"{other} held-out AUC {json.dumps(report['heldout_auc_compared'][other])}")
+        del compared
     model, missing = bert.load(args.base, device)
     report["base"] = {"dir": args.base, "initialised": missing}
     if args.eval_base:
