@@ -124,12 +124,36 @@ def eval_sample(lists, per_task, seed):
     return out
 
 
-def evaluate(model, tokenizer, lists, device, label):
+def evaluate(model, tokenizer, lists, device, label, scores_out=None):
     from tqdm import tqdm
 
     with tqdm(total=len(lists), desc=f"evaluate {label}", unit="list", file=sys.stderr) as bar:
         scores = score_lists(model, tokenizer, lists, device, progress=bar)
+    if scores_out is not None:
+        scores_out[label] = scores
     return summarize(lists, scores)
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def combinations(lists, logits):
+    """Held-out AUC of stage 3's ways to combine a logit with the blended score (RerankCombination):
+    additive `blended + w * sigmoid(logit)` for several w, reciprocal-rank fusion (k = 60) and
+    replace (logit order). Within a window, replace is the logit's own AUC."""
+    result = {}
+    for w in (0.05, 0.1, 0.2, 0.5, 1.0):
+        combined = [[b + w * sigmoid(l) for b, l in zip(lst.blended, s)] for lst, s in zip(lists, logits)]
+        result[f"additive w={w}"] = summarize(lists, combined)
+    fused = []
+    for lst, s in zip(lists, logits):
+        by_logit = sorted(range(len(s)), key=lambda i: (-s[i], i))
+        rank = {i: r + 1 for r, i in enumerate(by_logit)}
+        fused.append([1 / (60 + i + 1) + 1 / (60 + rank[i]) for i in range(len(s))])
+    result["rrf k=60"] = summarize(lists, fused)
+    result["replace"] = summarize(lists, logits)
+    return result
 
 
 def summarize(lists, scores):
@@ -358,9 +382,10 @@ def run(args, train_lists=None, heldout_lists=None):
         [l for l in heldout_lists if l.positives and l.negatives],
         [l.blended for l in heldout_lists if l.positives and l.negatives])
 
+    scores = {}
     for other in args.compare:
         compared, _ = bert.load(other, device)
-        report.setdefault("heldout_auc_compared", {})[other] = evaluate(compared, tokenizer, heldout, device, "compare")
+        report.setdefault("heldout_auc_compared", {})[other] = evaluate(compared, tokenizer, heldout, device, other, scores)
         log(f"{other} held-out AUC {json.dumps(report['heldout_auc_compared'][other])}")
         del compared
     model, missing = bert.load(args.base, device)
@@ -371,8 +396,12 @@ def run(args, train_lists=None, heldout_lists=None):
     t0 = time.time()
     report["training"] = train(model, tokenizer, groups, args, device, f"{args.work}/checkpoint.pt")
     report["training"]["seconds"] = round(time.time() - t0, 1)
-    report["heldout_auc"] = evaluate(model, tokenizer, heldout, device, "trained")
+    report["heldout_auc"] = evaluate(model, tokenizer, heldout, device, "trained", scores)
     log(f"trained model held-out AUC {json.dumps(report['heldout_auc'])}")
+    report["heldout_combinations"] = {label: combinations(heldout, s) for label, s in scores.items()}
+    with open(f"{args.work}/heldout_scores.json", "w") as f:
+        json.dump({"lists": [{"task": l.task, "query_id": l.query_id, "products": l.products, "labels": l.labels,
+                              "blended": l.blended} for l in heldout], "logits": scores}, f)
 
     reference = [(lst.query, d) for lst in heldout[:8] for d in lst.documents[: max(1, args.reference_pairs // 8)]]
     report["sha256"] = export(model, args.base, args.export_dir, reference[: args.reference_pairs])

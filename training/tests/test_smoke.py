@@ -58,7 +58,7 @@ class SmokeTest(unittest.TestCase):
             base = tiny_model_dir(root)
             argv = ["--work", f"{root}/work", "--base", base, "--group-size", "4", "--groups-per-step", "4",
                     "--epochs", "3", "--lr", "1e-3", "--checkpoint-every", "5", "--eval-lists", "10",
-                    "--reference-pairs", "8", "--threads", "1"]
+                    "--reference-pairs", "8", "--threads", "1", "--compare", base]
             args = train.parse(argv + ["--max-steps", "10"])
             first = train.run(args, synthetic_lists(40, 1), synthetic_lists(20, 2))
             self.assertEqual(first["training"]["steps"], 10)
@@ -68,6 +68,9 @@ class SmokeTest(unittest.TestCase):
             again = train.run(train.parse(argv + ["--max-steps", "10"]), synthetic_lists(40, 1), synthetic_lists(20, 2))
             self.assertEqual(again["training"]["steps"], 10)
             self.assertIsNone(again["training"]["final_loss"])
+            self.assertEqual(set(first["heldout_combinations"]), {"trained", base})
+            self.assertIn("rrf k=60", first["heldout_combinations"]["trained"])
+            self.assertEqual(first["heldout_combinations"]["trained"]["replace"], first["heldout_auc"])
             auc = first["heldout_auc"]["all"]
             self.assertEqual(auc["lists"], 20)
             self.assertTrue(0.0 <= auc["auc"] <= 1.0)
