@@ -12,7 +12,7 @@ fi
 if [ "${1:-}" = "--smoke" ]; then
     exec .venv-training/bin/python -m unittest discover -s training/tests -t . -v
 fi
-if ! printf '%s\n' "$@" | grep -q -- '--hybridrank' && [ ! -x .build/release/hybridrank ]; then
+if ! printf '%s\n' "$@" | grep -q -E -- '^(--hybridrank|-h|--help)' && [ ! -x .build/release/hybridrank ]; then
     swift build -c release --product hybridrank
 fi
 [ -f .models/all-MiniLM-L6-v2/model.safetensors ] || scripts/fetch-models.sh
