@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests",
-            dependencies: ["Candidates", "Scoring", "Evaluation", "Domain"],
+            dependencies: ["Candidates", "Scoring", "Evaluation", "Rerank", "Domain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

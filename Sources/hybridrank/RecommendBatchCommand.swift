@@ -39,12 +39,17 @@ struct RecommendBatchCommand: AsyncParsableCommand {
     var biEncoder: String = ".models/all-MiniLM-L6-v2"
     @Option(help: "Cross-encoder directory for --rerank on.")
     var crossEncoder: String = "models/retail-reranker"
+    @Option(help: "Rerank window: how many of the top blended items stage 3 scores (and --write-candidates writes).")
+    var rerankWindow: Int = 20
+    @Option(help: "Also write each list's rerank window as stage 3 sees it (query text, documents, signals) to this CSV, for training/.")
+    var writeCandidates: String?
     @Option(help: "Output CSV.")
     var out: String
 
     func run() async throws {
         guard (users == nil) != (carts == nil) else { throw ValidationError("give exactly one of --users or --carts") }
         guard rerank == "on" || rerank == "off" else { throw ValidationError("--rerank must be on or off") }
+        guard rerankWindow > 0 else { throw ValidationError("--rerank-window must be positive") }
         let started = Date()
         let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
         let clock: Date
@@ -67,7 +72,13 @@ struct RecommendBatchCommand: AsyncParsableCommand {
             reranker = CrossEncoderReranker(
                 scorer: CrossEncoderPairScorer(encoder: encoder), catalog: StaticProductCatalog(dataset.products),
                 cache: InMemoryRerankScoreCache())
-            options.rerankWindow = 20
+            options.rerankWindow = rerankWindow
+        }
+        // The recorder sits in stage 3's place and hands on to the model, if any: lists come out as without it.
+        let candidateLog = RerankCandidateLog()
+        if writeCandidates != nil {
+            reranker = RecordingReranker(inner: reranker, log: candidateLog, catalog: StaticProductCatalog(dataset.products))
+            options.rerankWindow = rerankWindow
         }
         let recommender = OfflineRecommender(
             products: dataset.products, history: dataset.interactions, now: clock, embeddings: embeddings,
@@ -77,11 +88,20 @@ struct RecommendBatchCommand: AsyncParsableCommand {
             let ids = try RecommendationFile.readUsers(URL(fileURLWithPath: users))
             let lists = try await recommender.recommend(users: ids)
             try RecommendationFile.write(lists, keys: ids, keyColumn: "user_id", to: URL(fileURLWithPath: out))
+            if let writeCandidates {
+                try RerankCandidateFile.write(
+                    candidateLog.entries, task: "homepage", queryIDs: ids, users: ids, to: URL(fileURLWithPath: writeCandidates))
+            }
             Self.log(String(format: "%d users in %.1f s", ids.count, Date().timeIntervalSince(started)))
         } else if let carts {
             let queries = try RecommendationFile.readCarts(URL(fileURLWithPath: carts))
             let lists = try await recommender.recommend(carts: queries)
             try RecommendationFile.write(lists, keys: queries.map(\.basketID), keyColumn: "basket_id", to: URL(fileURLWithPath: out))
+            if let writeCandidates {
+                try RerankCandidateFile.write(
+                    candidateLog.entries, task: "cart", queryIDs: queries.map(\.basketID), users: queries.map(\.customerID),
+                    to: URL(fileURLWithPath: writeCandidates))
+            }
             Self.log(String(format: "%d carts in %.1f s", queries.count, Date().timeIntervalSince(started)))
         }
     }

@@ -1,0 +1,55 @@
+import Domain
+
+/// Stage 3 that writes down what it was handed before handing it on: each list's rerank window,
+/// query text and document texts go to a `RerankCandidateLog`, then `inner` reranks as usual (or,
+/// with no inner reranker, the lists come back unchanged, as with rerank off).
+///
+/// The window recorded is the one `CrossEncoderReranker` would score: the first `window`
+/// available items of the blended list (`CrossEncoderReranker.gatherAvailableHead`).
+public struct RecordingReranker: Reranker {
+    public let inner: (any Reranker)?
+    public let log: RerankCandidateLog
+    public let catalog: any ProductCatalog
+    public let queryBuilder: RerankQueryBuilder
+
+    public init(inner: (any Reranker)?, log: RerankCandidateLog, catalog: any ProductCatalog) {
+        self.inner = inner
+        self.log = log
+        self.catalog = catalog
+        self.queryBuilder = RerankQueryBuilder(catalog: catalog)
+    }
+
+    public func isHistoryDecided(byNewest newest: [Interaction]) -> Bool {
+        inner?.isHistoryDecided(byNewest: newest) ?? false
+    }
+
+    public func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]] {
+        try await rerankReporting(lists, contexts: contexts, options: options).lists
+    }
+
+    public func rerankReporting(
+        _ lists: [[ScoredItem]],
+        contexts: [ShopperContext],
+        options: [RerankOptions]
+    ) async throws -> RerankOutcome {
+        precondition(lists.count == contexts.count && lists.count == options.count)
+        var entries: [RerankCandidateLog.Entry] = []
+        entries.reserveCapacity(lists.count)
+        for index in lists.indices {
+            var list = lists[index]
+            let window = CrossEncoderReranker.gatherAvailableHead(&list, window: max(0, options[index].window), catalog: catalog)
+            let (query, source) = queryBuilder.query(for: contexts[index])
+            let items = Array(list.prefix(window))
+            entries.append(
+                RerankCandidateLog.Entry(
+                    userID: contexts[index].request.userID, widget: contexts[index].request.widget, query: query,
+                    querySource: source, items: items,
+                    documents: items.map { catalog.product($0.productID)?.rerankDocument ?? $0.productID }))
+        }
+        log.append(entries)
+        if let inner { return try await inner.rerankReporting(lists, contexts: contexts, options: options) }
+        return RerankOutcome(
+            lists: lists,
+            reports: options.map { RerankReport(windowRequested: $0.window, skippedReason: "disabled") })
+    }
+}

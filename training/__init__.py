@@ -1,0 +1,1 @@
+"""HybridRank's reranker trainer: see README.md."""
