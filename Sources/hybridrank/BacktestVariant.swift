@@ -45,7 +45,7 @@ struct BacktestVariant: ParsableArguments {
             variant.name = name
             return variant
         } catch {
-            throw ValidationError("--variant \(name): \(fullMessage(for: error))")
+            throw ValidationError("--variant \(name): \(message(for: error))")
         }
     }
 
