@@ -32,3 +32,5 @@ echo "== test"
 mkdir -p "$LOCAL"
 # pipefail (set above) makes a failing `swift test` fail this script through the tee.
 swift test --skip-build 2>&1 | tee "$LOCAL/test.log"
+echo "== api fuzz (schemathesis against a live serve, bounded)"
+scripts/api-fuzz.sh 2>&1 | tee "$LOCAL/api-fuzz.log"

@@ -16,9 +16,13 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(help: "Directory of NNNN_name.sql files.")
     var migrations: String = "migrations"
 
+    @Option(help: "PostgreSQL schema (search_path) to migrate (default: HYBRIDRANK_DATABASE_SCHEMA, else the server's).")
+    var schema: String?
+
     func run() async throws {
         let url = try DatabaseURL.resolve(databaseURL)
-        let client = PostgresClient(configuration: PostgresConfiguration(url: url, poolSize: 1))
+        let searchPath = schema ?? ProcessInfo.processInfo.environment["HYBRIDRANK_DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }
+        let client = PostgresClient(configuration: PostgresConfiguration(url: url, poolSize: 1, searchPath: searchPath))
         do {
             let migrator = Migrator(client: client, directory: migrations)
             let applied = try await migrator.migrate()
