@@ -66,9 +66,13 @@ public final class LiveIndexes: Sendable {
 
     // MARK: - Fill lists
 
-    /// Popular products for refilling, padded with the newest products when popularity is short.
+    /// Popular products for refilling, padded with the newest products when popularity is short
+    /// of available ones (a new shop, or one whose best-sellers were all deleted or sold out), so
+    /// a cold-start list is never empty while the catalog has live products.
     func popularGlobal(limit: Int) -> [ProductID] {
-        var list = popularity.topIDs(limit)
+        let snapshot = catalog.snapshot()
+        var list = popularity.topIDs(limit * 2).filter { snapshot.facts($0)?.availability == .available }
+        if list.count > limit { list.removeLast(list.count - limit) }
         if list.count < limit {
             let seen = Set(list)
             list += catalog.newestAvailable(limit: limit * 2).filter { !seen.contains($0) }.prefix(limit - list.count)

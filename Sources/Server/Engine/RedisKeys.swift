@@ -14,6 +14,8 @@ enum RedisKeys {
     static func noHistory(_ user: UserID) -> String { "hr:u:{\(user)}:none" }
     /// Time-decayed popularity, global and per category (sorted sets, see `PopularityClock`).
     static let popularityGlobal = "hr:pop:global"
+    /// Set when the popularity lists are seeded; gone with them when Redis loses its data.
+    static let popularityGeneration = "hr:pop:generation"
     static func popularity(category: String) -> String { "hr:pop:cat:\(category)" }
     /// Cross-encoder score cache: model version, context hash, product.
     static func rerankScore(model: String, context: String, product: ProductID) -> String {

@@ -67,7 +67,7 @@ final class StateBootstrap: Sendable {
             try await interactions.forEachPage { page in events.append(contentsOf: page) }
             events.sort { $0.occurredAt < $1.occurredAt }
             indexes.rebuild(from: events)
-            await seedRedisPopularityIfEmpty()
+            await seedRedisPopularityIfLost()
             router.replace(with: try await experiments.loadExperiments())
             loaded.withLockedValue { $0 = true }
             await refreshWidgetSettings()
@@ -93,6 +93,7 @@ final class StateBootstrap: Sendable {
             logger.debug("experiment refresh failed", metadata: ["error": "\(error)"])
         }
         await refreshWidgetSettings()
+        await seedRedisPopularityIfLost()
     }
 
     /// Widget settings are read on their own: a database not yet migrated to their table (a
@@ -106,10 +107,17 @@ final class StateBootstrap: Sendable {
         }
     }
 
-    /// A fresh Redis (new deployment, restart without persistence) gets the popularity lists
-    /// from the log, so replicas do not serve an empty trending list until traffic rebuilds it.
-    private func seedRedisPopularityIfEmpty() async {
-        guard let count = try? await redis.command(["ZCARD", RedisKeys.popularityGlobal]).int, count == 0 else { return }
+    /// A Redis that lost the popularity lists (a new deployment, a restart without persistence, a
+    /// flush) gets them back from this replica's own index (built from PostgreSQL's log at start
+    /// and kept current by every event since), so no replica serves trending lists rebuilt from
+    /// the few purchases since the loss. The loss is told by the generation marker, which the
+    /// lists' seeding sets and which disappears with them; the first replica to find it missing
+    /// (`SET … NX`) reseeds, the others see the new marker. Called at start and on every refresh.
+    private func seedRedisPopularityIfLost() async {
+        let generation = String(Int(Date().timeIntervalSince1970))
+        guard let reply = try? await redis.command(["SET", RedisKeys.popularityGeneration, generation, "NX"]),
+            reply.string == "OK"
+        else { return }
         let now = Date()
         var commands: [[String]] = []
         let global = indexes.popularity.top(5000, now: now)
@@ -129,5 +137,6 @@ final class StateBootstrap: Sendable {
                     + entries.flatMap { [String(PopularityDecay.shared.increment(weight: $0.1, at: now)), $0.0] })
         }
         if !commands.isEmpty { _ = try? await redis.pipeline(commands) }
+        logger.info("popularity lists seeded into Redis", metadata: ["products": "\(global.count)", "generation": "\(generation)"])
     }
 }
