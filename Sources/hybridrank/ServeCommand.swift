@@ -41,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
         } catch let refusal as OpenModeRefusal {
             logger.critical("\(refusal.description)")
-            throw ValidationError(refusal.description)
+            FileHandle.standardError.write(Data("serve: \(refusal.description)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }
