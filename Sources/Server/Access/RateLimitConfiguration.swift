@@ -22,6 +22,15 @@ public struct RateLimitConfiguration: Sendable {
     /// query costs 10 tokens, a 1,000-character one 100: an anonymous caller gets one such
     /// search every five seconds (`HYBRIDRANK_RATE_LIMIT_SEARCH_COST`).
     public var searchCost: Double = 10
+    /// A refusal (429) is answered after this many seconds at most (never later than the
+    /// caller could retry). Default 1: a client that ignores `Retry-After` and asks again at once
+    /// would otherwise turn cheap refusals into a flood of its own (measured: four such clients
+    /// sent ~1,000 refused requests a second); waiting costs the service a suspended task, not a
+    /// thread (`HYBRIDRANK_RATE_LIMIT_REJECTION_DELAY`, 0 = answer at once).
+    public var rejectionDelay: Double = 1
+    /// Refusals held back at once, at most; beyond it they are answered at once, so holding
+    /// them can never exhaust memory or connections.
+    public var maximumDelayedRejections: Int = 1000
     /// While Redis fails, each replica limits on its own (so N replicas let through up to N
     /// times a budget) and tries Redis again after this many seconds. Default 1: a failing
     /// Redis costs at most one slow request a second, not one per request.
