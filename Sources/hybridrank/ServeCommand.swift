@@ -49,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch let refusal as OpenModeRefusal {
             logger.critical("\(refusal.description)")
-            throw ValidationError(refusal.description)
+            FileHandle.standardError.write(Data("serve: \(refusal.description)\n".utf8))
+            throw ExitCode.failure
         }
         // The exposure writer's own line (before this one) says what was flushed and spilled.
         logger.notice("hybridrank stopped")

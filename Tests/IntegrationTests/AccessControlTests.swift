@@ -260,8 +260,10 @@ struct AccessControlTests {
             #expect(try await a.json("/v1/recommendations/homepage?limit=2").status == 200)
             #expect(try await b.json("/v1/recommendations/homepage?limit=2").status == 200)
             #expect(try await a.json("/v1/recommendations/homepage?limit=2").status == 200)
+            let refusedAt = Date()
             let response = try await b.executeRequest(uri: "/v1/recommendations/homepage?limit=2", method: .get, headers: [:], body: nil)
             #expect(response.status == .tooManyRequests, "the fourth request is over a burst of 3 counted across both replicas")
+            #expect(Date().timeIntervalSince(refusedAt) >= 0.9, "a refusal is held back for the rejection delay (1 s)")
             let retryAfter = try #require(response.headers[.retryAfter].flatMap(Int.init))
             #expect((1...5).contains(retryAfter))
             let json = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]

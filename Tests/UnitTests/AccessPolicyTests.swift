@@ -107,6 +107,17 @@ struct AccessPolicyTests {
         #expect(RateLimitDecision.limited(retryAfter: 2.1).retryAfterHeader == "3")
     }
 
+    @Test func searchCostGrowsWithTheQueryUpToTheBurst() {
+        let configuration = RateLimitConfiguration()
+        let limit = RateLimit(perSecond: 20, burst: 100)
+        #expect(configuration.cost(searchCharacters: nil, limit: limit) == 1, "not a search")
+        #expect(configuration.cost(searchCharacters: 0, limit: limit) == 10)
+        #expect(configuration.cost(searchCharacters: 14, limit: limit) == 10)
+        #expect(configuration.cost(searchCharacters: 101, limit: limit) == 20)
+        #expect(configuration.cost(searchCharacters: 1000, limit: limit) == 100)
+        #expect(configuration.cost(searchCharacters: 1000, limit: RateLimit(perSecond: 1, burst: 30)) == 30, "capped at the burst")
+    }
+
     @Test func accessSettingsComeFromTheEnvironment() {
         let configuration = AccessConfiguration(environment: [
             "HYBRIDRANK_READ_ACCESS": "keyed", "HYBRIDRANK_CORS_ORIGINS": "https://a.example, https://b.example",

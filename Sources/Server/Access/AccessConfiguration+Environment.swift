@@ -6,7 +6,8 @@ extension AccessConfiguration {
     /// any; empty none), `HYBRIDRANK_TRUST_FORWARDED_FOR` (1 | true),
     /// `HYBRIDRANK_ALLOW_OPEN` (1 | true), `HYBRIDRANK_RATE_LIMITS`
     /// (off), `HYBRIDRANK_RATE_LIMIT_ANONYMOUS|READ|INGEST|ADMIN` (RATE/BURST),
-    /// `HYBRIDRANK_RATE_LIMIT_SEARCH_COST`. A malformed value keeps the default.
+    /// `HYBRIDRANK_RATE_LIMIT_SEARCH_COST`, `HYBRIDRANK_RATE_LIMIT_REJECTION_DELAY`. A malformed
+    /// value keeps the default.
     public init(environment: [String: String]) {
         self.init()
         if let access = environment["HYBRIDRANK_READ_ACCESS"].flatMap(ReadAccess.init(rawValue:)) { readAccess = access }
@@ -23,6 +24,9 @@ extension AccessConfiguration {
         if let limit = environment["HYBRIDRANK_RATE_LIMIT_READ"].flatMap(RateLimit.init(argument:)) { rateLimits.read = limit }
         if let limit = environment["HYBRIDRANK_RATE_LIMIT_INGEST"].flatMap(RateLimit.init(argument:)) { rateLimits.ingest = limit }
         if let limit = environment["HYBRIDRANK_RATE_LIMIT_ADMIN"].flatMap(RateLimit.init(argument:)) { rateLimits.admin = limit }
+        if let delay = environment["HYBRIDRANK_RATE_LIMIT_REJECTION_DELAY"].flatMap(Double.init), delay >= 0 {
+            rateLimits.rejectionDelay = delay
+        }
         if let cost = environment["HYBRIDRANK_RATE_LIMIT_SEARCH_COST"].flatMap(Double.init), cost >= 0 {
             rateLimits.searchCost = cost
         }

@@ -10,7 +10,8 @@ import NIOCore
 ///    Missing or unknown where a key is needed: 401 with `WWW-Authenticate`; a scope below the
 ///    route's: 403. Open mode (no key ever created) and open reads let requests without a key
 ///    through; a key they do present still chooses the budget.
-/// 3. The caller's budget (`RateLimiter`): over it, 429 with `Retry-After`.
+/// 3. The caller's budget (`RateLimiter`; a search costs more the longer its query): over it,
+///    429 with `Retry-After`, held back up to `RateLimitConfiguration.rejectionDelay`.
 public struct AccessControlMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
 
@@ -18,6 +19,7 @@ public struct AccessControlMiddleware: RouterMiddleware {
     let limiter: RateLimiter
     let configuration: AccessConfiguration
     let metrics: ServiceMetrics
+    let delayedRejections = DelayedRejections()
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let access = RouteAccess.of(method: request.method, path: request.uri.path)
@@ -52,10 +54,13 @@ public struct AccessControlMiddleware: RouterMiddleware {
             case .some(let key): subject = "k:\(key.id)@\(address)"
             case .none: subject = "a:\(address)"
             }
-            let cost = RouteAccess.isSearch(request.uri.path) ? limits.searchCost : 1
-            let decision = await limiter.check(subject, limit: limits.limit(for: caller?.scope), cost: cost)
-            if let retryAfter = decision.retryAfterHeader {
+            let limit = limits.limit(for: caller?.scope)
+            let searchCharacters = RouteAccess.isSearch(request.uri.path) ? (request.uri.queryParameters["q"]?.count ?? 0) : nil
+            let decision = await limiter.check(
+                subject, limit: limit, cost: limits.cost(searchCharacters: searchCharacters, limit: limit))
+            if case .limited(let wait) = decision, let retryAfter = decision.retryAfterHeader {
                 metrics.increment("hybridrank_rate_limited_total", labels: ["scope": caller?.scope.rawValue ?? "anonymous"])
+                await delayedRejections.hold(seconds: min(wait, limits.rejectionDelay), atMost: limits.maximumDelayedRejections)
                 return try APIError.rateLimited.response(
                     adding: [.retryAfter: retryAfter], request: request, context: context)
             }

@@ -15,17 +15,36 @@ public struct RateLimitConfiguration: Sendable {
     public var ingest: RateLimit = RateLimit(perSecond: 100, burst: 500)
     /// `admin` keys (per key): imports and batch jobs (`HYBRIDRANK_RATE_LIMIT_ADMIN=1000/2000`).
     public var admin: RateLimit = RateLimit(perSecond: 1000, burst: 2000)
-    /// Tokens a search costs. Default 10: a search encodes its query with the bi-encoder
-    /// (a long, unseen query is the most expensive request there is) where a widget read mostly
-    /// reads memory, so four abusive searchers must not take the budget of forty readers
-    /// (`HYBRIDRANK_RATE_LIMIT_SEARCH_COST`).
+    /// Tokens a search costs per started 100 characters of `q` (capped at the caller's burst, so
+    /// every query fits eventually). Default 10: a search encodes its query with the bi-encoder
+    /// and reranks with it, so its cost grows with the query's length (a unique 1,000-character
+    /// query costs several times a short one), where a widget read mostly reads memory. A short
+    /// query costs 10 tokens, a 1,000-character one 100: an anonymous caller gets one such
+    /// search every five seconds (`HYBRIDRANK_RATE_LIMIT_SEARCH_COST`).
     public var searchCost: Double = 10
+    /// A refusal (429) is answered after this many seconds at most (never later than the
+    /// caller could retry). Default 1: a client that ignores `Retry-After` and asks again at once
+    /// would otherwise turn cheap refusals into a flood of its own (measured: four such clients
+    /// sent ~1,000 refused requests a second); waiting costs the service a suspended task, not a
+    /// thread (`HYBRIDRANK_RATE_LIMIT_REJECTION_DELAY`, 0 = answer at once).
+    public var rejectionDelay: Double = 1
+    /// Refusals held back at once, at most; beyond it they are answered at once, so holding
+    /// them can never exhaust memory or connections.
+    public var maximumDelayedRejections: Int = 1000
     /// While Redis fails, each replica limits on its own (so N replicas let through up to N
     /// times a budget) and tries Redis again after this many seconds. Default 1: a failing
     /// Redis costs at most one slow request a second, not one per request.
     public var redisRetryInterval: Double = 1
 
     public init() {}
+
+    /// Tokens a request costs: 1, or for a search with a `q` of `searchCharacters` characters,
+    /// `searchCost` per started 100 characters, at most `limit.burst`.
+    public func cost(searchCharacters: Int?, limit: RateLimit) -> Double {
+        guard let searchCharacters else { return 1 }
+        let hundreds = max(1, (searchCharacters + 99) / 100)
+        return min(limit.burst, max(1, searchCost * Double(hundreds)))
+    }
 
     /// The budget for a caller with a key of `scope` (nil: no key).
     public func limit(for scope: APIKeyScope?) -> RateLimit {

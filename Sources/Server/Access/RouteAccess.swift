@@ -43,6 +43,6 @@ public enum RouteAccess: Sendable, Equatable {
         }
     }
 
-    /// Whether the request is a search (it costs `RateLimitConfiguration.searchCost` tokens).
+    /// Whether the request is a search (its cost grows with its query, `RateLimitConfiguration.cost`).
     public static func isSearch(_ path: String) -> Bool { path == "/v1/search" }
 }

@@ -23,9 +23,8 @@ public enum HybridRankApplication {
                 searchPath: configuration.databaseSchema))
         let redis = try RedisClient(
             configuration: RedisConfiguration(url: configuration.redisURL, poolSize: configuration.redisPoolSize))
-        let models = ModelRuntime(configuration: configuration, logger: logger)
 
-        // API keys first: a public address with no key refuses to start before loading anything.
+        // API keys first: a public address with no key refuses to start before loading the models.
         // PostgreSQL down here leaves the table unknown (routes that may need a key answer 503)
         // until the refresher reads it.
         let keyRepository = APIKeyRepository(postgres: postgres)
@@ -44,6 +43,7 @@ public enum HybridRankApplication {
         } catch {
             logger.warning("api keys not read at start; routes that need a key answer 503 until they are", metadata: ["error": "\(error)"])
         }
+        let models = ModelRuntime(configuration: configuration, logger: logger)
 
         let productRepository = ProductRepository(postgres: postgres)
         let interactionRepository = InteractionRepository(postgres: postgres)
