@@ -5,7 +5,8 @@ extension ServiceConfiguration {
     /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
     /// `HYBRIDRANK_HTTP_THREADS`, `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`,
     /// `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw; an unknown value keeps the default),
-    /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`, `HYBRIDRANK_SPOOL_DIR`, and the access variables
+    /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`, `HYBRIDRANK_SPOOL_DIR`, `HYBRIDRANK_DATABASE_SCHEMA`,
+    /// `HYBRIDRANK_CATALOG_SYNC_SECONDS`, and the access variables
     /// (`AccessConfiguration+Environment.swift`).
     public init(environment: [String: String]) {
         self.init()
