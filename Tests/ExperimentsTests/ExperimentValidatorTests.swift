@@ -115,4 +115,14 @@ struct ExperimentValidatorTests {
         let object = try JSONSerialization.jsonObject(with: data) as? [String: String]
         #expect(object == ["field": "variants[1].weight", "message": "must be between 0 and 1"])
     }
+
+    @Test func aLargeRerankWindowNeedsABudgetAndTheBudgetHasACeiling() {
+        let validator = ExperimentValidator()
+        func fields(_ p: VariantParameters) -> [String] { validator.validate(p, path: "parameters").map(\.field) }
+        #expect(fields(VariantParameters(rerankWindow: 50)).isEmpty)
+        #expect(fields(VariantParameters(rerankWindow: 200)) == ["parameters.rerank_budget_ms"])
+        #expect(fields(VariantParameters(rerankWindow: 200, rerankBudgetMilliseconds: 150)).isEmpty)
+        #expect(fields(VariantParameters(rerankWindow: 200, rerankBudgetMilliseconds: 60_000)) == ["parameters.rerank_budget_ms"])
+        #expect(fields(VariantParameters(rerankBudgetMilliseconds: 1_000)).isEmpty)
+    }
 }

@@ -15,12 +15,24 @@ public struct ExperimentValidator: Sendable {
     public var maxCandidatesPerSource: Int
     /// Upper bound on the rerank window (cross-encoder cost grows linearly with it).
     public var maxRerankWindow: Int
+    /// A window above this must come with a `rerank_budget_ms`: the cost ceiling of a setting.
+    /// A cold homepage reranks the whole window on every request, so a large window without a
+    /// budget made every such request many times slower (issue #21).
+    public var maxRerankWindowWithoutBudget: Int
+    /// Upper bound on `rerank_budget_ms`: what one request may spend in the cross-encoder.
+    public var maxRerankBudgetMilliseconds: Double
 
-    /// Defaults: weights sum to 1 ± 1e-6; at most 5,000 candidates per source; rerank window ≤ 200.
-    public init(weightTolerance: Double = 1e-6, maxCandidatesPerSource: Int = 5_000, maxRerankWindow: Int = 200) {
+    /// Defaults: weights sum to 1 ± 1e-6; at most 5,000 candidates per source; rerank window ≤ 200,
+    /// and above 50 only with a budget; a budget ≤ 1,000 ms.
+    public init(
+        weightTolerance: Double = 1e-6, maxCandidatesPerSource: Int = 5_000, maxRerankWindow: Int = 200,
+        maxRerankWindowWithoutBudget: Int = 50, maxRerankBudgetMilliseconds: Double = 1_000
+    ) {
         self.weightTolerance = weightTolerance
         self.maxCandidatesPerSource = maxCandidatesPerSource
         self.maxRerankWindow = maxRerankWindow
+        self.maxRerankWindowWithoutBudget = maxRerankWindowWithoutBudget
+        self.maxRerankBudgetMilliseconds = maxRerankBudgetMilliseconds
     }
 
     /// Problems with `experiment` on its own; empty when valid.
@@ -191,8 +203,17 @@ public struct ExperimentValidator: Sendable {
             errors.append(FieldError(field: "\(path).rerank_combination", message: "must be one of additive, replace, rrf"))
         }
         nonNegative(p.rerankWeight, "rerank_weight")
-        if let budget = p.rerankBudgetMilliseconds, !(budget > 0 && budget <= 60_000) {
-            errors.append(FieldError(field: "\(path).rerank_budget_ms", message: "must be between 0 (exclusive) and 60000"))
+        if let budget = p.rerankBudgetMilliseconds, !(budget > 0 && budget <= maxRerankBudgetMilliseconds) {
+            errors.append(FieldError(
+                field: "\(path).rerank_budget_ms",
+                message: "must be between 0 (exclusive) and \(Int(maxRerankBudgetMilliseconds))"))
+        }
+        if let window = p.rerankWindow, window > maxRerankWindowWithoutBudget, window <= maxRerankWindow,
+            p.rerankBudgetMilliseconds == nil
+        {
+            errors.append(FieldError(
+                field: "\(path).rerank_budget_ms",
+                message: "is required with a rerank_window above \(maxRerankWindowWithoutBudget) (the cost ceiling of a setting)"))
         }
         inRange(p.diversityMaxPerCategory, "diversity_max_per_category", 0...1_000)
         inRange(p.diversityWindow, "diversity_window", 0...1_000)

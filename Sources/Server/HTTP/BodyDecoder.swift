@@ -42,16 +42,10 @@ enum BodyDecoder {
         }
     }
 
+    /// The API's field name for a coding path (`products[2].price`): `FieldPath`, shared with the
+    /// strict decoders that name unknown keys.
     static func path(_ codingPath: [any CodingKey]) -> String {
-        var result = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                result += "[\(index)]"
-            } else {
-                result += result.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return result.isEmpty ? "body" : result
+        FieldPath.string(codingPath)
     }
 }
 

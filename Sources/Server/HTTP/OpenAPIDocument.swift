@@ -14,6 +14,10 @@ enum OpenAPIDocument {
         {"name":"pin","in":"query","description":"position:product_id pairs (1-based, at most 100) to pin","schema":{"type":"string"}}
         """
 
+    /// The widget parameters with `user_id` required (the cart in Redis belongs to a user).
+    static let cartParameters = widgetParameters.replacingOccurrences(
+        of: #"{"name":"user_id","in":"query","#, with: #"{"name":"user_id","in":"query","required":true,"#)
+
     static let widgetPathParameter = """
         {"name":"widget","in":"path","required":true,"schema":{"type":"string","enum":[\(Widget.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]}}
         """
@@ -87,7 +91,7 @@ enum OpenAPIDocument {
                 "responses": \(recommendationResponse)}},
             "/v1/recommendations/cart": {
                 "get": {"summary": "Recommendations for the user's current cart (from Redis)",
-                        "parameters": [\(widgetParameters)], "responses": \(recommendationResponse)},
+                        "parameters": [\(cartParameters)], "responses": \(recommendationResponse)},
                 "post": {"summary": "Recommendations for an explicit list of cart items",
                          "parameters": [\(widgetParameters)],
                          "requestBody": {"content": {"application/json": {"schema": {"type":"object",
@@ -107,7 +111,7 @@ enum OpenAPIDocument {
                 "responses": \(recommendationResponse)}},
             "/v1/products/{id}": {
                 "get": {"summary": "Read a product", "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
-                        "responses": {"200": {"description": "Product"}, "404": {"$ref":"#/components/responses/NotFound"}}},
+                        "responses": {"200": {"description": "Product"}, "400": {"$ref":"#/components/responses/BadRequest"}, "404": {"$ref":"#/components/responses/NotFound"}}},
                 "put": {"summary": "Create or replace a product (embedded and recommendable within a second)",
                         "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
                         "requestBody": {"content": {"application/json": {"schema": {"$ref":"#/components/schemas/Product"}}}},
@@ -115,28 +119,30 @@ enum OpenAPIDocument {
                 "patch": {"summary": "Change some fields of a product",
                         "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
                         "requestBody": {"content": {"application/json": {"schema": {"$ref":"#/components/schemas/Product"}}}},
-                        "responses": {"200": {"description": "Stored"}, "404": {"$ref":"#/components/responses/NotFound"}}},
+                        "responses": {"200": {"description": "Stored"}, "400": {"$ref":"#/components/responses/BadRequest"}, "404": {"$ref":"#/components/responses/NotFound"}, "503": {"description": "PostgreSQL unavailable"}}},
                 "delete": {"summary": "Delete a product (soft delete; leaves every widget at once)",
                         "parameters": [{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
-                        "responses": {"204": {"description": "Deleted"}, "404": {"$ref":"#/components/responses/NotFound"}}}},
+                        "responses": {"204": {"description": "Deleted"}, "400": {"$ref":"#/components/responses/BadRequest"}, "404": {"$ref":"#/components/responses/NotFound"}, "503": {"description": "PostgreSQL unavailable"}}}},
             "/v1/products:batch": {"post": {"summary": "Upsert up to 1,000 products",
-                "requestBody": {"content": {"application/json": {"schema": {"type":"object","properties":{"products":{"type":"array","items":{"$ref":"#/components/schemas/Product"}}}}}}},
+                "requestBody": {"content": {"application/json": {"schema": {"type":"object","required":["products"],"properties":{"products":{"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"#/components/schemas/Product"}}}}}}},
                 "responses": {"200": {"description": "Stored"}, "400": {"$ref":"#/components/responses/BadRequest"}}}},
             "/v1/events": {"post": {"summary": "Record one event or a batch; durable in PostgreSQL before 2xx",
                 "requestBody": {"content": {"application/json": {"schema": {"oneOf": [{"$ref":"#/components/schemas/Event"},
-                    {"type":"array","items":{"$ref":"#/components/schemas/Event"}},
-                    {"type":"object","properties":{"events":{"type":"array","items":{"$ref":"#/components/schemas/Event"}}}}]}}}},
+                    {"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"#/components/schemas/Event"}},
+                    {"type":"object","required":["events"],"properties":{"events":{"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"#/components/schemas/Event"}}}}]}}}},
                 "responses": {"202": {"description": "Accepted and stored"}, "400": {"$ref":"#/components/responses/BadRequest"}, "503": {"description": "PostgreSQL unavailable; nothing stored, retry"}}}},
             "/v1/experiments": {
                 "get": {"summary": "List experiments", "responses": {"200": {"description": "Experiments"}}},
-                "post": {"summary": "Create an experiment (draft)", "responses": {"201": {"description": "Created"}, "400": {"$ref":"#/components/responses/BadRequest"}, "409": {"description": "Exists"}}}},
+                "post": {"summary": "Create an experiment (draft)",
+                         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref":"#/components/schemas/Experiment"}}}},
+                         "responses": {"201": {"description": "Created"}, "400": {"$ref":"#/components/responses/BadRequest"}, "409": {"description": "Exists"}}}},
             "/v1/experiments/{key}": {
-                "get": {"summary": "Read an experiment", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Experiment"}, "404": {"$ref":"#/components/responses/NotFound"}}},
-                "put": {"summary": "Update a draft experiment", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Updated"}, "400": {"$ref":"#/components/responses/BadRequest"}, "409": {"description": "Not a draft"}}}},
-            "/v1/experiments/{key}/start": {"post": {"summary": "Start (draft → running)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Running"}, "409": {"description": "Conflicts with a running experiment"}}}},
-            "/v1/experiments/{key}/stop": {"post": {"summary": "Stop (running → stopped; results kept)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Stopped"}}}},
+                "get": {"summary": "Read an experiment", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Experiment"}, "400": {"$ref":"#/components/responses/BadRequest"}, "404": {"$ref":"#/components/responses/NotFound"}}},
+                "put": {"summary": "Update a draft experiment", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref":"#/components/schemas/Experiment"}}}}, "responses": {"404": {"$ref":"#/components/responses/NotFound"}, "200": {"description": "Updated"}, "400": {"$ref":"#/components/responses/BadRequest"}, "409": {"description": "Not a draft"}}}},
+            "/v1/experiments/{key}/start": {"post": {"summary": "Start (draft → running)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Running"}, "404": {"$ref":"#/components/responses/NotFound"}, "409": {"description": "Conflicts with a running experiment"}}}},
+            "/v1/experiments/{key}/stop": {"post": {"summary": "Stop (running → stopped; results kept)", "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Stopped"}, "404": {"$ref":"#/components/responses/NotFound"}, "409": {"description": "Not running"}}}},
             "/v1/experiments/{key}/results": {"get": {"summary": "Per-variant metrics with 95% intervals, lifts, p-values, SRM, CUPED, latency guardrail",
-                "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Results"}, "404": {"$ref":"#/components/responses/NotFound"}}}},
+                "parameters": [{"name":"key","in":"path","required":true,"schema":{"type":"string"}}], "responses": {"200": {"description": "Results"}, "400": {"$ref":"#/components/responses/BadRequest"}, "404": {"$ref":"#/components/responses/NotFound"}}}},
             "/v1/widgets": {"get": {"summary": "Every widget's standing settings and the options they resolve to",
                 "responses": {"200": {"description": "Widgets"}, "503": {"description": "PostgreSQL unavailable"}}}},
             "/v1/widgets/{widget}/settings": {
@@ -165,12 +171,23 @@ enum OpenAPIDocument {
                   "event":{"type":"string","enum":["view","cart_add","cart_remove","wishlist_add","purchase","recommendation_click"]},
                   "quantity":{"type":"integer","minimum":1,"maximum":100000},"value":{"type":"number","minimum":0},"request_id":{"type":"string","minLength":1,"maxLength":256},"basket_id":{"type":"string","minLength":1,"maxLength":256},
                   "timestamp":{"type":"string","format":"date-time","description":"from 1970-01-01T00:00:00Z to 5 minutes from now"},"event_id":{"type":"string","minLength":1,"maxLength":256}}},
+              "Experiment": {"type":"object","additionalProperties":false,"required":["widgets","variants"],
+                  "description":"key may be left out on PUT (the path names it); an unknown key anywhere is a 400 naming it",
+                  "properties":{"key":{"type":"string","pattern":"^[A-Za-z0-9_.-]{1,64}$"},"description":{"type":"string","maxLength":2000},
+                  "widgets":{"type":"array","minItems":1,"items":{"type":"string","enum":[\(Widget.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]}},
+                  "status":{"type":"string","enum":["draft","running","stopped"]},"hash_seed":{"type":"string","maxLength":256},
+                  "hash_version":{"type":"integer","enum":[1,2]},"coverage":{"type":"number","minimum":0,"maximum":1},
+                  "namespace":{"type":"object","required":["name","start","end"],"properties":{"name":{"type":"string","minLength":1,"maxLength":128},"start":{"type":"number","minimum":0,"maximum":1},"end":{"type":"number","minimum":0,"maximum":1}}},
+                  "starts_at":{"type":"string","format":"date-time"},"ends_at":{"type":"string","format":"date-time"},
+                  "variants":{"type":"array","minItems":2,"items":{"type":"object","additionalProperties":false,"required":["key","weight"],
+                      "properties":{"key":{"type":"string","minLength":1},"weight":{"type":"number","minimum":0,"maximum":1},
+                      "parameters":{"$ref":"#/components/schemas/WidgetSettings/properties/parameters"}}}}}},
               "WidgetSettings": {"type":"object","properties":{
                   "parameters":{"type":"object","additionalProperties":false,"description":"the ranking parameters an experiment variant may set; an unknown key is a 400 naming it","properties":{
                       "alpha":{"type":"number","minimum":0},"beta":{"type":"number","minimum":0},"gamma":{"type":"number","minimum":0},
                       "candidates_per_source":{"type":"integer","minimum":1},"rerank_window":{"type":"integer","minimum":0},
                       "rerank_combination":{"type":"string","enum":["additive","replace","rrf"]},"rerank_weight":{"type":"number","minimum":0},
-                      "rerank_budget_ms":{"type":"number","exclusiveMinimum":0,"maximum":60000},
+                      "rerank_budget_ms":{"type":"number","exclusiveMinimum":0,"maximum":1000,"description":"required with a rerank_window above 50"},
                       "diversity_max_per_category":{"type":"integer","minimum":0},"diversity_window":{"type":"integer","minimum":0},
                       "promotion_boost":{"type":"number","minimum":0},"new_arrival_boost":{"type":"number","minimum":0},
                       "new_arrival_days":{"type":"integer","minimum":0},"mmr_lambda":{"type":"number","minimum":0,"maximum":1},"exclude_recent_purchases_days":{"type":"integer","minimum":0,"maximum":3650},
