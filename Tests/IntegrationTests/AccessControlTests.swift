@@ -193,8 +193,9 @@ struct AccessControlTests {
                 }
                 #expect(status == 401)
             }
-            // The refresh interval is 0.2 s here; the bound allows a busy machine.
-            #expect(Date().timeIntervalSince(revokedAt) < 2, "every replica refused the key within the refresh bound")
+            // The refresh interval is 0.2 s here; the bound allows a machine busy with the whole
+            // suite in parallel (2.35 s was seen once at a 2 s bound).
+            #expect(Date().timeIntervalSince(revokedAt) < 5, "every replica refused the key within the refresh bound")
             #expect(try await repository.revoke(id: admin.id) == false, "revoking twice finds no active key")
         }
     }

@@ -11,7 +11,7 @@ import FoundationNetworking
 /// PostgreSQL restarts. Every event answered 2xx is stored exactly once, no event answered 503 is
 /// stored, and every widget response's exposure is written once PostgreSQL is back — also across
 /// a SIGTERM while PostgreSQL is down (spilled, replayed by the next start).
-@Suite(.serialized, .enabled(if: ServerTestEnvironment.available))
+@Suite(.serialized, .enabled(if: ServerTestEnvironment.isolatedTimingRun))
 struct FaultUnderLoadTests {
     static func services(_ arguments: [String], _ local: URL, extra: [String: String] = [:]) throws -> String {
         let (status, output) = try StorageTestEnvironment.services(

@@ -12,6 +12,13 @@ import Testing
 enum ServerTestEnvironment {
     static var available: Bool { StorageTestEnvironment.hasPostgres && StorageTestEnvironment.hasRedis }
 
+    /// The multi-process timing tests (replicas agreeing within a second, the fault test under load)
+    /// measure latencies that the rest of the suite, running in parallel on two cores, would
+    /// distort: `scripts/test.sh` runs them in a step of their own with this variable set.
+    static var isolatedTimingRun: Bool {
+        available && ProcessInfo.processInfo.environment["HYBRIDRANK_ISOLATED_TIMING_TESTS"] == "1"
+    }
+
     /// Redis databases 1…15 are handed out round-robin so suites running in parallel do not share
     /// popularity lists; each is flushed before use.
     nonisolated(unsafe) private static var nextDatabase = 0

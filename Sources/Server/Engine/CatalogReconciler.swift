@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// replicas (upserts, stock changes, deletes, new embeddings), so every replica behind a load
 /// balancer serves the same catalog.
 ///
-/// Every `interval` it reads from PostgreSQL — the source of truth — what changed since its
+/// A replica that writes the catalog publishes a nudge on the event stream; the others read at
+/// once when it arrives, and in any case every `interval`: it reads from PostgreSQL — the source of truth — what changed since its
 /// watermark (`products.updated_at`, `product_embeddings.updated_at`, both indexed) and applies
 /// the rows that differ from what it serves. The watermark is kept on the database's clock and
 /// re-reads a `margin` before it, so a write stamped by a replica whose clock runs behind, or a
@@ -21,7 +22,10 @@ struct CatalogReconciler: Service {
     let indexes: LiveIndexes
     let models: ModelRuntime
     let bootstrap: StateBootstrap
-    /// Seconds between reads; the bound on how stale another replica's write can be here.
+    /// Raised by the event stream when another replica published a catalog write: read now.
+    let changes: CatalogChangeNotice
+    /// Seconds between reads; the bound on how stale another replica's write can be here when
+    /// its published nudge was lost (Redis down).
     let interval: Double
     /// Seconds re-read before the watermark (clock skew between replicas and late commits).
     let margin: Double
@@ -30,7 +34,12 @@ struct CatalogReconciler: Service {
     func run() async throws {
         var watermark: Date?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
+            // In short steps, so a published change is read within one step.
+            var waited = 0.0
+            while waited < interval, !changes.take(), !Task.isShuttingDownGracefully {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
+                waited += 0.02
+            }
             guard bootstrap.isLoaded else { continue }
             do {
                 watermark = try await reconcile(since: watermark)

@@ -16,15 +16,18 @@ final class EventStreamTail: Service, Sendable {
     /// A client of its own for the blocking read, so it never holds one of the request path's connections.
     let tailRedis: RedisClient
     let indexes: LiveIndexes
+    /// Raised when another replica published a catalog write (`publishCatalogChange`).
+    let catalogChanges: CatalogChangeNotice
     let replicaID: String
     let logger: Logger
     /// The stream is trimmed to about this many entries (a few minutes of peak traffic).
     static let maxLength = 100_000
 
-    init(redis: RedisClient, tailRedis: RedisClient, indexes: LiveIndexes, logger: Logger) {
+    init(redis: RedisClient, tailRedis: RedisClient, indexes: LiveIndexes, catalogChanges: CatalogChangeNotice, logger: Logger) {
         self.redis = redis
         self.tailRedis = tailRedis
         self.indexes = indexes
+        self.catalogChanges = catalogChanges
         self.replicaID = UUID().uuidString
         self.logger = logger
     }
@@ -38,6 +41,13 @@ final class EventStreamTail: Service, Sendable {
             RedisKeys.eventStream, fields: [("replica", replicaID), ("events", payload)], maxLength: Self.maxLength)
     }
 
+    /// Tells the other replicas that the catalog changed (after the write is in PostgreSQL): their
+    /// reconcilers read it at once rather than at their next interval. Best effort, like events.
+    func publishCatalogChange() async {
+        _ = try? await redis.xadd(
+            RedisKeys.eventStream, fields: [("replica", replicaID), ("catalog", "changed")], maxLength: Self.maxLength)
+    }
+
     func run() async throws {
         var lastID = "$"
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -46,7 +56,9 @@ final class EventStreamTail: Service, Sendable {
                     ["XREAD", "COUNT", "100", "BLOCK", "1000", "STREAMS", RedisKeys.eventStream, lastID], blockSeconds: 1)
                 for entry in Self.entries(from: reply) {
                     lastID = entry.id
-                    guard entry.fields["replica"] != replicaID, let payload = entry.fields["events"] else { continue }
+                    guard entry.fields["replica"] != replicaID else { continue }
+                    if entry.fields["catalog"] != nil { catalogChanges.signal() }
+                    guard let payload = entry.fields["events"] else { continue }
                     indexes.apply(Self.decode(payload))
                 }
                 if lastID == "$" {

@@ -87,9 +87,10 @@ public enum HybridRankApplication {
             sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: reranker)
 
         let results = ExperimentResultsService(postgres: postgres, attributionWindowSeconds: configuration.attributionWindow)
+        let catalogChanges = CatalogChangeNotice()
         let eventStream = EventStreamTail(
             redis: redis, tailRedis: try RedisClient(configuration: RedisConfiguration(url: configuration.redisURL, poolSize: 1)),
-            indexes: indexes, logger: logger)
+            indexes: indexes, catalogChanges: catalogChanges, logger: logger)
         let services = ServiceBundle(
             configuration: configuration, metrics: metrics, catalog: catalog,
             recommendations: RecommendationService(
@@ -97,7 +98,8 @@ public enum HybridRankApplication {
                 experiments: experimentRouter, widgetSettings: widgetSettings, pipeline: pipeline, exposures: exposures,
                 metrics: metrics, logger: logger),
             products: ProductService(
-                repository: productRepository, catalog: catalog, indexes: indexes, models: models, logger: logger),
+                repository: productRepository, catalog: catalog, indexes: indexes, models: models, stream: eventStream,
+                logger: logger),
             events: EventService(
                 interactions: interactionRepository, shoppers: shoppers, indexes: indexes, catalog: catalog,
                 stream: eventStream, metrics: metrics, logger: logger),
@@ -141,7 +143,7 @@ public enum HybridRankApplication {
             ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval),
             CatalogReconciler(
                 repository: productRepository, catalog: catalog, indexes: indexes, models: models, bootstrap: bootstrap,
-                interval: configuration.catalogSyncInterval, margin: configuration.catalogSyncMargin, logger: logger),
+                changes: catalogChanges, interval: configuration.catalogSyncInterval, margin: configuration.catalogSyncMargin, logger: logger),
             APIKeyRefresher(
                 repository: keyRepository, table: keyTable, interval: configuration.access.keyRefreshInterval, logger: logger))
         return app

@@ -10,13 +10,19 @@ public final class ProductService: Sendable {
     let catalog: LiveCatalog
     let indexes: LiveIndexes
     let models: ModelRuntime
+    /// Where the other replicas hear of a catalog write (`EventStreamTail.publishCatalogChange`).
+    let stream: EventStreamTail
     let logger: Logger
 
-    init(repository: ProductRepository, catalog: LiveCatalog, indexes: LiveIndexes, models: ModelRuntime, logger: Logger) {
+    init(
+        repository: ProductRepository, catalog: LiveCatalog, indexes: LiveIndexes, models: ModelRuntime,
+        stream: EventStreamTail, logger: Logger
+    ) {
         self.repository = repository
         self.catalog = catalog
         self.indexes = indexes
         self.models = models
+        self.stream = stream
         self.logger = logger
     }
 
@@ -40,6 +46,8 @@ public final class ProductService: Sendable {
         } else {
             indexes.upsert(products: products, vectors: nil)
         }
+        // After the embeddings are stored, so the others read product and vector in one go.
+        await stream.publishCatalogChange()
         return products
     }
 
@@ -56,6 +64,7 @@ public final class ProductService: Sendable {
             catalog.upsert(product)
             indexes.delete(id)
         }
+        if deleted { await stream.publishCatalogChange() }
         return deleted
     }
 }
