@@ -15,7 +15,7 @@ struct CrossEncoderTests {
         var worst: Float = 0
         for (item, logit) in zip(cases, logits) {
             worst = max(worst, abs(logit - item.logit))
-            #expect(abs(logit - item.logit) <= 1e-3, "pair kind \(item.kind): \(logit) vs \(item.logit)")
+            #expect(abs(logit - item.logit) <= 1e-3, "pair kind \(item.kind ?? "-"): \(logit) vs \(item.logit)")
         }
         print("cross-encoder: max |logit − reference| = \(worst) over \(cases.count) pairs")
 

@@ -9,14 +9,6 @@ import Testing
 /// and fp32 logits. The test writes the model directory and must reproduce them.
 @Suite("Exported model files round-trip into the Swift encoder")
 struct ExportRoundTripTests {
-    struct Case: Decodable {
-        var query: String
-        var document: String
-        var input_ids: [Int32]
-        var token_type_ids: [Int32]
-        var logit: Float
-    }
-
     struct Meta: Decodable {
         var max_length: Int
     }
@@ -25,7 +17,7 @@ struct ExportRoundTripTests {
         var meta: Meta
         var vocab: [String]
         var model_safetensors_base64: String
-        var cases: [Case]
+        var cases: [Fixtures.PairCase]
     }
 
     static let fixtureURL = Fixtures.packageRoot.appendingPathComponent("training/fixtures/tiny_cross_encoder.json")

@@ -13,17 +13,9 @@ struct ShippedModelReferenceTests {
         var model_sha256: String
     }
 
-    struct Case: Decodable {
-        var query: String
-        var document: String
-        var input_ids: [Int32]
-        var token_type_ids: [Int32]
-        var logit: Float
-    }
-
     struct File: Decodable {
         var meta: Meta
-        var cases: [Case]
+        var cases: [Fixtures.PairCase]
     }
 
     @Test func tokensAndLogitsMatchTheExportersReferenceWithin1e3() throws {

@@ -28,8 +28,8 @@ struct WordPieceTokenizerTests {
         #expect(cases.count == 200)
         for item in cases {
             let encoded = tokenizer.encodePair(item.query, item.document, maxLength: 128)
-            #expect(encoded.inputIDs == item.input_ids, "pair kind \(item.kind)")
-            #expect(encoded.tokenTypeIDs == item.token_type_ids, "pair kind \(item.kind)")
+            #expect(encoded.inputIDs == item.input_ids, "pair kind \(item.kind ?? "-")")
+            #expect(encoded.tokenTypeIDs == item.token_type_ids, "pair kind \(item.kind ?? "-")")
         }
     }
 
