@@ -121,12 +121,9 @@ public final class RecommendationService: Sendable {
         let items = recommendation.items.enumerated().compactMap { position, item -> RecommendationResponse.Item? in
             guard let product = catalog.product(item.productID) else { return nil }
             return RecommendationResponse.Item(
-                productID: product.id, name: product.name, category: product.category, price: product.price,
-                currency: product.currency, score: item.final, position: position + 1,
-                explain: explain ? Self.explanation(of: item) : nil)
+                product: product, score: item.final, position: position + 1, explain: explain ? Self.explanation(of: item) : nil)
         }
-        let elapsed = started.duration(to: clock.now)
-        let totalMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let totalMs = Self.milliseconds(started.duration(to: clock.now))
         exposures.record(
             ExposureRecord(
                 requestID: requestID, userID: request.userID, widget: request.widget.rawValue,
@@ -169,6 +166,11 @@ public final class RecommendationService: Sendable {
         return "options: " + layers.joined(separator: " ← ")
     }
 
+    /// A response's own end-to-end time, in milliseconds (the exposure's latency guardrail reads it).
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
     static func explanation(of item: ScoredItem) -> RecommendationResponse.ItemExplanation {
         var raw: [String: Float] = [:]
         for (origin, score) in item.rawScores where score.isFinite { raw[origin.rawValue] = score }
@@ -193,12 +195,9 @@ public final class RecommendationService: Sendable {
         var items: [RecommendationResponse.Item] = []
         for (productID, score) in ranked where items.count < limit {
             guard let product = catalog.product(productID), product.isAvailable else { continue }
-            items.append(RecommendationResponse.Item(
-                productID: product.id, name: product.name, category: product.category, price: product.price,
-                currency: product.currency, score: Float(score), position: items.count + 1, explain: nil))
+            items.append(RecommendationResponse.Item(product: product, score: Float(score), position: items.count + 1, explain: nil))
         }
-        let elapsed = started.duration(to: clock.now)
-        let totalMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let totalMs = Self.milliseconds(started.duration(to: clock.now))
         return RecommendationResponse(
             requestID: requestID, widget: "trending", experiment: nil, modelVersions: models.modelVersions, items: items,
             generatedAt: now,

@@ -65,3 +65,12 @@ public struct RecommendationResponse: Codable, Sendable {
         case generatedAt = "generated_at", timingsMs = "timings_ms", degraded, notes
     }
 }
+
+extension RecommendationResponse.Item {
+    /// One listed product as the widgets answer it (every widget and the trending list).
+    init(product: Product, score: Float, position: Int, explain: RecommendationResponse.ItemExplanation?) {
+        self.init(
+            productID: product.id, name: product.name, category: product.category, price: product.price,
+            currency: product.currency, score: score, position: position, explain: explain)
+    }
+}
