@@ -99,7 +99,18 @@ pg_wait_ready() {
 cmd_start_postgres() {
     pg_bin
     mkdir -p "$PG_DIR"
-    [[ $(id -u) == 0 ]] && chown postgres: "$PG_DIR"
+    if [[ $(id -u) == 0 ]]; then
+        chown postgres: "$PG_DIR"
+        # The cluster runs as `postgres`, which must pass through every folder above it: a checkout
+        # in a private folder (mktemp -d makes it 0700) gets search permission (x) for others on
+        # those folders, nothing more.
+        local dir
+        dir="$(dirname "$PG_DIR")"
+        while [[ "$dir" != "/" ]] && ! runuser -u postgres -- test -x "$PG_DIR"; do
+            chmod o+x "$dir"
+            dir="$(dirname "$dir")"
+        done
+    fi
     if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
         log "initdb $PG_DATA"
         as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U "$DB_USER" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
