@@ -20,9 +20,10 @@ struct HeadlessChromium {
         var description: String { "chromium exited with \(status): \(stderr.suffix(500))" }
     }
 
-    /// The serialised DOM of `url` once loaded.
-    func dumpDOM(url: String) throws -> String {
-        try run(["--dump-dom", url])
+    /// The serialised DOM of `url` once loaded (and its scripts have had the virtual-time budget),
+    /// in a window of `windowSize` ("width,height") when given: what is "on screen" depends on it.
+    func dumpDOM(url: String, windowSize: String? = nil) throws -> String {
+        try run((windowSize.map { ["--window-size=\($0)"] } ?? []) + ["--dump-dom", url])
     }
 
     /// A PNG of `url` at 1280 px wide.
