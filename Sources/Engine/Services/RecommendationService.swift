@@ -74,23 +74,23 @@ public final class RecommendationService: Sendable {
 
         // 2. Shopper state: recent events, purchases and cart (Redis; PostgreSQL when Redis is down),
         //    only what this widget's stages read (`ShopperStateNeeds`).
-        let needs = ShopperStateNeeds.of(
-            widget: request.widget, options: options, explicitCart: explicitCart, reranker: pipeline.reranker)
+        let profile = WidgetProfile.of(request.widget)
+        let needs = profile.stateNeeds(options: options, explicitCart: explicitCart, reranker: pipeline.reranker)
         let state = await shoppers.state(for: request.userID, needs: needs)
         if state.redisUnavailable { degraded.append("redis_unavailable") }
         if state.postgresUnavailable { degraded.append("postgres_unavailable") }
-        if request.widget == .cart, !explicitCart { request.cartItems = state.cart }
+        if profile.readsStoredCart, !explicitCart { request.cartItems = state.cart }
 
         // 3. The content query vector for this widget.
         var queryVector: [Float]?
-        switch request.widget {
-        case .homepage:
+        switch profile.contentQuery {
+        case .preference:
             queryVector = indexes.preferenceVector(history: state.history, now: now)
-        case .product, .frequentlyBoughtTogether:
+        case .anchor:
             queryVector = request.anchorProductID.flatMap(indexes.vector(for:))
-        case .cart:
+        case .cartMean:
             queryVector = indexes.meanVector(of: request.cartItems)
-        case .search:
+        case .typedText:
             do {
                 queryVector = try await models.embed([request.queryText ?? ""]).first
             } catch {
@@ -107,11 +107,11 @@ public final class RecommendationService: Sendable {
             shopper: shopper, catalog: catalog,
             blockList: settings.blockList.isEmpty ? blockList : settings.blockList.union(blockList),
             pinned: settings.pinned.isEmpty ? pinned : settings.pinned.merging(pinned) { _, request in request },
-            fill: PopularityFillSource(indexes: indexes, limit: request.limit * 3, global: request.widget != .search),
+            fill: PopularityFillSource(indexes: indexes, limit: request.limit * 3, global: profile.fillsFromGlobalPopularity),
             embeddings: IndexEmbeddingLookup(index: indexes.vectors))
 
         // 5. The four stages.
-        let recommendation = try await pipeline.recommend([shopper], options: [options], ruleContexts: [ruleContext])[0]
+        let recommendation = try await pipeline.rank(RankingJob(shopper: shopper, options: options, rules: ruleContext))
         let timings = recommendation.timings
         metrics.recordStage("candidates", milliseconds: timings.candidates)
         metrics.recordStage("scoring", milliseconds: timings.scoring)
