@@ -12,16 +12,16 @@ struct WidgetSettingsRoutes: Sendable {
         let settings = services.widgetSettings
         let limit = services.configuration.maximumBodySize
         group.get("widgets") { _, _ in
-            try APIRoutes.json(WidgetList(widgets: try await settings.all()), encoder: Self.encoder)
+            try HTTPBody.json(WidgetList(widgets: try await settings.all()), encoder: Self.encoder)
         }
         group.get("widgets/{widget}/settings") { _, context in
-            try APIRoutes.json(try await settings.find(try Self.widget(context)), encoder: Self.encoder)
+            try HTTPBody.json(try await settings.find(try Self.widget(context)), encoder: Self.encoder)
         }
         group.put("widgets/{widget}/settings") { request, context in
             let widget = try Self.widget(context)
             var request = request
-            let body = try await APIRoutes.decode(WidgetSettings.self, from: &request, limit: limit)
-            return try APIRoutes.json(try await settings.replace(widget, with: body), encoder: Self.encoder)
+            let body = try await HTTPBody.decode(WidgetSettings.self, from: &request, limit: limit)
+            return try HTTPBody.json(try await settings.replace(widget, with: body), encoder: Self.encoder)
         }
         group.delete("widgets/{widget}/settings") { _, context in
             try await settings.reset(try Self.widget(context))

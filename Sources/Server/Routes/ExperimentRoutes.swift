@@ -13,15 +13,15 @@ struct ExperimentRoutes: Sendable {
         let limit = services.configuration.maximumBodySize
         let bounds = services.configuration.inputBounds
         group.get("experiments") { _, _ in
-            try APIRoutes.json(ExperimentList(experiments: try await experiments.list()), encoder: Self.encoder)
+            try HTTPBody.json(ExperimentList(experiments: try await experiments.list()), encoder: Self.encoder)
         }
         group.post("experiments") { request, _ in
             var request = request
             let experiment = try await Self.decodeExperiment(from: &request, limit: limit, bounds: bounds)
-            return try APIRoutes.json(try await experiments.create(experiment), status: .created, encoder: Self.encoder)
+            return try HTTPBody.json(try await experiments.create(experiment), status: .created, encoder: Self.encoder)
         }
         group.get("experiments/{key}") { _, context in
-            try APIRoutes.json(try await experiments.find(try PathParameter.id(context, "key", bounds: bounds)), encoder: Self.encoder)
+            try HTTPBody.json(try await experiments.find(try PathParameter.id(context, "key", bounds: bounds)), encoder: Self.encoder)
         }
         group.put("experiments/{key}") { request, context in
             let key = try PathParameter.id(context, "key", bounds: bounds)
@@ -29,20 +29,20 @@ struct ExperimentRoutes: Sendable {
             var experiment = try await Self.decodeExperiment(from: &request, limit: limit, bounds: bounds)
             // The path names the experiment; the body may repeat the key but need not.
             if experiment.key.isEmpty { experiment.key = key }
-            return try APIRoutes.json(try await experiments.update(key, to: experiment), encoder: Self.encoder)
+            return try HTTPBody.json(try await experiments.update(key, to: experiment), encoder: Self.encoder)
         }
         group.post("experiments/{key}/start") { _, context in
-            try APIRoutes.json(
+            try HTTPBody.json(
                 try await experiments.transition(try PathParameter.id(context, "key", bounds: bounds), to: .running), encoder: Self.encoder)
         }
         group.post("experiments/{key}/stop") { _, context in
-            try APIRoutes.json(
+            try HTTPBody.json(
                 try await experiments.transition(try PathParameter.id(context, "key", bounds: bounds), to: .stopped), encoder: Self.encoder)
         }
         group.get("experiments/{key}/results") { _, context in
             let key = try PathParameter.id(context, "key", bounds: bounds)
             let experiment = try await experiments.find(key)
-            return try APIRoutes.json(try await experiments.results.results(for: experiment), encoder: Self.encoder)
+            return try HTTPBody.json(try await experiments.results.results(for: experiment), encoder: Self.encoder)
         }
     }
 
@@ -65,7 +65,7 @@ struct ExperimentRoutes: Sendable {
     }
 
     private static func decodeExperimentBody(from request: inout Request, limit: Int) async throws -> Experiment {
-        let buffer = try await APIRoutes.collect(&request, limit: limit)
+        let buffer = try await HTTPBody.collect(&request, limit: limit)
         let data = Data(buffer.readableBytesView)
         // Definitions are stored whole as jsonb, which refuses NUL: name the field instead of a 500.
         if let field = InputBounds.firstNulField(inJSON: data) {
