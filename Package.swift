@@ -135,27 +135,47 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
 
-        // Pure logic, no servers.
-        .testTarget(
-            name: "UnitTests",
-            dependencies: [
-                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage", "MiniLM", "Engine",
-                "Ranking", "ShopData", "Support",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        // Tests mirror the modules; the pure-logic ones link no server library.
+        // Hand-made fixtures several test targets share.
+        .target(name: "TestSupport", dependencies: ["Domain", "Rules"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CandidatesTests",
-            dependencies: ["Candidates", "Scoring", "Evaluation", "Rerank", "Domain", "Ranking"],
-            swiftSettings: swiftSettings
-        ),
+            name: "CandidatesTests", dependencies: ["Candidates", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "RerankTests", dependencies: ["Rerank", "Rules", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RankingTests",
+            dependencies: ["Ranking", "Candidates", "Scoring", "Rules", "Rerank", "Experiments", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Candidates", "Rerank", "Experiments", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"],
             // Reference values from scipy/statsmodels and the script that made them (read by path).
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShopDataTests", dependencies: ["ShopData", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Ranking", "Rerank", "Scoring", "Rules", "Experiments", "Domain", "Support",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Engine", "Ranking", "Candidates", "Rerank", "Rules", "Experiments", "Storage", "MiniLM", "Domain",
+                "Support",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         // Against the real PostgreSQL and Redis started by scripts/test.sh (POSTGRES_URL / REDIS_URL).
         .testTarget(
             name: "IntegrationTests",

@@ -1,10 +1,6 @@
 import Domain
 import Foundation
-import Server
-@testable import Engine
-@testable import Ranking
 @testable import ShopData
-import Support
 import Testing
 
 @Suite("Demo shop generator")

@@ -5,8 +5,6 @@ import Testing
 
 @testable import Engine
 @testable import Ranking
-@testable import Server
-@testable import ShopData
 import Support
 
 /// The structured log lines `hybridrank serve` writes.

@@ -3,10 +3,10 @@ import Foundation
 import Rules
 
 /// Hand-made catalogs and lists for the rule tests.
-enum RulesFixture {
-    static let now = Date(timeIntervalSince1970: 1_750_000_000)
+public enum RulesFixture {
+    public static let now = Date(timeIntervalSince1970: 1_750_000_000)
 
-    static func product(
+    public static func product(
         _ id: String,
         category: String = "",
         inStock: Bool = true,
@@ -29,7 +29,7 @@ enum RulesFixture {
     }
 
     /// Items in the given order with strictly decreasing `final` = `blended` (1.0, 0.9, ...).
-    static func items(_ ids: [String], top: Float = 1.0, step: Float = 0.1) -> [ScoredItem] {
+    public static func items(_ ids: [String], top: Float = 1.0, step: Float = 0.1) -> [ScoredItem] {
         ids.enumerated().map { index, id in
             var item = ScoredItem(productID: id)
             item.blended = top - Float(index) * step
@@ -38,7 +38,7 @@ enum RulesFixture {
         }
     }
 
-    static func context(
+    public static func context(
         _ products: [Product],
         request: RecommendationRequest = RecommendationRequest(widget: .homepage, userID: "u1", limit: 10),
         purchased: Set<ProductID> = [],
@@ -61,21 +61,21 @@ enum RulesFixture {
 }
 
 /// A fill source that records which lists the fill rule asked for.
-final class RecordingFillSource: FillSource, @unchecked Sendable {
+public final class RecordingFillSource: FillSource, @unchecked Sendable {
     // @unchecked: the rule tests call it from one task; `asked` is read after the rule returns.
-    let lists: StaticFillSource
-    private(set) var asked: [String] = []
+    public let lists: StaticFillSource
+    public private(set) var asked: [String] = []
 
-    init(byCategory: [String: [ProductID]], global: [ProductID]) {
+    public init(byCategory: [String: [ProductID]], global: [ProductID]) {
         lists = StaticFillSource(byCategory: byCategory, global: global)
     }
 
-    func popular(inCategory category: String) -> [ProductID] {
+    public func popular(inCategory category: String) -> [ProductID] {
         asked.append("category:\(category)")
         return lists.popular(inCategory: category)
     }
 
-    func popularGlobal() -> [ProductID] {
+    public func popularGlobal() -> [ProductID] {
         asked.append("global")
         return lists.popularGlobal()
     }

@@ -2,17 +2,17 @@ import Domain
 import Foundation
 
 /// Small hand-made data shared by the tests.
-enum TestFixtures {
-    static let t0 = Date(timeIntervalSince1970: 1_300_000_000)
+public enum TestFixtures {
+    public static let t0 = Date(timeIntervalSince1970: 1_300_000_000)
 
-    static func day(_ n: Double) -> Date { t0.addingTimeInterval(n * 86_400) }
+    public static func day(_ n: Double) -> Date { t0.addingTimeInterval(n * 86_400) }
 
-    static func purchase(_ user: String, _ product: String, basket: String, day d: Double) -> Interaction {
+    public static func purchase(_ user: String, _ product: String, basket: String, day d: Double) -> Interaction {
         Interaction(userID: user, productID: product, type: .purchase, basketID: basket, occurredAt: day(d))
     }
 
     /// Deterministic pseudo-random unit vectors.
-    static func randomUnitVectors(count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
+    public static func randomUnitVectors(count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
         var state = seed | 1
         func next() -> Float {
             state ^= state << 13

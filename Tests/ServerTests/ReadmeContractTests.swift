@@ -3,7 +3,6 @@ import Testing
 @testable import Engine
 @testable import Ranking
 @testable import Server
-@testable import ShopData
 import Support
 
 /// The README's route table is checked against `/openapi.json`, the contract: every route,

@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import Rerank
 import Testing
+import TestSupport
 
 @Suite("recommend-batch --write-candidates: the rerank windows as stage 3 sees them")
 struct RerankCandidateFileTests {

@@ -2,6 +2,7 @@ import Domain
 import Evaluation
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct EvaluationTests {
     @Test func metricsOnAHandExample() {

@@ -4,12 +4,9 @@ import Foundation
 import Rules
 import Scoring
 import Testing
+import TestSupport
 
-@testable import Engine
 @testable import Ranking
-@testable import Server
-@testable import ShopData
-import Support
 
 /// A source with a fixed list: pure logic, no servers.
 private struct FixedSource: CandidateSource {

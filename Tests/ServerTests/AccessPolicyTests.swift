@@ -6,7 +6,6 @@ import MiniLM
 @testable import Engine
 @testable import Ranking
 @testable import Server
-@testable import ShopData
 import Support
 
 /// The pure parts of the access layer: which key a route needs, the key format and hashing,

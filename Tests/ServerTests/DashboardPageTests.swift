@@ -5,7 +5,6 @@ import Testing
 @testable import Engine
 @testable import Ranking
 @testable import Server
-@testable import ShopData
 import Support
 
 struct DashboardPageTests {

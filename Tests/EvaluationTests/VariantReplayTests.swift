@@ -5,6 +5,7 @@ import Experiments
 import Foundation
 import Rerank
 import Testing
+import TestSupport
 
 /// `hybridrank replay`: the table/lift formatting, and that a variant's parameters really change
 /// what the offline pipeline serves.

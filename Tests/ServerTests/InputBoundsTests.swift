@@ -9,7 +9,6 @@ import Testing
 @testable import Engine
 @testable import Ranking
 @testable import Server
-@testable import ShopData
 
 /// The input rules of `InputBounds` and the conversions behind them, with no servers.
 struct InputBoundsTests {

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Rules
 import Testing
+import TestSupport
 
 @Suite("Business rules (stage 4)")
 struct RulesTests {

@@ -4,8 +4,6 @@ import Testing
 
 @testable import Engine
 @testable import Ranking
-@testable import Server
-@testable import ShopData
 import Support
 
 @Suite("Model pool thread split")

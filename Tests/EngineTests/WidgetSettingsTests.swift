@@ -8,8 +8,6 @@ import Testing
 
 @testable import Engine
 @testable import Ranking
-@testable import Server
-@testable import ShopData
 import Support
 
 /// Per-widget settings without servers: their JSON, their validation and how they layer between
