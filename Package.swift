@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Domain", "CLibPQ", "CHiredis",
+                "Domain", "Support", "CLibPQ", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,14 +58,14 @@ let package = Package(
         ),
         // The encoder's element-wise steps and attention (AVX2 + FMA when present).
         .target(name: "CEncoderKernels"),
-        .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels"], swiftSettings: swiftSettings),
+        .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels", "Support"], swiftSettings: swiftSettings),
         .target(
             name: "Candidates",
             dependencies: ["Domain", "CBLAS", "CVectorKernels", .product(name: "Collections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Scoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
-        .target(name: "Rerank", dependencies: ["Domain", "MiniLM"], swiftSettings: swiftSettings),
+        .target(name: "Rerank", dependencies: ["Domain", "MiniLM", "Support"], swiftSettings: swiftSettings),
         .target(name: "Rules", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Ranking", "Experiments", "CBLAS"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Ranking", "Experiments", "Support", "CBLAS"],
             swiftSettings: swiftSettings
         ),
         // Shared helpers written once: hashing, timestamps, CSV, JSON text, durations.
@@ -82,7 +82,7 @@ let package = Package(
         // The ranking pipeline over the four stages, its options and each widget's policy. No I/O.
         .target(
             name: "Ranking",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "Experiments"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "Experiments", "Support"],
             swiftSettings: swiftSettings
         ),
         // The application layer: request services, live state, Redis adapters, background services.
@@ -121,8 +121,8 @@ let package = Package(
         .executableTarget(
             name: "hybridrank",
             dependencies: [
-                "Server", "Engine", "Ranking", "ShopData", "Domain", "Storage", "MiniLM", "Candidates", "Scoring",
-                "Rerank", "Rules", "Experiments", "Evaluation",
+                "Server", "Engine", "Ranking", "ShopData", "Support", "Domain", "Storage", "MiniLM", "Candidates",
+                "Scoring", "Rerank", "Rules", "Experiments", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -138,6 +138,7 @@ let package = Package(
         // Tests mirror the modules; the pure-logic ones link no server library.
         // Hand-made fixtures several test targets share.
         .target(name: "TestSupport", dependencies: ["Domain", "Rules"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests", dependencies: ["Candidates", "Domain", "TestSupport"], swiftSettings: swiftSettings),
@@ -156,7 +157,7 @@ let package = Package(
             name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"],
             // Reference values from scipy/statsmodels and the script that made them (read by path).
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "ShopDataTests", dependencies: ["ShopData", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShopDataTests", dependencies: ["ShopData", "Domain", "Support"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EngineTests",
             dependencies: [

@@ -3,6 +3,7 @@ import Domain
 import Rerank
 import Rules
 import Scoring
+import Support
 
 /// Time spent in each stage of one batch, in milliseconds (reported per response and as metrics).
 public struct StageTimings: Sendable, Hashable, Codable {
@@ -82,7 +83,7 @@ public struct RecommendationPipeline: Sendable {
                 }
             }
         }
-        timings.candidates = Self.milliseconds(since: start, clock: clock)
+        timings.candidates = start.duration(to: clock.now).inMilliseconds
 
         // Stage 2: normalise per source and blend with the variant's α/β/γ.
         start = clock.now
@@ -90,7 +91,7 @@ public struct RecommendationPipeline: Sendable {
             max(rankingDepth, 2 * job.shopper.request.limit + job.options.rerank.window)
         }
         var lists = scorer.score(merged, weights: jobs.map(\.options.weights), depths: depths)
-        timings.scoring = Self.milliseconds(since: start, clock: clock)
+        timings.scoring = start.duration(to: clock.now).inMilliseconds
 
         // Stage 4a, eligibility (stock, exclusions), runs before stage 3 so the rerank window is
         // spent on servable items; the rerank only reorders, so it need not run again after.
@@ -108,7 +109,7 @@ public struct RecommendationPipeline: Sendable {
             lists = outcome.lists
             for (index, report) in outcome.reports.enumerated() { notes[index].append(report.note) }
         }
-        timings.rerank = Self.milliseconds(since: start, clock: clock)
+        timings.rerank = start.duration(to: clock.now).inMilliseconds
 
         // Stage 4b, arrangement (boosts, diversity, fill, pins), then the cut to the requested length.
         start = clock.now
@@ -119,15 +120,10 @@ public struct RecommendationPipeline: Sendable {
             let limit = jobs[index].shopper.request.limit
             if lists[index].count > limit { lists[index].removeSubrange(limit...) }
         }
-        timings.rules = Self.milliseconds(since: start, clock: clock)
+        timings.rules = start.duration(to: clock.now).inMilliseconds
 
         return lists.indices.map { index in
             Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: notes[index])
         }
-    }
-
-    private static func milliseconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
-        let elapsed = start.duration(to: clock.now)
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 }

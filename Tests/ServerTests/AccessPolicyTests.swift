@@ -2,11 +2,10 @@ import Foundation
 import Hummingbird
 import Testing
 
-import MiniLM
+import Support
 @testable import Engine
 @testable import Ranking
 @testable import Server
-import Support
 
 /// The pure parts of the access layer: which key a route needs, the key format and hashing,
 /// how a presented key is read from the headers, and the rate-limit arithmetic.
@@ -54,10 +53,10 @@ struct AccessPolicyTests {
 
     @Test func digestIsSHA256OfTheWholeKey() {
         // FIPS 180-2 test vector: SHA-256("abc").
-        let abc = Array("abc".utf8).withUnsafeBytes { SHA256Digest.hex(of: $0) }
+        let abc = Array("abc".utf8).withUnsafeBytes { SHA256.hex(of: $0) }
         #expect(abc == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let token = APIKeyToken(id: "0123456789ab", secret: String(repeating: "f", count: 64))
-        let expected = Array(token.text.utf8).withUnsafeBytes { SHA256Digest.hex(of: $0) }
+        let expected = Array(token.text.utf8).withUnsafeBytes { SHA256.hex(of: $0) }
         #expect(token.digest == expected)
         #expect(APIKeyToken.constantTimeEqual(token.digest, expected))
         #expect(!APIKeyToken.constantTimeEqual(token.digest, String(expected.dropLast()) + "0"))

@@ -1,8 +1,9 @@
-/// SHA-256 (FIPS 180-4), used once per model load to name the weights in `modelVersion`, so a
-/// stored embedding or logit can be traced to the exact file that produced it. Kept here because
-/// the package has no crypto dependency. Public because the server also hashes API keys with it
-/// (`APIKeyToken`).
-public enum SHA256Digest {
+/// SHA-256 (FIPS 180-4), written once for the three things that need it: model files are named
+/// by their digest in `modelVersion` (a stored embedding or logit traces to the exact weights),
+/// API keys are stored as digests (`APIKeyToken`), and the evaluation protocol picks task-C
+/// baskets and hidden items by `sha256("seed|…")`, which must match Python's `hashlib` exactly.
+/// Here because the package has no crypto dependency.
+public enum SHA256 {
     private static let roundConstants: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -17,6 +18,33 @@ public enum SHA256Digest {
     /// The digest of `bytes` as 64 lowercase hex digits.
     /// - Complexity: O(n).
     public static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+        let words = digest(of: bytes)
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for word in words {
+            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The digest of a string's UTF-8 bytes as 64 lowercase hex digits.
+    public static func hex(_ text: String) -> String {
+        Array(text.utf8).withUnsafeBytes { hex(of: $0) }
+    }
+
+    /// `int(sha256(text), 16) % modulus`, by long division over the 256-bit big-endian number.
+    public static func remainder(_ text: String, modulus: Int) -> Int {
+        var r: UInt64 = 0
+        let m = UInt64(modulus)
+        for word in Array(text.utf8).withUnsafeBytes({ digest(of: $0) }) {
+            r = ((r << 32) | UInt64(word)) % m
+        }
+        return Int(r)
+    }
+
+    /// The digest of `bytes` as its 8 big-endian words.
+    public static func digest(of bytes: UnsafeRawBufferPointer) -> [UInt32] {
         var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
         )
@@ -41,14 +69,7 @@ public enum SHA256Digest {
                 }
             }
         }
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for word in words {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
     }
 
     @inline(__always)
