@@ -163,6 +163,7 @@ let package = Package(
             dependencies: [
                 "Engine", "Ranking", "Rerank", "Scoring", "Rules", "Experiments", "Domain", "Support",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import Engine
@@ -14,7 +15,6 @@ struct ModelRuntimeTests {
         configuration.loadModels = false
         configuration.modelThreads = 2
         let runtime = ModelRuntime(configuration: configuration, logger: Logger(label: "test"))
-        defer { Task { await runtime.shutdown() } }
 
         let alone = try await runtime.run { threads in [Float(threads)] }
         #expect(alone == [2])
@@ -37,5 +37,20 @@ struct ModelRuntimeTests {
 
         let afterwards = try await runtime.run { threads in [Float(threads)] }
         #expect(afterwards == [2])
+    }
+
+    @Test("As a lifecycle service the pool lives until graceful shutdown, then refuses work")
+    func stopsAtGracefulShutdown() async throws {
+        var configuration = ServiceConfiguration()
+        configuration.loadModels = false
+        let runtime = ModelRuntime(configuration: configuration, logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [runtime], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            #expect(try await runtime.run { threads in [Float(threads)] } == [2])
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        await #expect(throws: (any Error).self) { try await runtime.run { _ in [] } }
     }
 }
