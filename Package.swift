@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Domain", "CLibPQ", "CHiredis",
+                "Domain", "Support", "CLibPQ", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,14 +58,14 @@ let package = Package(
         ),
         // The encoder's element-wise steps and attention (AVX2 + FMA when present).
         .target(name: "CEncoderKernels"),
-        .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels"], swiftSettings: swiftSettings),
+        .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels", "Support"], swiftSettings: swiftSettings),
         .target(
             name: "Candidates",
             dependencies: ["Domain", "CBLAS", "CVectorKernels", .product(name: "Collections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Scoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
-        .target(name: "Rerank", dependencies: ["Domain", "MiniLM"], swiftSettings: swiftSettings),
+        .target(name: "Rerank", dependencies: ["Domain", "MiniLM", "Support"], swiftSettings: swiftSettings),
         .target(name: "Rules", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Ranking", "Experiments", "CBLAS"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Ranking", "Experiments", "Support", "CBLAS"],
             swiftSettings: swiftSettings
         ),
         // Shared helpers written once: hashing, timestamps, CSV, JSON text, durations.
@@ -82,7 +82,7 @@ let package = Package(
         // The ranking pipeline over the four stages, its options and each widget's policy. No I/O.
         .target(
             name: "Ranking",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "Experiments"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "Experiments", "Support"],
             swiftSettings: swiftSettings
         ),
         // The application layer: request services, live state, Redis adapters, background services.
@@ -121,8 +121,8 @@ let package = Package(
         .executableTarget(
             name: "hybridrank",
             dependencies: [
-                "Server", "Engine", "Ranking", "ShopData", "Domain", "Storage", "MiniLM", "Candidates", "Scoring",
-                "Rerank", "Rules", "Experiments", "Evaluation",
+                "Server", "Engine", "Ranking", "ShopData", "Support", "Domain", "Storage", "MiniLM", "Candidates",
+                "Scoring", "Rerank", "Rules", "Experiments", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -135,27 +135,49 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
 
-        // Pure logic, no servers.
-        .testTarget(
-            name: "UnitTests",
-            dependencies: [
-                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage", "MiniLM", "Engine",
-                "Ranking", "ShopData", "Support",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        // Tests mirror the modules; the pure-logic ones link no server library.
+        // Hand-made fixtures several test targets share.
+        .target(name: "TestSupport", dependencies: ["Domain", "Rules"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CandidatesTests",
-            dependencies: ["Candidates", "Scoring", "Evaluation", "Rerank", "Domain", "Ranking"],
-            swiftSettings: swiftSettings
-        ),
+            name: "CandidatesTests", dependencies: ["Candidates", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "RerankTests", dependencies: ["Rerank", "Rules", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RankingTests",
+            dependencies: ["Ranking", "Candidates", "Scoring", "Rules", "Rerank", "Experiments", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Candidates", "Rerank", "Experiments", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"],
             // Reference values from scipy/statsmodels and the script that made them (read by path).
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShopDataTests", dependencies: ["ShopData", "Domain", "Support"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Ranking", "Rerank", "Scoring", "Rules", "Experiments", "Domain", "Support",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Engine", "Ranking", "Candidates", "Rerank", "Rules", "Experiments", "Storage", "MiniLM", "Domain",
+                "Support",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         // Against the real PostgreSQL and Redis started by scripts/test.sh (POSTGRES_URL / REDIS_URL).
         .testTarget(
             name: "IntegrationTests",

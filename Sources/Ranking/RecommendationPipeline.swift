@@ -3,6 +3,7 @@ import Domain
 import Rerank
 import Rules
 import Scoring
+import Support
 
 /// Time spent in each stage of one batch, in milliseconds (reported per response and as metrics).
 public struct StageTimings: Sendable, Hashable, Codable {
@@ -52,29 +53,29 @@ public struct RecommendationPipeline: Sendable {
         self.rankingDepth = rankingDepth
     }
 
-    /// Ranks a batch of requests.
-    /// - Parameters:
-    ///   - contexts: one per request.
-    ///   - options: one per request (the experiment variant's, or the defaults).
-    ///   - ruleContexts: one per request: catalog, block list, pins and fill lists for stage 4.
-    public func recommend(
-        _ contexts: [ShopperContext],
-        options: [PipelineOptions],
-        ruleContexts: [RuleContext]
-    ) async throws -> [Recommendation] {
-        precondition(contexts.count == options.count && contexts.count == ruleContexts.count)
+    /// Ranks one list (a widget request).
+    public func rank(_ job: RankingJob) async throws -> Recommendation {
+        try await rank([job])[0]
+    }
+
+    /// Ranks a batch of lists (the offline evaluation's batches); one recommendation per job, in order.
+    public func rank(_ jobs: [RankingJob]) async throws -> [Recommendation] {
         let clock = ContinuousClock()
         var timings = StageTimings()
+        let contexts = jobs.map(\.shopper)
 
-        // Stage 1: every source proposes candidates for every request.
+        // Stage 1: every source proposes candidates for the jobs whose widget asks for it.
         var start = clock.now
-        let perSourceLimit = options.map(\.candidatesPerSource).max() ?? 0
-        var merged = [[Candidate]](repeating: [], count: contexts.count)
+        let perSourceLimit = jobs.map(\.options.candidatesPerSource).max() ?? 0
+        var merged = [[Candidate]](repeating: [], count: jobs.count)
         for source in sources {
-            let lists = try await source.candidates(for: contexts, limit: perSourceLimit)
+            let asking = jobs.indices.filter { jobs[$0].profile.origins.contains(source.origin) }
+            guard !asking.isEmpty else { continue }
+            let lists = try await source.candidates(
+                for: asking.count == jobs.count ? contexts : asking.map { contexts[$0] }, limit: perSourceLimit)
             // A source's non-finite score (a degenerate similarity) must not poison the blend;
             // a list without one (nearly always) is appended as it is, not copied through a filter.
-            for (index, list) in lists.enumerated() {
+            for (list, index) in zip(lists, asking) {
                 if list.allSatisfy({ $0.rawScore.isFinite }) {
                     merged[index].append(contentsOf: list)
                 } else {
@@ -82,52 +83,47 @@ public struct RecommendationPipeline: Sendable {
                 }
             }
         }
-        timings.candidates = Self.milliseconds(since: start, clock: clock)
+        timings.candidates = start.duration(to: clock.now).inMilliseconds
 
         // Stage 2: normalise per source and blend with the variant's α/β/γ.
         start = clock.now
-        let depths = contexts.indices.map { index in
-            max(rankingDepth, 2 * contexts[index].request.limit + options[index].rerank.window)
+        let depths = jobs.map { job in
+            max(rankingDepth, 2 * job.shopper.request.limit + job.options.rerank.window)
         }
-        var lists = scorer.score(merged, weights: options.map(\.weights), depths: depths)
-        timings.scoring = Self.milliseconds(since: start, clock: clock)
+        var lists = scorer.score(merged, weights: jobs.map(\.options.weights), depths: depths)
+        timings.scoring = start.duration(to: clock.now).inMilliseconds
 
-        // Stage 4's filters (stock, exclusions) run before stage 3, so the rerank window is spent
-        // on servable items. They read the same rule context (one catalog snapshot per request)
-        // and the rerank only reorders, so stage 4 continues from the boosts on.
+        // Stage 4a, eligibility (stock, exclusions), runs before stage 3 so the rerank window is
+        // spent on servable items; the rerank only reorders, so it need not run again after.
         var reports = [RuleReport](repeating: RuleReport(), count: lists.count)
         for index in lists.indices {
-            reports[index] = RuleChain.filters(options: options[index].rules).apply(to: &lists[index], context: ruleContexts[index])
+            reports[index] = RuleChain.eligibility(options: jobs[index].options.rules)
+                .apply(to: &lists[index], context: jobs[index].rules)
         }
 
         // Stage 3: the cross-encoder rescoring the head of each list.
         start = clock.now
-        var notes = [[String]](repeating: [], count: contexts.count)
-        if let reranker, options.contains(where: { $0.rerank.window > 0 }) {
-            let outcome = try await reranker.rerankReporting(lists, contexts: contexts, options: options.map(\.rerank))
+        var notes = [[String]](repeating: [], count: jobs.count)
+        if let reranker, jobs.contains(where: { $0.options.rerank.window > 0 }) {
+            let outcome = try await reranker.rerankReporting(lists, contexts: contexts, options: jobs.map(\.options.rerank))
             lists = outcome.lists
             for (index, report) in outcome.reports.enumerated() { notes[index].append(report.note) }
         }
-        timings.rerank = Self.milliseconds(since: start, clock: clock)
+        timings.rerank = start.duration(to: clock.now).inMilliseconds
 
-        // Stage 4: business rules, then cut to the requested length.
+        // Stage 4b, arrangement (boosts, diversity, fill, pins), then the cut to the requested length.
         start = clock.now
         for index in lists.indices {
-            let report = RuleChain(options: options[index].rules, filtersApplied: true)
-                .apply(to: &lists[index], context: ruleContexts[index])
+            let report = RuleChain.arrangement(options: jobs[index].options.rules)
+                .apply(to: &lists[index], context: jobs[index].rules)
             reports[index].removed.append(contentsOf: report.removed)
-            let limit = contexts[index].request.limit
+            let limit = jobs[index].shopper.request.limit
             if lists[index].count > limit { lists[index].removeSubrange(limit...) }
         }
-        timings.rules = Self.milliseconds(since: start, clock: clock)
+        timings.rules = start.duration(to: clock.now).inMilliseconds
 
         return lists.indices.map { index in
             Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: notes[index])
         }
-    }
-
-    private static func milliseconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
-        let elapsed = start.duration(to: clock.now)
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 }

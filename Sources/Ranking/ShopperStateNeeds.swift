@@ -3,16 +3,10 @@ import Rerank
 import Rules
 
 /// What one widget request reads of the shopper's hot state in Redis; the rest is not fetched.
-/// On a shop whose buyers have long histories, a product page used to read and decode 200 events
-/// of which only the newest handful reached its result (BENCHMARKS.md, "Service").
+/// On a shop whose buyers have long histories, a product page would otherwise read and decode
+/// hundreds of events of which only the newest handful reach its result.
 ///
-/// Who reads what (keep in step with the stages):
-/// - the history: the homepage's preference vector and co-purchase seeds, and the cart's repeat
-///   purchases, read all of it; the rerank query (any widget with a rerank window) reads only its
-///   newest events, until `Reranker.isHistoryDecided(byNewest:)`; nothing else does;
-/// - the purchased set: the exclusion rule, when `excludePurchased` is on; the history also when
-///   recent purchases are excluded (`excludeRecentPurchasesDays`, the cart and FBT defaults);
-/// - the cart: the cart widget, unless the request lists its items.
+/// Each widget's needs are its `WidgetProfile.stateNeeds(options:explicitCart:reranker:)`.
 ///
 /// A shopper Redis does not know is loaded whole from PostgreSQL whatever the needs (that path
 /// also warms Redis).
@@ -42,24 +36,10 @@ public struct ShopperStateNeeds: Sendable {
     /// browse); on the Online Retail import, where every event is a purchase, none.
     public static let newestEventsFirstRead = 32
 
-    /// The needs of one widget request under its (variant's) options.
+    /// The needs of one widget request under its (variant's) options (`WidgetProfile.stateNeeds`).
     public static func of(
         widget: Widget, options: PipelineOptions, explicitCart: Bool, reranker: (any Reranker)?
     ) -> ShopperStateNeeds {
-        let history: History
-        switch widget {
-        case .homepage, .cart:
-            history = .whole
-        case .product, .frequentlyBoughtTogether, .search:
-            if options.rules.excludeRecentPurchasesDays > 0 {
-                history = .whole
-            } else if let reranker, options.rerank.window > 0 {
-                history = .newest(first: newestEventsFirstRead, isDecided: { reranker.isHistoryDecided(byNewest: $0) })
-            } else {
-                history = .none
-            }
-        }
-        return ShopperStateNeeds(
-            history: history, purchased: options.rules.excludePurchased, cart: widget == .cart && !explicitCart)
+        WidgetProfile.of(widget).stateNeeds(options: options, explicitCart: explicitCart, reranker: reranker)
     }
 }

@@ -5,7 +5,7 @@ import NIOCore
 /// busiest routes ends in one, and Foundation's `JSONEncoder` (a boxed value tree, then a
 /// serialisation pass) cost about a tenth of a cached product page's CPU.
 ///
-/// The caller writes keys in sorted order, as `APIRoutes.encoder` (`.sortedKeys`) does, so both
+/// The caller writes keys in sorted order, as `HTTPBody.encoder` (`.sortedKeys`) does, so both
 /// paths give the same documents. Non-finite numbers are written as `null`.
 public struct JSONByteWriter {
     public private(set) var buffer: ByteBuffer

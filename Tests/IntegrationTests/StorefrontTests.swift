@@ -64,21 +64,24 @@ struct StorefrontTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Pairs of products bought in one basket in the generated history (both orders).
+    /// Pairs of products bought together in the generated history (both orders): in one basket,
+    /// or by one customer — the two co-purchase relations the service's co-purchase source uses.
     static func coPurchased(_ events: [Interaction]) -> Set<String> {
         var baskets: [String: Set<ProductID>] = [:]
+        var customers: [String: Set<ProductID>] = [:]
         for event in events where event.type == .purchase {
             if let basket = event.basketID { baskets[basket, default: []].insert(event.productID) }
+            customers[event.userID, default: []].insert(event.productID)
         }
         var pairs = Set<String>()
-        for items in baskets.values where items.count > 1 {
+        for items in Array(baskets.values) + Array(customers.values) where items.count > 1 {
             for a in items { for b in items where a != b { pairs.insert(a + "|" + b) } }
         }
         return pairs
     }
 
-    /// Issue #22: a product page's first items are related to the anchor — same category or
-    /// bought with it in one basket — not the global fill every product page used to show.
+    /// Issue #22: a product page's first items are related to the anchor — same category, or bought
+    /// with it (one basket or one customer) — not the global fill every product page used to show.
     @Test func demoShopProductPagesLeadWithRelatedItems() async throws {
         try await Self.withDemoShop { client, _, catalog, events in
             let pairs = Self.coPurchased(events)
@@ -88,7 +91,7 @@ struct StorefrontTests {
             var unrelated: [String] = []
             var shown = 0
             for anchor in anchors {
-                let (status, json) = try await client.json("/v1/recommendations/product/\(anchor.id)?limit=10")
+                let (status, json) = try await client.json("/v1/recommendations/product/\(anchor.id)?limit=10&explain=true")
                 #expect(status == 200)
                 let ids = productIDs(json)
                 #expect(ids.count == 10, "\(anchor.id): \(ids.count) items")
@@ -97,7 +100,10 @@ struct StorefrontTests {
                     shown += 1
                     let product = try #require(byID[id])
                     let related = product.category == anchor.category || pairs.contains(anchor.id + "|" + id)
-                    if !related { unrelated.append("\(anchor.id) (\(anchor.category)) → \(id) (\(product.category))") }
+                    if !related {
+                        let item = ((json["items"] as? [[String: Any]]) ?? []).first { $0["product_id"] as? String == id }
+                        unrelated.append("\(anchor.id) (\(anchor.category)) → \(id) (\(product.category)) \(item?["explain"] ?? "")")
+                    }
                 }
             }
             #expect(shown == anchors.count * first)

@@ -3,6 +3,7 @@ import Logging
 import MiniLM
 import NIOConcurrencyHelpers
 import NIOPosix
+import ServiceLifecycle
 
 /// The MiniLM models and the threads they run on.
 ///
@@ -10,8 +11,12 @@ import NIOPosix
 /// whose size is `modelThreads`. A rerank that finds no other model call running uses all
 /// `modelThreads` cores (its batch split across them: lowest latency for one shopper); while
 /// another call runs, each uses one thread, so concurrent calls never put more busy threads on
-/// the cores than the pool has (throughput under load). See BENCHMARKS.md for the 2-core split.
-public final class ModelRuntime: Sendable {
+/// the cores than the pool has (throughput under load).
+///
+/// As a lifecycle `Service` it lives until graceful shutdown, then lets the running model calls
+/// finish and stops its threads; the service group shuts it down after the HTTP server, so no
+/// request still waiting for a model finds the pool gone.
+public final class ModelRuntime: Sendable, Service {
     public let biEncoder: BiEncoder?
     public let crossEncoder: CrossEncoder?
     private let threadPool: NIOThreadPool
@@ -79,8 +84,9 @@ public final class ModelRuntime: Sendable {
         }
     }
 
-
-    public func shutdown() async {
+    /// Waits for graceful shutdown, then stops the model threads.
+    public func run() async throws {
+        try? await gracefulShutdown()
         try? await threadPool.shutdownGracefully()
     }
 }

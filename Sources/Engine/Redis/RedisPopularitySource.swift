@@ -7,7 +7,6 @@ import Storage
 /// Popularity candidates from the Redis sorted sets every replica writes (`RedisKeys`), read at
 /// most once a second per list and shared by all requests of that second. When Redis is down
 /// the replica's in-memory `PopularityIndex` (rebuilt from PostgreSQL) answers instead.
-/// The search widget gets none: its results are what matches the query.
 struct RedisPopularitySource: CandidateSource {
     let redis: RedisClient
     let fallback: PopularityIndex
@@ -29,11 +28,6 @@ struct RedisPopularitySource: CandidateSource {
     func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
         var result: [[Candidate]] = []
         for context in contexts {
-            // Search results are what matches the query; popularity would add unrelated items.
-            guard context.request.widget != .search else {
-                result.append([])
-                continue
-            }
             let category = context.request.filter.category
             let list = await top(limit: limit, category: category, now: context.now)
             result.append(list.map { Candidate(productID: $0.0, origin: .popularity, rawScore: Float($0.1)) })

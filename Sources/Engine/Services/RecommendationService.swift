@@ -6,6 +6,7 @@ import Logging
 import Ranking
 import Rerank
 import Rules
+import Support
 
 /// A widget request's whole path, top to bottom: widget settings and experiment → shopper state →
 /// content query → the four stages → response → exposure. Every widget route ends here.
@@ -74,23 +75,23 @@ public final class RecommendationService: Sendable {
 
         // 2. Shopper state: recent events, purchases and cart (Redis; PostgreSQL when Redis is down),
         //    only what this widget's stages read (`ShopperStateNeeds`).
-        let needs = ShopperStateNeeds.of(
-            widget: request.widget, options: options, explicitCart: explicitCart, reranker: pipeline.reranker)
+        let profile = WidgetProfile.of(request.widget)
+        let needs = profile.stateNeeds(options: options, explicitCart: explicitCart, reranker: pipeline.reranker)
         let state = await shoppers.state(for: request.userID, needs: needs)
         if state.redisUnavailable { degraded.append("redis_unavailable") }
         if state.postgresUnavailable { degraded.append("postgres_unavailable") }
-        if request.widget == .cart, !explicitCart { request.cartItems = state.cart }
+        if profile.readsStoredCart, !explicitCart { request.cartItems = state.cart }
 
         // 3. The content query vector for this widget.
         var queryVector: [Float]?
-        switch request.widget {
-        case .homepage:
+        switch profile.contentQuery {
+        case .preference:
             queryVector = indexes.preferenceVector(history: state.history, now: now)
-        case .product, .frequentlyBoughtTogether:
+        case .anchor:
             queryVector = request.anchorProductID.flatMap(indexes.vector(for:))
-        case .cart:
+        case .cartMean:
             queryVector = indexes.meanVector(of: request.cartItems)
-        case .search:
+        case .typedText:
             do {
                 queryVector = try await models.embed([request.queryText ?? ""]).first
             } catch {
@@ -107,11 +108,11 @@ public final class RecommendationService: Sendable {
             shopper: shopper, catalog: catalog,
             blockList: settings.blockList.isEmpty ? blockList : settings.blockList.union(blockList),
             pinned: settings.pinned.isEmpty ? pinned : settings.pinned.merging(pinned) { _, request in request },
-            fill: PopularityFillSource(indexes: indexes, limit: request.limit * 3, global: request.widget != .search),
+            fill: PopularityFillSource(indexes: indexes, limit: request.limit * 3, global: profile.fillsFromGlobalPopularity),
             embeddings: IndexEmbeddingLookup(index: indexes.vectors))
 
         // 5. The four stages.
-        let recommendation = try await pipeline.recommend([shopper], options: [options], ruleContexts: [ruleContext])[0]
+        let recommendation = try await pipeline.rank(RankingJob(shopper: shopper, options: options, rules: ruleContext))
         let timings = recommendation.timings
         metrics.recordStage("candidates", milliseconds: timings.candidates)
         metrics.recordStage("scoring", milliseconds: timings.scoring)
@@ -123,7 +124,7 @@ public final class RecommendationService: Sendable {
             guard let product = catalog.product(item.productID) else { return nil }
             return ServedRecommendation.Item(product: product, score: item.final, position: position + 1, scored: item)
         }
-        let totalMs = Self.milliseconds(started.duration(to: clock.now))
+        let totalMs = started.duration(to: clock.now).inMilliseconds
         exposures.record(
             ExposureRecord(
                 requestID: requestID, userID: request.userID, widget: request.widget.rawValue,
@@ -162,11 +163,6 @@ public final class RecommendationService: Sendable {
         return "options: " + layers.joined(separator: " ← ")
     }
 
-    /// A response's own end-to-end time, in milliseconds (the exposure's latency guardrail reads it).
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
-
     /// `GET /v1/recommendations/trending`: the decayed popularity list every replica shares
     /// (Redis; this replica's index when Redis is down), shop-wide or in one category, available
     /// products only. No stage beyond popularity runs and no exposure is logged: the list is the
@@ -184,7 +180,7 @@ public final class RecommendationService: Sendable {
             guard let product = catalog.product(productID), product.isAvailable else { continue }
             items.append(ServedRecommendation.Item(product: product, score: Float(score), position: items.count + 1))
         }
-        let totalMs = Self.milliseconds(started.duration(to: clock.now))
+        let totalMs = started.duration(to: clock.now).inMilliseconds
         var timings = StageTimings()
         timings.candidates = totalMs
         return ServedRecommendation(

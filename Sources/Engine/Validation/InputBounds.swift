@@ -48,11 +48,14 @@ public struct InputBounds: Sendable {
     public var maximumProductBatch: Int = 1_000
     /// Product ids in a cart sent with `POST /v1/recommendations/cart`.
     public var maximumCartItems: Int = 500
-    /// Entries in a widget request's `exclude` (ids, or empty and skipped): 250, what
-    /// `/openapi.json`'s pattern for it can state.
-    public var maximumExcludedIDs: Int = 250
-    /// Entries in a widget request's `pin` (positions 1…100; one past `limit` is dropped).
-    public var maximumPins: Int = 100
+    /// A widget request's `exclude` (comma-separated ids, empty entries skipped), in characters.
+    /// The bound is the parameter's length, not an entry count: that is what `/openapi.json` can
+    /// state (`maxLength` and a pattern; schemathesis's regex engine refuses counted repetitions of
+    /// id-sized groups), and it bounds the entries as well (at most about 4,000).
+    public var maximumExcludeCharacters: Int = 8_192
+    /// A widget request's `pin` (comma-separated position:id entries), in characters (so at most
+    /// about 500 entries; positions 1…100, and a pin past `limit` is dropped).
+    public var maximumPinCharacters: Int = 2_048
 
     public init() {}
 

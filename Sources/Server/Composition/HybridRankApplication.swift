@@ -138,7 +138,7 @@ public enum HybridRankApplication {
             eventLoopGroupProvider: .shared(HTTPEventLoops.group(threads: configuration.httpThreads)),
             logger: logger)
         app.addServices(
-            postgres, redis, exposures, eventStream,
+            postgres, redis, models, exposures, eventStream,
             PerformanceRollupService(
                 results: results, windowSeconds: configuration.attributionWindow,
                 interval: configuration.rollupInterval, logger: logger),

@@ -35,19 +35,20 @@ enum OpenAPIDocument {
         return #"{"type":"string","minLength":\#(minLength),"maxLength":\#(maxLength),"pattern":"\#(jsonEscaped(pattern))"}"#
     }
 
-    /// `exclude=a,b`: up to `InputBounds.maximumExcludedIDs` (250) comma-separated entries, each
-    /// an id or empty (skipped). 250, not more: schemathesis cannot generate from a pattern with a
-    /// larger repetition, and the service keeps the bound its document can state.
+    /// `exclude=a,b`: comma-separated ids, empty entries skipped, `InputBounds.maximumExcludeCharacters`
+    /// in all (an unbounded repetition: the validator schemathesis uses refuses counted ones this big).
     static let excludeSchema: String = {
         let id = "[^,\(IdentifierRule.excludedCharacters)]{0,\(IdentifierRule.maximumLength)}"
-        return #"{"type":"string","pattern":"\#(jsonEscaped("^\(id)(?:,\(id)){0,\(InputBounds().maximumExcludedIDs - 1)}$"))"}"#
+        let pattern = "^\(id)(?:,\(id))*$"
+        return #"{"type":"string","maxLength":\#(InputBounds().maximumExcludeCharacters),"pattern":"\#(jsonEscaped(pattern))"}"#
     }()
 
-    /// `pin=1:p7,3:p9`: up to 100 comma-separated entries, each position:id (positions 1–100
-    /// written plainly) or empty (skipped).
+    /// `pin=1:p7,3:p9`: comma-separated position:id entries (positions 1–100 written plainly), empty
+    /// entries skipped, `InputBounds.maximumPinCharacters` in all.
     static let pinSchema: String = {
         let pin = "(?:[1-9][0-9]?|100):[^,\(IdentifierRule.excludedCharacters)]{1,\(IdentifierRule.maximumLength)}"
-        return #"{"type":"string","pattern":"\#(jsonEscaped("^(?:\(pin))?(?:,(?:\(pin))?){0,\(InputBounds().maximumPins - 1)}$"))"}"#
+        let pattern = "^(?:\(pin))?(?:,(?:\(pin))?)*$"
+        return #"{"type":"string","maxLength":\#(InputBounds().maximumPinCharacters),"pattern":"\#(jsonEscaped(pattern))"}"#
     }()
 
     static func jsonEscaped(_ text: String) -> String {
