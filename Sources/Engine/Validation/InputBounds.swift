@@ -49,12 +49,12 @@ public struct InputBounds: Sendable {
     /// Product ids in a cart sent with `POST /v1/recommendations/cart`.
     public var maximumCartItems: Int = 500
     /// A widget request's `exclude` (comma-separated ids, empty entries skipped), in characters.
-    /// The bound is the parameter's length, not an entry count: that is what `/openapi.json` can
-    /// state (`maxLength` and a pattern; schemathesis's regex engine refuses counted repetitions of
-    /// id-sized groups), and it bounds the entries as well (at most about 4,000).
+    /// The bound is the parameter's length, not an entry count: `/openapi.json`'s pattern can state
+    /// the entries' form but not their number (the regex engine schemathesis validates with refuses
+    /// counted repetitions of id-sized groups); the length is stated in the description.
     public var maximumExcludeCharacters: Int = 8_192
-    /// A widget request's `pin` (comma-separated position:id entries), in characters (so at most
-    /// about 500 entries; positions 1…100, and a pin past `limit` is dropped).
+    /// A widget request's `pin` (comma-separated position:id entries), in characters; positions
+    /// are 1…100, so at most 100 pins take effect, and a pin past `limit` is dropped.
     public var maximumPinCharacters: Int = 2_048
 
     public init() {}

@@ -36,7 +36,8 @@ enum OpenAPIDocument {
     }
 
     /// `exclude=a,b`: comma-separated ids, empty entries skipped, `InputBounds.maximumExcludeCharacters`
-    /// in all (an unbounded repetition: the validator schemathesis uses refuses counted ones this big).
+    /// in all (an unbounded repetition: the regex engine schemathesis validates with refuses counted
+    /// ones this big).
     static let excludeSchema: String = {
         let id = "[^,\(IdentifierRule.excludedCharacters)]{0,\(IdentifierRule.maximumLength)}"
         let pattern = "^\(id)(?:,\(id))*$"
@@ -70,20 +71,8 @@ enum OpenAPIDocument {
     static let productProperties = """
         "properties":{"product_id":\(idSchema),"name":\(nameSchema),"description":\(textSchema(maxLength: 10000)),
                       "category":\(textSchema(maxLength: 256)),"price":{"type":"number","minimum":0},"currency":{"type":"string","pattern":"^[A-Za-z]{3}$"},"stock_quantity":{"type":"integer","minimum":0,"maximum":2147483647},
-                      "in_stock":{"type":"boolean"},"promoted":{"type":"boolean"},"created_at":{"type":"string","format":"date-time","pattern":"^(?:19[7-9][0-9]|2[01][0-9][0-9])-","description":"1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z"}}}
+                      "in_stock":{"type":"boolean"},"promoted":{"type":"boolean"},"created_at":{"type":["string","number"],"format":"date-time","pattern":"^(?:19[7-9][0-9]|2[01][0-9][0-9])-","minimum":0,"maximum":7258118400,"description":"1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z"}}}
         """
-
-    /// Event times: the service takes 1970 up to 5 minutes past its clock, which no pattern can
-    /// say; the document is stricter and names the years 1970 to last year (as of the start).
-    static let eventYears: String = {
-        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).year! - 1
-        let digits = Array(String(year)).map { Int(String($0))! }
-        guard year >= 2000, year <= 2099 else { return "^(?:19[7-9][0-9])-" }
-        var years = ["19[7-9][0-9]"]
-        if digits[2] > 0 { years.append("20[0-\(digits[2] - 1)][0-9]") }
-        years.append("20\(digits[2])[0-\(digits[3])]")
-        return "^(?:" + years.joined(separator: "|") + ")-"
-    }()
 
     /// The rule names a variant or widget setting may enable or disable.
     static let ruleNames = VariantParameters.knownRules.sorted().map { "\"\($0)\"" }.joined(separator: ",")
@@ -92,8 +81,8 @@ enum OpenAPIDocument {
         {"name":"user_id","in":"query","description":"1–256 characters (code points), no whitespace or control characters","schema":\(idSchema)},
         {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":100,"default":10}},
         {"name":"explain","in":"query","schema":{"type":"boolean","default":false}},
-        {"name":"exclude","in":"query","description":"comma-separated product ids never to show (at most 500)","schema":\(excludeSchema)},
-        {"name":"pin","in":"query","description":"position:product_id pairs (1-based, at most 100) to pin; a pin past limit is dropped (the list has no such position)","schema":\(pinSchema)}
+        {"name":"exclude","in":"query","description":"comma-separated product ids never to show; at most 8,192 characters","schema":\(excludeSchema)},
+        {"name":"pin","in":"query","description":"position:product_id pairs to pin, positions 1–100; at most 2,048 characters; a pin past limit is dropped (the list has no such position)","schema":\(pinSchema)}
         """
 
     /// The widget parameters with `user_id` required (the cart in Redis belongs to a user).
@@ -256,7 +245,8 @@ enum OpenAPIDocument {
               "Event": {"type":"object","required":["user_id","product_id","event"],"properties":{"user_id":\(idSchema),"product_id":\(idSchema),
                   "event":{"type":"string","enum":[\(InteractionType.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ","))],"description":"recommendation_click and recommendation_impression need request_id; impressions are kept for the experiment tables only, never as shopper history"},
                   "quantity":{"type":"integer","minimum":1,"maximum":100000},"value":{"type":"number","minimum":0},"request_id":\(idSchema),"basket_id":\(idSchema),
-                  "timestamp":{"type":"string","format":"date-time","pattern":"\(jsonEscaped(eventYears))","description":"from 1970-01-01T00:00:00Z to 5 minutes from now"},"event_id":\(idSchema)},
+                  "timestamp":{"type":["string","number"],"format":"date-time","pattern":"^(?:19[7-9][0-9]|[2-9][0-9]{3})-","minimum":0,"description":"ISO 8601 or epoch seconds, from 1970-01-01T00:00:00Z to 5 minutes past the server's clock (a 400 naming timestamp after that)"},"event_id":\(idSchema)},
+                  "not":{"required":["events"],"properties":{"events":{"not":{"type":"null"}}}},
                   "if":{"required":["event"],"properties":{"event":{"enum":["recommendation_click","recommendation_impression"]}}},
                   "then":{"required":["request_id"],"properties":{"request_id":{"type":"string"}}}},
               "Experiment": {"type":"object","additionalProperties":false,"required":["widgets","variants"],
@@ -272,12 +262,12 @@ enum OpenAPIDocument {
                       "parameters":{"$ref":"#/components/schemas/WidgetSettings/properties/parameters"}}}}}},
               "WidgetSettings": {"type":"object","properties":{
                   "parameters":{"type":"object","additionalProperties":false,"description":"the ranking parameters an experiment variant may set; an unknown key is a 400 naming it","properties":{
-                      "alpha":{"type":"number","minimum":0,"maximum":3.4028234663852886e+38},"beta":{"type":"number","minimum":0,"maximum":3.4028234663852886e+38},"gamma":{"type":"number","minimum":0,"maximum":3.4028234663852886e+38},
+                      "alpha":{"type":"number","minimum":0,"description":"weights and boosts are 32-bit floats: at most 3.4e38"},"beta":{"type":"number","minimum":0},"gamma":{"type":"number","minimum":0},
                       "candidates_per_source":{"type":"integer","minimum":1,"maximum":5000},"rerank_window":{"type":"integer","minimum":0,"maximum":200},
-                      "rerank_combination":{"type":"string","enum":["additive","replace","rrf"]},"rerank_weight":{"type":"number","minimum":0,"maximum":3.4028234663852886e+38},
+                      "rerank_combination":{"type":"string","enum":["additive","replace","rrf"]},"rerank_weight":{"type":"number","minimum":0},
                       "rerank_budget_ms":{"type":"number","exclusiveMinimum":0,"maximum":1000,"description":"required with a rerank_window above 50"},
                       "diversity_max_per_category":{"type":"integer","minimum":0,"maximum":1000},"diversity_window":{"type":"integer","minimum":0,"maximum":1000},
-                      "promotion_boost":{"type":"number","minimum":0,"maximum":3.4028234663852886e+38},"new_arrival_boost":{"type":"number","minimum":0,"maximum":3.4028234663852886e+38},
+                      "promotion_boost":{"type":"number","minimum":0},"new_arrival_boost":{"type":"number","minimum":0},
                       "new_arrival_days":{"type":"integer","minimum":0,"maximum":3650},"mmr_lambda":{"type":"number","minimum":0,"maximum":1},"exclude_recent_purchases_days":{"type":"integer","minimum":0,"maximum":3650},
                       "enabled_rules":{"type":"array","items":{"type":"string","enum":[\(ruleNames)]}},"disabled_rules":{"type":"array","items":{"type":"string","enum":[\(ruleNames)]}}},
                       "not":{"required":["alpha","beta","gamma"],"properties":{"alpha":{"const":0},"beta":{"const":0},"gamma":{"const":0}}},
