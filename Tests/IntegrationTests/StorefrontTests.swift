@@ -40,8 +40,8 @@ struct StorefrontTests {
             }
         ) { client, postgres in
             // In small batches: each is embedded before it is answered, within the client's timeout.
-            for start in stride(from: 0, to: catalog.products.count, by: 20) {
-                let slice = Array(catalog.products[start..<min(start + 20, catalog.products.count)])
+            for start in stride(from: 0, to: catalog.products.count, by: 8) {
+                let slice = Array(catalog.products[start..<min(start + 8, catalog.products.count)])
                 let (status, _) = try await client.json("/v1/products:batch", method: .post, body: Self.batch(slice))
                 #expect(status == 200)
             }
