@@ -2,10 +2,10 @@ import Candidates
 import Domain
 import Experiments
 import Foundation
+import Ranking
 import Rerank
 import Rules
 import Scoring
-import Server
 
 /// Runs the serving pipeline (`RecommendationPipeline`: sources → scorer → rerank → rules) in
 /// process from files: indexes are built from the training history only, the clock is the split

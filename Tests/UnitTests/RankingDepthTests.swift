@@ -5,7 +5,11 @@ import Rules
 import Scoring
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// A source with a fixed list: pure logic, no servers.
 private struct FixedSource: CandidateSource {

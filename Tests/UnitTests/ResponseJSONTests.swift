@@ -2,7 +2,11 @@ import Foundation
 import NIOCore
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 @Suite("Widget response JSON")
 struct ResponseJSONTests {

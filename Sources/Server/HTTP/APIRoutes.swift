@@ -1,4 +1,5 @@
 import Domain
+import Engine
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -62,7 +63,8 @@ public struct APIRoutes: Sendable {
                 let bounds = self.services.configuration.inputBounds
                 try bounds.checkText(category, field: "category", maximumBytes: bounds.maximumCategoryBytes)
             }
-            let response = await self.services.recommendations.trending(category: category, limit: limit, requestID: context.id)
+            let served = await self.services.recommendations.trending(category: category, limit: limit, requestID: context.id)
+            let response = RecommendationResponse(served, explain: false)
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: response.jsonBuffer()))
         }
@@ -214,9 +216,10 @@ public struct APIRoutes: Sendable {
         let recommendationRequest = RecommendationRequest(
             widget: widget, userID: userID, anchorProductID: anchor, cartItems: cartItems ?? [], queryText: text,
             filter: filter, limit: limit)
-        let response = try await services.recommendations.recommend(
+        let served = try await services.recommendations.recommend(
             recommendationRequest, explicitCart: cartItems != nil, explain: explain, requestID: context.id,
             blockList: blockList, pinned: pinned)
+        let response = RecommendationResponse(served, explain: explain)
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: response.jsonBuffer()))
     }

@@ -1,3 +1,4 @@
+import Engine
 import Experiments
 import Foundation
 import Hummingbird

@@ -1,6 +1,8 @@
 import Domain
+import Engine
 import Foundation
 import Hummingbird
+import Ranking
 
 /// `/v1/widgets…`: each widget's standing settings (ranking parameters, block list, pins).
 struct WidgetSettingsRoutes: Sendable {

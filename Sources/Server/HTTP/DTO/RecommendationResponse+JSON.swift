@@ -1,4 +1,5 @@
 import NIOCore
+import Support
 
 extension RecommendationResponse {
     /// The response as JSON bytes, keys sorted: the same document `APIRoutes.encoder` makes from
