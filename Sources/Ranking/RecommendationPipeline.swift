@@ -70,7 +70,7 @@ public struct RecommendationPipeline: Sendable {
         var start = clock.now
         let perSourceLimit = options.map(\.candidatesPerSource).max() ?? 0
         var merged = [[Candidate]](repeating: [], count: contexts.count)
-        for source in sources {
+        for source in sources where Self.isBlended(source.origin, options: options) {
             let lists = try await source.candidates(for: contexts, limit: perSourceLimit)
             // A source's non-finite score (a degenerate similarity) must not poison the blend;
             // a list without one (nearly always) is appended as it is, not copied through a filter.
@@ -124,6 +124,14 @@ public struct RecommendationPipeline: Sendable {
         return lists.indices.map { index in
             Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: notes[index])
         }
+    }
+
+    /// Whether some request of the batch blends `origin`'s signal. Only item2vec has a weight of
+    /// its own (δ, default 0): with δ = 0 everywhere its source is not asked, since its candidates
+    /// could only trail the list at score 0 — and the pipeline serves exactly what it served
+    /// before item2vec existed. The other origins share α/β/γ and are always asked.
+    static func isBlended(_ origin: CandidateOrigin, options: [PipelineOptions]) -> Bool {
+        origin != .item2vec || options.contains { $0.weights.item2vec > 0 }
     }
 
     private static func milliseconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
