@@ -137,7 +137,7 @@ let package = Package(
 
         // Tests mirror the modules; the pure-logic ones link no server library.
         // Hand-made fixtures several test targets share.
-        .target(name: "TestSupport", dependencies: ["Domain", "Rules"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Domain", "Rules", "Candidates"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
@@ -151,7 +151,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["Evaluation", "Candidates", "Rerank", "Experiments", "Domain", "TestSupport"],
+            dependencies: ["Evaluation", "Candidates", "Scoring", "Rerank", "Experiments", "Domain", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"],
@@ -161,7 +161,8 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "Ranking", "Rerank", "Scoring", "Rules", "Experiments", "Domain", "Support",
+                "Engine", "Ranking", "Candidates", "Rerank", "Scoring", "Rules", "Experiments", "Domain", "Support",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
