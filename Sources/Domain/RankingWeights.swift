@@ -1,6 +1,7 @@
 /// The blend `α·content + β·collaborative + γ·popularity`, on normalised signals.
 ///
-/// Experiments override these per variant; the defaults were tuned offline (BENCHMARKS.md).
+/// Experiments override these per variant; the defaults were tuned offline
+/// (docs/benchmarks/offline-quality.md).
 public struct RankingWeights: Sendable, Hashable, Codable {
     public var content: Float
     public var collaborative: Float

@@ -10,7 +10,8 @@ import NIOPosix
 /// whose size is `modelThreads`. A rerank that finds no other model call running uses all
 /// `modelThreads` cores (its batch split across them: lowest latency for one shopper); while
 /// another call runs, each uses one thread, so concurrent calls never put more busy threads on
-/// the cores than the pool has (throughput under load). See BENCHMARKS.md for the 2-core split.
+/// the cores than the pool has (throughput under load). The 2-core split is measured in
+/// docs/benchmarks/service.md.
 public final class ModelRuntime: Sendable {
     public let biEncoder: BiEncoder?
     public let crossEncoder: CrossEncoder?
