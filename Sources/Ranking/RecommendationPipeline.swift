@@ -69,7 +69,7 @@ public struct RecommendationPipeline: Sendable {
         let perSourceLimit = jobs.map(\.options.candidatesPerSource).max() ?? 0
         var merged = [[Candidate]](repeating: [], count: jobs.count)
         for source in sources {
-            let asking = jobs.indices.filter { jobs[$0].profile.origins.contains(source.origin) }
+            let asking = jobs.indices.filter { Self.asks(source.origin, for: jobs[$0]) }
             guard !asking.isEmpty else { continue }
             let lists = try await source.candidates(
                 for: asking.count == jobs.count ? contexts : asking.map { contexts[$0] }, limit: perSourceLimit)
@@ -125,5 +125,13 @@ public struct RecommendationPipeline: Sendable {
         return lists.indices.map { index in
             Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: notes[index])
         }
+    }
+
+    /// Whether `job` asks the source of `origin`: its widget uses that source (`WidgetProfile`) and,
+    /// for item2vec, its options blend it. Only item2vec has a weight of its own (δ, default 0):
+    /// with δ = 0 its source is not asked, since its candidates could only trail the list at
+    /// score 0 — so the pipeline serves exactly what it served before item2vec existed.
+    static func asks(_ origin: CandidateOrigin, for job: RankingJob) -> Bool {
+        job.profile.origins.contains(origin) && (origin != .item2vec || job.options.weights.item2vec > 0)
     }
 }

@@ -51,7 +51,8 @@ public enum HybridRankApplication {
         let interactionRepository = InteractionRepository(postgres: postgres)
         let catalog = LiveCatalog()
         let indexes = LiveIndexes(
-            catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex)
+            catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex,
+            item2vec: configuration.item2vec)
         let shoppers = ShopperStateStore(redis: redis, interactions: interactionRepository, logger: logger)
         let experimentStore = PostgresExperimentStore(postgres: postgres)
         let experimentRouter = ExperimentRouter()
