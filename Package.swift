@@ -10,7 +10,7 @@ import PackageDescription
 /// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder);
 ///   `CEncoderKernels`: its element-wise steps and attention in C (AVX2 when present).
 /// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages (`CVectorKernels`: the
-///   int8 scan behind exact search on large catalogs).
+///   distance kernels, the int8 scan behind exact search and the HNSW graph core, in C).
 /// - `Experiments`: assignment, exposures, statistics.
 /// - `Evaluation`: offline protocol (splits, metrics, batch recommendation from files).
 /// - `Server`: the composition root and the HTTP API; `hybridrank`: the command line.
@@ -41,7 +41,8 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
-        // The int8 row-scan kernel behind exact search on large catalogs (AVX2 when present).
+        // The vector kernels (fp32 dot products with AVX-512 / AVX2 + FMA / portable paths chosen
+        // at run time, the int8 row scan behind exact search) and the HNSW graph core.
         .target(name: "CVectorKernels"),
 
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -96,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "hybridrank",
             dependencies: [
-                "Server", "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules",
+                "Server", "Domain", "Storage", "MiniLM", "Candidates", "CVectorKernels", "Scoring", "Rerank", "Rules",
                 "Experiments", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,7 +124,7 @@ let package = Package(
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests",
-            dependencies: ["Candidates", "Scoring", "Evaluation", "Rerank", "Domain"],
+            dependencies: ["Candidates", "CVectorKernels", "Scoring", "Evaluation", "Rerank", "Domain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
