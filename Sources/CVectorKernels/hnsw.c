@@ -1,6 +1,7 @@
 #include "CVectorKernels.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,11 +93,18 @@ static inline void set_count(hr_hnsw *h, int32_t node, int level, size_t count) 
     else upper_list(h, node, level)[0] = (int32_t)count;
 }
 
+/* A one-byte spin lock per node (a mutex per node would cost 40 bytes of it). Lists are held for
+   a few hundred nanoseconds; after a short spin the waiter yields, so a holder the scheduler
+   preempted (more threads than cores) is not waited for a whole time slice. */
 static inline void lock_node(hr_hnsw *h, int32_t node) {
     _Atomic uint8_t *l = &h->locks[node];
     for (;;) {
         if (!atomic_exchange_explicit(l, 1, memory_order_acquire)) return;
-        while (atomic_load_explicit(l, memory_order_relaxed)) CPU_RELAX();
+        unsigned spins = 0;
+        while (atomic_load_explicit(l, memory_order_relaxed)) {
+            if (++spins < 128) CPU_RELAX();
+            else sched_yield();
+        }
     }
 }
 static inline void unlock_node(hr_hnsw *h, int32_t node) { atomic_store_explicit(&h->locks[node], 0, memory_order_release); }

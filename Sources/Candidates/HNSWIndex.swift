@@ -118,7 +118,9 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     }
 
     /// Inserts many products at once, linking them on `threads` threads (hnswlib's parallel
-    /// add: per-node locks). Products already present go through `upsert`.
+    /// add: per-node locks). Products already present go through `upsert`. Holds the write lock
+    /// for the whole batch: meant for building an index that is not serving yet
+    /// (`ServingVectorIndex.replaceInBackground`), not for the request path.
     /// - Complexity: O(n · efConstruction · M · log n · d / threads).
     public func insert(_ products: [(product: Product, vector: [Float])], threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         var fresh: [(product: Product, vector: [Float])] = [], later: [(product: Product, vector: [Float])] = []

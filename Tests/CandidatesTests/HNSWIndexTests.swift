@@ -194,3 +194,61 @@ import Testing
         #expect(throws: IndexSnapshotError.self) { _ = try HNSWIndex.load(from: url) }
     }
 }
+
+@Suite struct ServingVectorIndexTests {
+    @Test func exactServesWhileHNSWBuildsAndWritesMeanwhileSurviveTheSwap() async {
+        let d = 16, n = 1_500
+        let vectors = TestFixtures.randomUnitVectors(count: n + 200, dimension: d, seed: 51)
+        let exact = VectorIndex(dimension: d)
+        for i in 0..<n { exact.upsert(Product(id: "p\(i)", name: ""), vector: vectors[i]) }
+        let serving = ServingVectorIndex(serving: exact)
+        serving.beginReplacement()
+        let base = (0..<n).map { (product: Product(id: "p\($0)", name: ""), vector: vectors[$0]) }
+        // Writes while the replacement builds: searchable at once through the exact index.
+        for i in n..<(n + 200) {
+            serving.upsert(Product(id: "p\(i)", name: ""), vector: vectors[i])
+            #expect(serving.search(vectors[i], k: 1, filter: .none, excluding: []).first?.productID == "p\(i)")
+        }
+        for i in 0..<50 { serving.delete("p\(i)") }
+        #expect(serving.serving is VectorIndex)
+        let task = serving.replaceInBackground {
+            let hnsw = HNSWIndex(dimension: d, configuration: .init(m: 12, efConstruction: 80, efSearch: 64))
+            hnsw.insert(base, threads: 2)
+            return hnsw
+        }
+        await task.value
+        #expect(serving.serving is HNSWIndex)
+        #expect(!serving.isReplacing)
+        #expect(serving.count == n + 200 - 50)
+        for i in n..<(n + 200) { #expect(serving.search(vectors[i], k: 1, filter: .none, excluding: []).first?.productID == "p\(i)") }
+        for i in 0..<50 { #expect(serving.vector(of: "p\(i)") == nil) }
+    }
+
+    @Test func aStaleSnapshotCatchesUpByReplayingLaterWrites() throws {
+        // A snapshot taken at a watermark, then writes after it: loading the snapshot and applying
+        // the later writes gives the same answers as the index that saw everything.
+        let d = 16
+        let vectors = TestFixtures.randomUnitVectors(count: 1_400, dimension: d, seed: 61)
+        let live = HNSWIndex(dimension: d, configuration: .init(m: 8, efConstruction: 60, efSearch: 64))
+        for i in 0..<1_000 { live.upsert(Product(id: "p\(i)", name: ""), vector: vectors[i]) }
+        let url = HNSWIndexTests.temporaryURL("stale")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let watermark = Date(timeIntervalSince1970: 1_000)
+        try live.save(to: url, metadata: IndexSnapshotMetadata(modelVersion: "v", catalogWatermark: watermark))
+        var later: [(Product, [Float]?)] = []
+        for i in 1_000..<1_400 { later.append((Product(id: "p\(i)", name: ""), vectors[i])) }
+        for i in stride(from: 0, to: 300, by: 3) { later.append((Product(id: "p\(i)", name: ""), nil)) }
+        for (product, vector) in later {
+            if let vector { live.upsert(product, vector: vector) } else { live.delete(product.id) }
+        }
+        let (loaded, metadata) = try HNSWIndex.load(from: url)
+        #expect(metadata.catalogWatermark == watermark)
+        #expect(loaded.count == 1_000)
+        for (product, vector) in later {
+            if let vector { loaded.upsert(product, vector: vector) } else { loaded.delete(product.id) }
+        }
+        #expect(loaded.count == live.count)
+        for i in 1_000..<1_400 { #expect(loaded.search(vectors[i], k: 1).first?.productID == "p\(i)") }
+        for i in stride(from: 0, to: 300, by: 3) { #expect(loaded.vector(of: "p\(i)") == nil) }
+    }
+}
