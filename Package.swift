@@ -29,7 +29,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
@@ -71,22 +70,48 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
-            dependencies: ["Domain", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Domain", "Support", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Server", "Experiments", "CBLAS"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Ranking", "Experiments", "CBLAS"],
             swiftSettings: swiftSettings
         ),
+        // Shared helpers written once: hashing, timestamps, CSV, JSON text, durations.
+        .target(name: "Support", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: swiftSettings),
+        // The ranking pipeline over the four stages, its options and each widget's policy. No I/O.
+        .target(
+            name: "Ranking",
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "Experiments"],
+            swiftSettings: swiftSettings
+        ),
+        // The application layer: request services, live state, Redis adapters, background services.
+        // No HTTP: it throws `ServiceError`, which the server maps to responses.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules", "Experiments", "Ranking",
+                "Support",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Catalog and event import, the demo shop generator and the shopper simulator (the CLI's).
+        .target(name: "ShopData", dependencies: ["Domain", "Storage", "Support"], swiftSettings: swiftSettings),
+        // HTTP only: route collections, DTOs, middleware, errors mapped to responses, and the
+        // composition root that builds the application.
         .target(
             name: "Server",
             dependencies: [
-                "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules", "Experiments",
+                "Domain", "Storage", "Candidates", "Rerank", "Scoring", "Experiments", "Ranking", "Engine", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -97,8 +122,8 @@ let package = Package(
         .executableTarget(
             name: "hybridrank",
             dependencies: [
-                "Server", "Domain", "Storage", "MiniLM", "Candidates", "CVectorKernels", "Scoring", "Rerank", "Rules",
-                "Experiments", "Evaluation",
+                "Server", "Engine", "Ranking", "ShopData", "Domain", "Storage", "MiniLM", "Candidates", "CVectorKernels",
+                "Scoring", "Rerank", "Rules", "Experiments", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,7 +140,8 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage", "MiniLM",
+                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage", "MiniLM", "Engine",
+                "Ranking", "ShopData", "Support",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -124,7 +150,7 @@ let package = Package(
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests",
-            dependencies: ["Candidates", "CVectorKernels", "Scoring", "Evaluation", "Rerank", "Domain"],
+            dependencies: ["Candidates", "CVectorKernels", "Scoring", "Evaluation", "Rerank", "Domain", "Ranking"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -135,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Storage", "Server", "Domain",
+                "Storage", "Server", "Domain", "Engine", "Ranking", "ShopData", "Experiments", "Support",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

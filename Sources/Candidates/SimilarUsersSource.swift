@@ -1,7 +1,7 @@
 import Domain
 
-/// Candidates bought by the shopper's nearest neighbours and not by the shopper (homepage only:
-/// the other widgets are about a product or a basket, not a person).
+/// Candidates bought by the shopper's nearest neighbours and not by the shopper. Which widgets ask
+/// for them is the widget's policy (`WidgetProfile`: the homepage, which is about a person).
 public struct SimilarUsersSource: CandidateSource {
     public let index: SimilarUsersIndex
     public var origin: CandidateOrigin { .similarUsers }
@@ -12,7 +12,7 @@ public struct SimilarUsersSource: CandidateSource {
 
     public func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
         contexts.map { context in
-            guard context.request.widget == .homepage, let user = context.request.userID else { return [] }
+            guard let user = context.request.userID else { return [] }
             return index.recommendations(for: user, limit: limit).map {
                 Candidate(productID: $0.productID, origin: .similarUsers, rawScore: $0.score)
             }

@@ -2,10 +2,10 @@ import Candidates
 import Domain
 import Experiments
 import Foundation
+import Ranking
 import Rerank
 import Rules
 import Scoring
-import Server
 
 /// Runs the serving pipeline (`RecommendationPipeline`: sources → scorer → rerank → rules) in
 /// process from files: indexes are built from the training history only, the clock is the split
@@ -181,9 +181,13 @@ public struct OfflineRecommender: Sendable {
         pipelineOptions.rules.promotionBoost = 0
         pipelineOptions.rules.newArrivalBoost = 0
         // The vectors back the MMR rule (a variant's `mmr_lambda`), the diversity rule for catalogs without categories.
-        let ruleContexts = contexts.map { RuleContext(shopper: $0, catalog: catalog, fillGlobal: fillGlobal, embeddings: vectors.map { IndexEmbeddingLookup(index: $0) }) }
-        let recommendations = try await pipeline.recommend(
-            contexts, options: Array(repeating: pipelineOptions, count: contexts.count), ruleContexts: ruleContexts)
+        let jobs = contexts.map { context in
+            RankingJob(
+                shopper: context, options: pipelineOptions,
+                rules: RuleContext(
+                    shopper: context, catalog: catalog, fillGlobal: fillGlobal, embeddings: vectors.map { IndexEmbeddingLookup(index: $0) }))
+        }
+        let recommendations = try await pipeline.rank(jobs)
         return zip(contexts, recommendations).map { context, recommendation in
             // Defensive: the protocol forbids these slots whatever the rules did.
             var excluded = Set(context.request.cartItems)

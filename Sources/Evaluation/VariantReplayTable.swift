@@ -1,7 +1,7 @@
 import Domain
 import Experiments
 import Foundation
-import Server
+import Ranking
 
 /// What `hybridrank replay` prints: every variant of one experiment scored offline side by side,
 /// and each treatment's lift over the control (the first variant), before anyone is exposed.

@@ -2,8 +2,11 @@ import Domain
 
 /// The fixed order of stage 4: stock → exclusions → boosts → diversity → fill → pins.
 ///
-/// Built per request from the variant's `RuleOptions`; each rule is a small `Rule` value, and a
-/// rule switched off by its options is simply not in the chain.
+/// Stage 4 has two halves: **eligibility** (stock, exclusions: what may be shown at all) and
+/// **arrangement** (boosts, diversity, fill, pins: how the servable list is laid out). The
+/// pipeline runs eligibility before the rerank, so the model's window holds servable items, and
+/// arrangement after it. Built per request from the variant's `RuleOptions`; each rule is a small
+/// `Rule` value, and a rule switched off by its options is simply not in the chain.
 public struct RuleChain: Sendable {
     public let rules: [any Rule]
 
@@ -12,7 +15,7 @@ public struct RuleChain: Sendable {
     ///   holds servable items); the chain then starts at the boosts. The fill rule still applies
     ///   the exclusions to what it adds.
     public init(options: RuleOptions, filtersApplied: Bool = false) {
-        var rules = filtersApplied ? [] : Self.filters(options: options).rules
+        var rules = filtersApplied ? [] : Self.eligibility(options: options).rules
         let exclusions = ExclusionRule(options: options)
         if options.promotionBoost != 0 { rules.append(PromotionBoostRule(boost: options.promotionBoost)) }
         if options.newArrivalBoost != 0, options.newArrivalDays > 0 {
@@ -41,13 +44,18 @@ public struct RuleChain: Sendable {
         self.rules = rules
     }
 
-    /// Stage 4's filters alone, in the chain's order: stock (when on), then exclusions. The pipeline
-    /// runs them before the rerank and then `init(options:filtersApplied: true)` for the rest.
-    public static func filters(options: RuleOptions) -> RuleChain {
+    /// Stage 4a, eligibility: stock (when on), then exclusions.
+    public static func eligibility(options: RuleOptions) -> RuleChain {
         var rules: [any Rule] = []
         if options.stockFilter { rules.append(StockRule()) }
         rules.append(ExclusionRule(options: options))
         return RuleChain(rules: rules)
+    }
+
+    /// Stage 4b, arrangement: boosts, diversity, fill (which still applies the exclusions to what
+    /// it adds), pins — for a list that went through `eligibility(options:)` with the same context.
+    public static func arrangement(options: RuleOptions) -> RuleChain {
+        RuleChain(options: options, filtersApplied: true)
     }
 
     /// Explicit rules, in the given order (tests and custom chains).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Server
+import ShopData
 
 /// `hybridrank demo`: the synthetic demo shop.
 struct DemoCommand: ParsableCommand {

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Domain
+import Engine
 import Foundation
 import MiniLM
 import Server
+import ShopData
 import Storage
 
 /// `hybridrank embed`: embeds every product that has no current embedding for the bi-encoder's

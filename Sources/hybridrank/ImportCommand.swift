@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Server
+import ShopData
 import Storage
 
 /// `hybridrank import`: loads a catalog, events and customers from CSV or NDJSON files.

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Server
+import ShopData
 import Storage
 
 /// `hybridrank keys …`: create, list and revoke API keys (SECURITY.md).

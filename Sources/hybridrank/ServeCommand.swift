@@ -1,8 +1,10 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Hummingbird
 import Logging
 import Server
+import ShopData
 
 /// `hybridrank serve`: runs the HTTP service until SIGTERM/SIGINT.
 struct ServeCommand: AsyncParsableCommand {

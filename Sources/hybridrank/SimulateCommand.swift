@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Server
+import ShopData
 
 /// `hybridrank simulate`: synthetic shoppers against a running service on loopback.
 struct SimulateCommand: AsyncParsableCommand {

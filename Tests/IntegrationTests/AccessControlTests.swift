@@ -6,7 +6,11 @@ import NIOCore
 import Storage
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// API keys, scopes, CORS and rate limits against the real PostgreSQL and Redis (issue #21,
 /// SECURITY.md).

@@ -2,6 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Server
+@testable import Engine
+@testable import Ranking
+@testable import ShopData
+import Support
 import Testing
 
 /// The A/B framework end to end against the real PostgreSQL and Redis: a product manager creates

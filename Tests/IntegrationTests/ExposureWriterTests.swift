@@ -5,7 +5,11 @@ import ServiceLifecycle
 import Storage
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The exposure writer against the real PostgreSQL: a row the database refuses is set aside and
 /// never stalls the queue (#21 "Why" 3), and a shutdown while PostgreSQL is down spills the queue

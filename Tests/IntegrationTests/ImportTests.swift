@@ -1,6 +1,10 @@
 import Foundation
 import Server
+@testable import Engine
+@testable import Ranking
+@testable import ShopData
 import Storage
+import Support
 import Testing
 
 @Suite("Import through COPY", .enabled(if: StorageTestEnvironment.hasPostgres, "POSTGRES_URL is not set"))

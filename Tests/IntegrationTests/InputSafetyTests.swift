@@ -4,7 +4,11 @@ import HummingbirdTesting
 import Storage
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// Issue #21's reproducers against the live server on the real PostgreSQL and Redis: inputs
 /// that used to stop the process, be stored differently from what was acknowledged, or answer

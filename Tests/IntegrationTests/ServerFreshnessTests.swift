@@ -2,6 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Server
+@testable import Engine
+@testable import Ranking
+@testable import ShopData
+import Support
 import Testing
 
 /// Freshness: writes are visible to the very next request (the 1-second targets of issue #5 hold

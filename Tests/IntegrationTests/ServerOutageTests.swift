@@ -1,8 +1,12 @@
-import Foundation
 import Experiments
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Server
+@testable import Engine
+@testable import Ranking
+@testable import ShopData
+import Support
 import Testing
 
 /// Dependency outages degrade the answer and never crash the process (README "Degraded modes").

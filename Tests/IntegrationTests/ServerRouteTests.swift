@@ -1,12 +1,16 @@
-import Foundation
-import HummingbirdTesting
 import Domain
+import Foundation
 import Hummingbird
+import HummingbirdTesting
 import NIOCore
 import Storage
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The HTTP API end to end against the real PostgreSQL and Redis: every route, its errors, and
 /// the behaviours issue #5 names (upserts recommendable, out-of-stock vanishes, purchases change

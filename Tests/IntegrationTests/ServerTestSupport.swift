@@ -4,7 +4,11 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Server
+@testable import Engine
+@testable import Ranking
+@testable import ShopData
 import Storage
+import Support
 import Testing
 
 /// Runs the whole service (real PostgreSQL schema of its own, a Redis database of its own) and

@@ -5,7 +5,11 @@ import Rerank
 import Storage
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The shopper state against the real PostgreSQL and Redis: the "no history" marker, and reading
 /// only what a widget needs.

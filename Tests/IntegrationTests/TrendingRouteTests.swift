@@ -2,7 +2,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Server
+@testable import Engine
+@testable import Ranking
+@testable import ShopData
 import Storage
+import Support
 import Testing
 
 /// `GET /v1/recommendations/trending` and the homepage's `category=` (category landing pages),

@@ -3,7 +3,11 @@ import Hummingbird
 import Testing
 
 import MiniLM
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The pure parts of the access layer: which key a route needs, the key format and hashing,
 /// how a presented key is read from the headers, and the rate-limit arithmetic.

@@ -2,7 +2,11 @@ import Domain
 import Experiments
 import Foundation
 import Testing
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 struct DashboardPageTests {
     static func section(description: String = "Content-heavy blend") -> DashboardPage.Section {

@@ -1,6 +1,10 @@
 import Domain
 import Foundation
 import Server
+@testable import Engine
+@testable import Ranking
+@testable import ShopData
+import Support
 import Testing
 
 @Suite("Demo shop generator")

@@ -3,9 +3,13 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Storage
+import Support
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
 
 /// The input rules of `InputBounds` and the conversions behind them, with no servers.
 struct InputBoundsTests {
@@ -15,6 +19,10 @@ struct InputBoundsTests {
         do {
             try body()
             return nil
+        } catch let error as ServiceError {
+            #expect(error.code == .invalidField || error.code == .missingField)
+            #expect(APIError(error).status == .badRequest)
+            return error.field
         } catch let error as APIError {
             #expect(error.status == .badRequest)
             return error.field

@@ -3,7 +3,11 @@ import Logging
 import NIOCore
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The structured log lines `hybridrank serve` writes.
 struct JSONLogHandlerTests {

@@ -1,7 +1,11 @@
 import Domain
 import Foundation
 import Testing
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The live catalog's batched facts must always agree with the products it holds: the stock rule
 /// reads only their availability (`RuleContext.attachFacts`, then `facts?.availability ?? .unknown`).

@@ -2,7 +2,11 @@ import Dispatch
 import Logging
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 @Suite("Model pool thread split")
 struct ModelRuntimeTests {

@@ -5,7 +5,11 @@ import Rules
 import Scoring
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// A source with a fixed list: pure logic, no servers.
 private struct FixedSource: CandidateSource {
@@ -32,8 +36,8 @@ struct RankingDepthTests {
         options.rules.newArrivalBoost = 0
         options.rules.diversityMaxPerCategory = 0
         let context = RulesFixture.context(products)
-        let result = try await pipeline.recommend([context.shopper], options: [options], ruleContexts: [context])
-        return result[0].items.map(\.productID)
+        let result = try await pipeline.rank(RankingJob(shopper: context.shopper, options: options, rules: context))
+        return result.items.map(\.productID)
     }
 
     @Test("Items below the depth never reach the rules; a deeper cut lets the boost lift them")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The README's route table is checked against `/openapi.json`, the contract: every route,
 /// method and query parameter the README names exists in the document, and every path the

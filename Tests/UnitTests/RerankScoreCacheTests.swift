@@ -3,7 +3,11 @@ import NIOConcurrencyHelpers
 import Rerank
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// The in-process tier of the cross-encoder score cache: what it keeps, for how long, and what it
 /// still asks the shared cache.

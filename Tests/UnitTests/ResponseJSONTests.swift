@@ -2,7 +2,11 @@ import Foundation
 import NIOCore
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 @Suite("Widget response JSON")
 struct ResponseJSONTests {
@@ -31,7 +35,7 @@ struct ResponseJSONTests {
     func sameDocument(explain: Bool) throws {
         let response = Self.response(explain: explain)
         let direct = Data(response.jsonBuffer().readableBytesView)
-        let encoded = try APIRoutes.encoder.encode(response)
+        let encoded = try HTTPBody.encoder.encode(response)
         let a = try JSONSerialization.jsonObject(with: direct) as? NSDictionary
         let b = try JSONSerialization.jsonObject(with: encoded) as? NSDictionary
         #expect(a != nil)

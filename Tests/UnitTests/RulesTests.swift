@@ -261,20 +261,20 @@ struct RulesTests {
     @Test func chainAfterThePrefilterSkipsTheFiltersButFillStillExcludes() {
         var options = RuleOptions()
         options.excludePurchased = true  // as on the homepage
-        #expect(RuleChain(options: options, filtersApplied: true).rules.map(\.name)
+        #expect(RuleChain.arrangement(options: options).rules.map(\.name)
             == ["promotion", "new_arrival", "category_diversity", "fill", "pin"])
         // The filters the pipeline runs first, then the rest: the whole chain, in its order.
-        #expect(RuleChain.filters(options: options).rules.map(\.name) == ["stock", "exclusions"])
-        #expect(RuleChain.filters(options: options).rules.map(\.name) + RuleChain(options: options, filtersApplied: true).rules.map(\.name)
+        #expect(RuleChain.eligibility(options: options).rules.map(\.name) == ["stock", "exclusions"])
+        #expect(RuleChain.eligibility(options: options).rules.map(\.name) + RuleChain.arrangement(options: options).rules.map(\.name)
             == RuleChain(options: options).rules.map(\.name))
         var noStock = options
         noStock.stockFilter = false
-        #expect(RuleChain.filters(options: noStock).rules.map(\.name) == ["exclusions"])
+        #expect(RuleChain.eligibility(options: noStock).rules.map(\.name) == ["exclusions"])
         let products = (0..<6).map { F.product("p\($0)", category: "C\($0)", inStock: $0 != 3) }
         let request = RecommendationRequest(widget: .homepage, userID: "u", limit: 4)
         let context = F.context(products, request: request, purchased: ["p2"], fillGlobal: ["p1", "p2", "p3", "p4", "p5"])
         var items = F.items(["p0"])
-        RuleChain(options: options, filtersApplied: true).apply(to: &items, context: context)
+        RuleChain.arrangement(options: options).apply(to: &items, context: context)
         #expect(items.map(\.productID) == ["p0", "p1", "p4", "p5"], "purchased p2 and out-of-stock p3 are not refilled")
     }
 
@@ -294,7 +294,7 @@ struct RulesTests {
         options.diversityMaxPerCategory = 1
         options.diversityWindow = 4
         var items = F.items(["k0", "k1", "k2", "g0", "g1"])
-        RuleChain(options: options, filtersApplied: true).apply(to: &items, context: context)
+        RuleChain.arrangement(options: options).apply(to: &items, context: context)
         #expect(items.map(\.productID) == ["k0", "g0", "l0", "t0", "k1", "k2", "g1", "x0", "x1", "x2"])
         #expect(items[2].rulesFired == ["fill:global"])
         #expect(items[4].rulesFired == ["demoted:diversity"])
@@ -357,12 +357,12 @@ struct RulesTests {
         var options = RuleOptions()
         options.excludeRecentPurchasesDays = 30
         var items = F.items(["a", "b", "c"])
-        let report = RuleChain.filters(options: options).apply(to: &items, context: context)
+        let report = RuleChain.eligibility(options: options).apply(to: &items, context: context)
         #expect(items.map(\.productID) == ["b", "c"])
         #expect(report.removed.contains { $0.productID == "a" && $0.label == RuleLabel.filteredRecentPurchase })
         options.excludeRecentPurchasesDays = 0
         var all = F.items(["a", "b", "c"])
-        RuleChain.filters(options: options).apply(to: &all, context: context)
+        RuleChain.eligibility(options: options).apply(to: &all, context: context)
         #expect(all.count == 3)
     }
 
@@ -372,13 +372,13 @@ struct RulesTests {
             let request = RecommendationRequest(
                 widget: .search, userID: "u", queryText: "x", filter: ProductFilter(inStockOnly: inStockOnly), limit: 10)
             var items = F.items(["a", "sold", "gone"])
-            RuleChain.filters(options: RuleOptions()).apply(to: &items, context: F.context(products, request: request))
+            RuleChain.eligibility(options: RuleOptions()).apply(to: &items, context: F.context(products, request: request))
             #expect(items.map(\.productID) == expected, "in_stock=\(inStockOnly)")
         }
         // Other widgets never show sold-out products.
         let homepage = RecommendationRequest(widget: .homepage, userID: "u", filter: ProductFilter(inStockOnly: false), limit: 10)
         var items = F.items(["a", "sold"])
-        RuleChain.filters(options: RuleOptions()).apply(to: &items, context: F.context(products, request: homepage))
+        RuleChain.eligibility(options: RuleOptions()).apply(to: &items, context: F.context(products, request: homepage))
         #expect(items.map(\.productID) == ["a"])
     }
 

@@ -9,7 +9,11 @@ import Rerank
 import Rules
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// Pure pieces of the service, tested without servers.
 struct ServerLogicTests {

@@ -6,7 +6,11 @@ import Rules
 import Scoring
 import Testing
 
+@testable import Engine
+@testable import Ranking
 @testable import Server
+@testable import ShopData
+import Support
 
 /// Per-widget settings without servers: their JSON, their validation and how they layer between
 /// the built-in widget defaults and an experiment variant.

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Support
 
 /// Writing exposures (migrations/0100_experiments.sql, `exposures`) in batches: one statement
 /// with one `jsonb` parameter for the whole batch, so the writer does one round trip per flush.

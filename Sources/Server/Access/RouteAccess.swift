@@ -1,3 +1,4 @@
+import Engine
 import Hummingbird
 
 /// Which key a route needs, decided from the method and path alone, in one table, so the

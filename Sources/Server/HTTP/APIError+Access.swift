@@ -1,3 +1,4 @@
+import Engine
 import Hummingbird
 
 /// The answers of the access layer (keys and rate limits), in the API's JSON error shape.

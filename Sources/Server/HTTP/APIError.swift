@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Hummingbird
 
@@ -45,6 +46,23 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
 
     public static func conflict(_ message: String, field: String? = nil) -> APIError {
         APIError(status: .conflict, code: "conflict", message: message, field: field)
+    }
+
+    /// The one mapping from the application's errors to HTTP: invalid or missing field 400,
+    /// not found 404, conflict 409, a dependency unavailable 503.
+    public init(_ error: ServiceError) {
+        switch error.code {
+        case .missingField:
+            self.init(status: .badRequest, code: "missing_parameter", message: error.message, field: error.field)
+        case .notFound:
+            self.init(status: .notFound, code: "not_found", message: error.message, field: error.field)
+        case .conflict:
+            self.init(status: .conflict, code: "conflict", message: error.message, field: error.field)
+        case .unavailable:
+            self.init(status: .serviceUnavailable, code: "dependency_unavailable", message: error.message, field: error.field)
+        default:
+            self.init(status: .badRequest, code: "invalid_parameter", message: error.message, field: error.field)
+        }
     }
 
     public var description: String { "APIError(\(status.code) \(code)\(field.map { " field=\($0)" } ?? ""))" }

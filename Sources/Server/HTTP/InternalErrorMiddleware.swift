@@ -1,3 +1,4 @@
+import Engine
 import Hummingbird
 import Logging
 
@@ -6,7 +7,8 @@ import Logging
 /// the cause without the response echoing it. A request no route matches (Hummingbird's
 /// not-found responder, which marks the endpoint "NotFound") gets the JSON body too, with the code
 /// `no_route`, instead of an empty 404 — or, when the path exists with other methods, a 405 with
-/// `Allow`. Other errors that are already HTTP answers pass through.
+/// `Allow`. The application's `ServiceError`s become their `APIError` (the one mapping); other
+/// errors that are already HTTP answers pass through.
 public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -19,6 +21,8 @@ public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware
                 throw MethodNotAllowedError(method: request.method, path: request.uri.path, allowed: allowed)
             }
             throw APIError.noRoute(request.method, request.uri.path)
+        } catch let error as ServiceError {
+            throw APIError(error)
         } catch let error as any HTTPResponseError {
             throw error
         } catch {

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Ranking
 
 /// The OpenAPI 3.1 description of every route, served at `/openapi.json`.
 ///

@@ -1,3 +1,4 @@
+import Engine
 import Hummingbird
 
 /// Records every request's latency under its route template (`/v1/products/{id}`, never the

@@ -1,4 +1,5 @@
 import Domain
+import Engine
 import Foundation
 
 /// One event as shops send it to `POST /v1/events` (a single object, an array, or `{"events": [...]}`).

@@ -1,4 +1,5 @@
 import Domain
+import Engine
 import Foundation
 
 /// A product as shops send it (`PUT /v1/products/{id}`, `POST /v1/products:batch`).

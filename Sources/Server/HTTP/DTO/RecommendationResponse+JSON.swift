@@ -1,7 +1,8 @@
 import NIOCore
+import Support
 
 extension RecommendationResponse {
-    /// The response as JSON bytes, keys sorted: the same document `APIRoutes.encoder` makes from
+    /// The response as JSON bytes, keys sorted: the same document `HTTPBody.encoder` makes from
     /// the `Codable` conformance (a test decodes both and compares), written directly.
     func jsonBuffer() -> ByteBuffer {
         var json = JSONByteWriter(capacity: 512 + items.count * (explain ? 400 : 160))

@@ -1,5 +1,7 @@
 import Domain
+import Engine
 import Foundation
+import Ranking
 
 /// The JSON every widget answers with (snake_case on the wire).
 public struct RecommendationResponse: Codable, Sendable {
@@ -66,11 +68,43 @@ public struct RecommendationResponse: Codable, Sendable {
     }
 }
 
+extension RecommendationResponse {
+    /// The document for what the service served; `explain` adds each item's stage scores.
+    init(_ served: ServedRecommendation, explain: Bool) {
+        self.init(
+            requestID: served.requestID, widget: served.widget,
+            experiment: served.selection.map { .init(key: $0.experimentKey, variant: $0.variantKey) },
+            modelVersions: served.modelVersions,
+            items: served.items.map { Item($0, explain: explain) },
+            generatedAt: served.generatedAt,
+            timingsMs: .init(
+                candidates: served.timings.candidates, scoring: served.timings.scoring, rerank: served.timings.rerank,
+                rules: served.timings.rules, total: served.totalMilliseconds),
+            degraded: served.degraded.isEmpty ? nil : served.degraded,
+            notes: served.notes)
+    }
+}
+
 extension RecommendationResponse.Item {
     /// One listed product as the widgets answer it (every widget and the trending list).
-    init(product: Product, score: Float, position: Int, explain: RecommendationResponse.ItemExplanation?) {
+    init(_ item: ServedRecommendation.Item, explain: Bool) {
+        let product = item.product
         self.init(
             productID: product.id, name: product.name, category: product.category, price: product.price,
-            currency: product.currency, score: score, position: position, explain: explain)
+            currency: product.currency, score: item.score, position: item.position,
+            explain: explain ? item.scored.map(RecommendationResponse.ItemExplanation.init) : nil)
+    }
+}
+
+extension RecommendationResponse.ItemExplanation {
+    /// Every stage's view of one item: normalised and raw source scores, the blend, the
+    /// cross-encoder's logit when it ran, the final score and the rules that fired.
+    init(_ item: ScoredItem) {
+        var raw: [String: Float] = [:]
+        for (origin, score) in item.rawScores where score.isFinite { raw[origin.rawValue] = score }
+        self.init(
+            content: item.content, coPurchase: item.coPurchase, similarUsers: item.similarUsers,
+            popularity: item.popularity, raw: raw, blended: item.blended, crossEncoderLogit: item.rerankLogit,
+            final: item.final, rules: item.rulesFired)
     }
 }

@@ -1,0 +1,110 @@
+import Candidates
+import Domain
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Keeps this replica's live catalog and vector index in step with catalog writes made on other
+/// replicas (upserts, stock changes, deletes, new embeddings), so every replica behind a load
+/// balancer serves the same catalog.
+///
+/// A replica that writes the catalog publishes a nudge on the event stream; the others read at
+/// once when it arrives, and in any case every `interval`: it reads from PostgreSQL — the source of truth — what changed since its
+/// watermark (`products.updated_at`, `product_embeddings.updated_at`, both indexed) and applies
+/// the rows that differ from what it serves. The watermark is kept on the database's clock and
+/// re-reads a `margin` before it, so a write stamped by a replica whose clock runs behind, or a
+/// transaction that committed late, is still picked up; re-reading a row that is already applied
+/// changes nothing. A replica that missed changes (a restart, a network partition) catches up
+/// the same way: there is no message to miss.
+package struct CatalogReconciler: Service {
+    let repository: ProductRepository
+    let catalog: LiveCatalog
+    let indexes: LiveIndexes
+    let models: ModelRuntime
+    let bootstrap: StateBootstrap
+    /// Raised by the event stream when another replica published a catalog write: read now.
+    let changes: CatalogChangeNotice
+    /// Seconds between reads; the bound on how stale another replica's write can be here when
+    /// its published nudge was lost (Redis down).
+    let interval: Double
+    /// Seconds re-read before the watermark (clock skew between replicas and late commits).
+    let margin: Double
+    let logger: Logger
+
+    package init(repository: ProductRepository, catalog: LiveCatalog, indexes: LiveIndexes, models: ModelRuntime, bootstrap: StateBootstrap, changes: CatalogChangeNotice, interval: Double, margin: Double, logger: Logger) {
+        self.repository = repository
+        self.catalog = catalog
+        self.indexes = indexes
+        self.models = models
+        self.bootstrap = bootstrap
+        self.changes = changes
+        self.interval = interval
+        self.margin = margin
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        var watermark: Date?
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // In short steps, so a published change is read within one step.
+            var waited = 0.0
+            while waited < interval, !changes.take(), !Task.isShuttingDownGracefully {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
+                waited += 0.02
+            }
+            guard bootstrap.isLoaded else { continue }
+            do {
+                watermark = try await reconcile(since: watermark)
+            } catch {
+                logger.debug("catalog reconciliation failed; retrying", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// One round: applies what changed after `since` (minus the margin), returns the new watermark.
+    /// The first round (no watermark yet) re-reads the last minute, which covers the time
+    /// between the start-up load and now.
+    @discardableResult
+    func reconcile(since: Date?) async throws -> Date {
+        let now = try await repository.databaseNow()
+        let from = (since ?? now.addingTimeInterval(-60)).addingTimeInterval(-margin)
+        let changed = try await repository.changed(since: from).filter { product in
+            guard let served = catalog.product(product.id) else { return true }
+            return !Self.sameServing(served, product)
+        }
+        if !changed.isEmpty {
+            catalog.upsert(changed)
+            for product in changed {
+                if product.deletedAt != nil {
+                    indexes.delete(product.id)
+                } else {
+                    // Attributes (stock, price, category) now; the vector when its embedding is read.
+                    indexes.upsert(products: [product], vectors: nil)
+                }
+            }
+        }
+        if let modelVersion = models.modelVersions["bi_encoder"] {
+            var products: [Product] = []
+            var vectors: [[Float]] = []
+            for (id, vector) in try await repository.embeddingsChanged(since: from, modelVersion: modelVersion) {
+                guard let product = catalog.product(id), product.deletedAt == nil,
+                    indexes.vectors.vector(of: id) != vector
+                else { continue }
+                products.append(product)
+                vectors.append(vector)
+            }
+            if !products.isEmpty { indexes.upsert(products: products, vectors: vectors) }
+        }
+        return now
+    }
+
+    /// Whether two versions of a product serve the same: every field, times to the millisecond
+    /// (PostgreSQL keeps microseconds, a replica's `Date` more).
+    static func sameServing(_ a: Product, _ b: Product) -> Bool {
+        func ms(_ date: Date?) -> Int64? { date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } }
+        return a.id == b.id && a.name == b.name && a.description == b.description && a.category == b.category
+            && a.price == b.price && a.currency == b.currency && a.stockQuantity == b.stockQuantity
+            && a.inStock == b.inStock && a.promoted == b.promoted && ms(a.createdAt) == ms(b.createdAt)
+            && ms(a.updatedAt) == ms(b.updatedAt) && ms(a.deletedAt) == ms(b.deletedAt)
+    }
+}

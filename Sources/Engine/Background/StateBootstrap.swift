@@ -1,0 +1,142 @@
+import Candidates
+import Domain
+import Experiments
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Storage
+
+/// Loads this replica's derived state from PostgreSQL: the catalog, the embeddings of the loaded
+/// bi-encoder's version, the interaction log (into the retrieval indexes), the experiments and
+/// the widget settings.
+/// Runs once before serving; if PostgreSQL is down then, the refresher retries until it succeeds.
+package final class StateBootstrap: Sendable {
+    let products: ProductRepository
+    let interactions: InteractionRepository
+    let catalog: LiveCatalog
+    let indexes: LiveIndexes
+    let models: ModelRuntime
+    let experiments: PostgresExperimentStore
+    let router: ExperimentRouter
+    let widgetSettings: PostgresWidgetSettingsStore
+    let widgetTable: WidgetSettingsTable
+    let redis: RedisClient
+    let logger: Logger
+    private let loaded = NIOLockedValueBox(false)
+
+    package init(
+        products: ProductRepository, interactions: InteractionRepository, catalog: LiveCatalog, indexes: LiveIndexes,
+        models: ModelRuntime, experiments: PostgresExperimentStore, router: ExperimentRouter,
+        widgetSettings: PostgresWidgetSettingsStore, widgetTable: WidgetSettingsTable, redis: RedisClient, logger: Logger
+    ) {
+        self.products = products
+        self.interactions = interactions
+        self.catalog = catalog
+        self.indexes = indexes
+        self.models = models
+        self.experiments = experiments
+        self.router = router
+        self.widgetSettings = widgetSettings
+        self.widgetTable = widgetTable
+        self.redis = redis
+        self.logger = logger
+    }
+
+    var isLoaded: Bool { loaded.withLockedValue { $0 } }
+
+    /// Loads everything unless already loaded; logs and returns false when PostgreSQL is down.
+    @discardableResult
+    package func loadIfPossible() async -> Bool {
+        if isLoaded { return true }
+        do {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let all = try await products.all()
+            catalog.upsert(all)
+            var embedded = 0
+            if let version = models.modelVersions["bi_encoder"] {
+                let vectors = try await products.embeddings(modelVersion: version)
+                for product in all where product.deletedAt == nil {
+                    if let vector = vectors[product.id] {
+                        indexes.vectors.upsert(product, vector: vector)
+                        embedded += 1
+                    }
+                }
+            }
+            var events: [Interaction] = []
+            try await interactions.forEachPage { page in events.append(contentsOf: page) }
+            events.sort { $0.occurredAt < $1.occurredAt }
+            indexes.rebuild(from: events)
+            await seedRedisPopularityIfLost()
+            router.replace(with: try await experiments.loadExperiments())
+            loaded.withLockedValue { $0 = true }
+            await refreshWidgetSettings()
+            logger.info(
+                "state loaded",
+                metadata: [
+                    "products": "\(all.count)", "embedded": "\(embedded)", "events": "\(events.count)",
+                    "seconds": "\(start.duration(to: clock.now))",
+                ])
+            return true
+        } catch {
+            logger.warning("PostgreSQL unavailable at start; serving without history until it answers", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Re-reads the experiments and the widget settings (every replica converges within the
+    /// refresh interval); on failure the replica keeps what it has.
+    func refreshSettings() async {
+        do {
+            router.replace(with: try await experiments.loadExperiments())
+        } catch {
+            logger.debug("experiment refresh failed", metadata: ["error": "\(error)"])
+        }
+        await refreshWidgetSettings()
+        await seedRedisPopularityIfLost()
+    }
+
+    /// Widget settings are read on their own: a database not yet migrated to their table (a
+    /// binary started before `hybridrank migrate`) leaves the widgets on the built-in defaults
+    /// instead of failing the whole state load.
+    private func refreshWidgetSettings() async {
+        do {
+            widgetTable.replace(with: try await widgetSettings.load())
+        } catch {
+            logger.debug("widget settings refresh failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A Redis that lost the popularity lists (a new deployment, a restart without persistence, a
+    /// flush) gets them back from this replica's own index (built from PostgreSQL's log at start
+    /// and kept current by every event since), so no replica serves trending lists rebuilt from
+    /// the few purchases since the loss. The loss is told by the generation marker, which the
+    /// lists' seeding sets and which disappears with them; the first replica to find it missing
+    /// (`SET … NX`) reseeds, the others see the new marker. Called at start and on every refresh.
+    private func seedRedisPopularityIfLost() async {
+        let generation = String(Int(Date().timeIntervalSince1970))
+        guard let reply = try? await redis.command(["SET", RedisKeys.popularityGeneration, generation, "NX"]),
+            reply.string == "OK"
+        else { return }
+        let now = Date()
+        var commands: [[String]] = []
+        let global = indexes.popularity.top(5000, now: now)
+        if !global.isEmpty {
+            commands.append(
+                ["ZADD", RedisKeys.popularityGlobal]
+                    + global.flatMap { [String(PopularityDecay.shared.increment(weight: $0.score, at: now)), $0.productID] })
+        }
+        var byCategory: [String: [(String, Double)]] = [:]
+        for entry in global {
+            guard let category = catalog.product(entry.productID)?.category, !category.isEmpty else { continue }
+            byCategory[category, default: []].append((entry.productID, entry.score))
+        }
+        for (category, entries) in byCategory {
+            commands.append(
+                ["ZADD", RedisKeys.popularity(category: category)]
+                    + entries.flatMap { [String(PopularityDecay.shared.increment(weight: $0.1, at: now)), $0.0] })
+        }
+        if !commands.isEmpty { _ = try? await redis.pipeline(commands) }
+        logger.info("popularity lists seeded into Redis", metadata: ["products": "\(global.count)", "generation": "\(generation)"])
+    }
+}

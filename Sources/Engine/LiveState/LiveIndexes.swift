@@ -1,0 +1,130 @@
+import Candidates
+import Domain
+import Foundation
+import Logging
+import Storage
+import Support
+
+/// This replica's in-memory retrieval indexes, derived from PostgreSQL at start and kept current
+/// by the events it ingests (and, across replicas, by the Redis event stream).
+///
+/// Every index is a stage-1 structure from `Candidates`; this type only feeds them and hands the
+/// pipeline its sources. Popularity is the exception that lives in Redis (shared by replicas);
+/// the in-memory copy here is the fallback when Redis is down.
+public final class LiveIndexes: Sendable {
+    public let vectors: any ProductVectorIndex
+    public let basketCoPurchase: CoPurchaseIndex
+    public let customerCoPurchase: CoPurchaseIndex
+    public let similarUsers: SimilarUsersIndex
+    public let popularity: PopularityIndex
+    /// The shared decayed popularity lists (Redis, this replica's `popularity` when Redis is
+    /// down): stage 1's popularity source and the trending route read the same lists.
+    let popularityLists: RedisPopularitySource
+    let catalog: LiveCatalog
+    let redis: RedisClient
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    package init(
+        catalog: LiveCatalog, redis: RedisClient, metrics: ServiceMetrics, logger: Logger, dimension: Int = 384,
+        vectorIndex: VectorIndexKind = .exact
+    ) {
+        self.vectors = vectorIndex.makeIndex(dimension: dimension)
+        self.basketCoPurchase = CoPurchaseIndex(configuration: .baskets)
+        self.customerCoPurchase = CoPurchaseIndex(configuration: .customers)
+        self.similarUsers = SimilarUsersIndex()
+        self.popularity = PopularityIndex(configuration: .init(decay: PopularityDecay.shared))
+        self.popularityLists = RedisPopularitySource(redis: redis, fallback: popularity, catalog: catalog, metrics: metrics)
+        self.catalog = catalog
+        self.redis = redis
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Stage 1 for the live service, in the order the scorer sees them.
+    package func candidateSources() -> [any CandidateSource] {
+        [
+            ContentSource(index: vectors),
+            CoPurchaseSource(basketIndex: basketCoPurchase, customerIndex: customerCoPurchase),
+            SimilarUsersSource(index: similarUsers),
+            popularityLists,
+        ]
+    }
+
+    // MARK: - Query vectors
+
+    func preferenceVector(history: [Interaction], now: Date) -> [Float]? {
+        PreferenceVector.user(history: history, now: now, vectors: vectors)
+    }
+
+    func vector(for product: ProductID) -> [Float]? {
+        vectors.vector(of: product)
+    }
+
+    func meanVector(of items: [ProductID]) -> [Float]? {
+        PreferenceVector.cart(items, vectors: vectors)
+    }
+
+    // MARK: - Fill lists
+
+    /// Popular products for refilling, padded with the newest products when popularity is short
+    /// of available ones (a new shop, or one whose best-sellers were all deleted or sold out), so
+    /// a cold-start list is never empty while the catalog has live products.
+    func popularGlobal(limit: Int) -> [ProductID] {
+        let snapshot = catalog.snapshot()
+        var list = popularity.topIDs(limit * 2).filter { snapshot.facts($0)?.availability == .available }
+        if list.count > limit { list.removeLast(list.count - limit) }
+        if list.count < limit {
+            let seen = Set(list)
+            list += catalog.newestAvailable(limit: limit * 2).filter { !seen.contains($0) }.prefix(limit - list.count)
+        }
+        return list
+    }
+
+    /// Popular products of one category (the fill rule asks only when a list comes up short).
+    func popular(inCategory category: String, limit: Int) -> [ProductID] {
+        guard !category.isEmpty else { return [] }
+        return popularity.topIDs(limit, category: category)
+    }
+
+    // MARK: - Updates
+
+    /// Builds every index from the interaction log (time order) at start.
+    func rebuild(from events: [Interaction]) {
+        basketCoPurchase.rebuild(from: events, groupKey: { $0.basketID })
+        customerCoPurchase.rebuild(from: events, groupKey: { $0.userID })
+        similarUsers.rebuild(from: events)
+        popularity.rebuild(from: events, categoryOf: { self.catalog.product($0)?.category ?? "" })
+    }
+
+    /// Applies freshly accepted events (already durable in PostgreSQL).
+    func apply(_ events: [Interaction]) {
+        var baskets: [String: (items: [ProductID], time: Date)] = [:]
+        for event in events {
+            similarUsers.record(event)
+            popularity.record(event, category: catalog.product(event.productID)?.category ?? "")
+            guard event.type == .purchase else { continue }
+            customerCoPurchase.add(group: event.userID, items: [event.productID], at: event.occurredAt)
+            let basket = event.basketID ?? "\(event.userID)@\(EpochSeconds.floor(event.occurredAt) / 3600)"
+            baskets[basket, default: ([], event.occurredAt)].items.append(event.productID)
+        }
+        for (basket, entry) in baskets {
+            basketCoPurchase.add(basket: basket, items: entry.items, at: entry.time)
+        }
+    }
+
+    func upsert(products: [Product], vectors newVectors: [[Float]]?) {
+        for (index, product) in products.enumerated() {
+            if let newVectors {
+                vectors.upsert(product, vector: newVectors[index])
+            } else if let existing = vectors.vector(of: product.id) {
+                // Attributes (stock, price, category) changed; the vector did not.
+                vectors.upsert(product, vector: existing)
+            }
+        }
+    }
+
+    func delete(_ id: ProductID) {
+        vectors.delete(id)
+    }
+}

@@ -1,0 +1,54 @@
+import Domain
+import Foundation
+import Logging
+import Storage
+
+/// `POST /v1/events`: durable first, then visible.
+///
+/// 1. The batch is written to PostgreSQL in one transaction (idempotent by event key). If
+///    PostgreSQL is down the API answers 503 and nothing was accepted — so nothing accepted is lost.
+/// 2. Then this replica's in-memory indexes (user vectors, co-purchase) and Redis (history, cart,
+///    purchases, popularity) are updated, and the events are published on the Redis stream that
+///    the other replicas tail. Both take milliseconds, well inside the 1-second freshness target.
+public final class EventService: Sendable {
+    let interactions: InteractionRepository
+    let shoppers: ShopperStateStore
+    let indexes: LiveIndexes
+    let catalog: LiveCatalog
+    let stream: EventStreamTail
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    package init(
+        interactions: InteractionRepository, shoppers: ShopperStateStore, indexes: LiveIndexes, catalog: LiveCatalog,
+        stream: EventStreamTail, metrics: ServiceMetrics, logger: Logger
+    ) {
+        self.stream = stream
+        self.interactions = interactions
+        self.shoppers = shoppers
+        self.indexes = indexes
+        self.catalog = catalog
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// - Returns: how many events were accepted (duplicates of an earlier `event_id` count as accepted).
+    public func ingest(_ events: [Interaction], idempotencyKeys: [String?]) async throws -> Int {
+        let keys = idempotencyKeys.map { $0.map { "client:" + $0 } ?? "srv:" + UUID().uuidString }
+        let inserted: [Bool]
+        do {
+            inserted = try await interactions.insert(events, keys: keys)
+        } catch let error as PostgresError where error.isRetryable || error.code == .poolClosed {
+            metrics.increment("hybridrank_events_rejected_total", labels: ["reason": "postgres_unavailable"], by: Double(events.count))
+            throw ServiceError.unavailable("PostgreSQL")
+        }
+        metrics.increment("hybridrank_events_total", by: Double(events.count))
+        // Only genuinely new events change derived state (a retried batch must not double-count).
+        let fresh = zip(events, inserted).filter(\.1).map(\.0)
+        indexes.apply(fresh)
+        let hot = await shoppers.record(fresh, categoryOf: { self.catalog.product($0)?.category })
+        if !hot { metrics.increment("hybridrank_redis_errors_total", labels: ["operation": "record_events"]) }
+        await stream.publish(fresh)
+        return events.count
+    }
+}

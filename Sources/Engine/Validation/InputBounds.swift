@@ -1,0 +1,194 @@
+
+
+import Domain
+import Foundation
+import Support
+
+/// The limits every value the HTTP API accepts is held to, in one place, with the check for each.
+///
+/// Why they exist: whatever is acknowledged must be stored as sent. PostgreSQL's `text` cannot hold
+/// NUL (libpq cuts the value there, so PostgreSQL would keep `a` while Redis and memory keep
+/// `a\0b`), a btree entry over about 2.7 KB is refused (500 on every indexed id), `integer` columns
+/// end at 2³¹−1, and `timestamptz` text far out of range stops the process where it is formatted.
+/// Every DTO checks its fields here, so each refusal is a 400 naming the field
+/// (`events[3].timestamp`) and nothing reaches libpq that it would refuse or truncate.
+///
+/// Lengths of ids and indexed text are in UTF-8 bytes (what the index stores); free text in
+/// characters (what a person counts). README "Errors" lists the defaults.
+public struct InputBounds: Sendable {
+    /// Product, user, basket, request, event and experiment ids, in UTF-8 bytes. Ids sit in btree
+    /// indexes (some composite, `interactions (user_id, occurred_at)`); 256 bytes stays far below
+    /// PostgreSQL's ~2,700-byte entry limit and above any id a shop uses.
+    public var maximumIDBytes: Int = IdentifierRule.maximumBytes
+    /// Product names, in characters: they are shown in widgets and fed to the encoders.
+    public var maximumNameCharacters: Int = 500
+    /// Product descriptions, in characters: the bi-encoder reads only their start anyway.
+    public var maximumDescriptionCharacters: Int = 10_000
+    /// Categories, in UTF-8 bytes: `products_category_live_idx` indexes them.
+    public var maximumCategoryBytes: Int = 256
+    /// Search `q`, in characters: every character is encoded by the bi-encoder (cost).
+    public var maximumQueryCharacters: Int = 1_000
+    /// Earliest accepted event or product time: 1970-01-01T00:00:00Z. Nothing a shop records is
+    /// older; year 0 and 1 are refused by `timestamptz` text input.
+    public var earliestTimestamp: Date = Date(timeIntervalSince1970: 0)
+    /// Latest accepted product `created_at`: 2200-01-01T00:00:00Z (events are further held to
+    /// `now + eventFutureTolerance`).
+    public var latestTimestamp: Date = Date(timeIntervalSince1970: 7_258_118_400)
+    /// How far in the future an event time may be (client clocks drift), in seconds.
+    public var eventFutureTolerance: TimeInterval = 300
+    /// `stock_quantity` is an `integer` column.
+    public var stockQuantity: ClosedRange<Int> = 0...Int(Int32.max)
+    /// An event's `quantity` (an `integer` column); far above any real order line.
+    public var eventQuantity: ClosedRange<Int> = 1...100_000
+    /// Events in one `POST /v1/events` (one transaction).
+    public var maximumEventBatch: Int = 1_000
+    /// Products in one `POST /v1/products:batch` (one transaction, one embedding batch).
+    public var maximumProductBatch: Int = 1_000
+    /// Product ids in a cart sent with `POST /v1/recommendations/cart`.
+    public var maximumCartItems: Int = 500
+    /// Ids in a widget request's `exclude`.
+    public var maximumExcludedIDs: Int = 500
+    /// Entries in a widget request's `pin` (each position also ≤ `limit`).
+    public var maximumPins: Int = 100
+
+    public init() {}
+
+    // MARK: - Checks (each throws a 400 naming `field`)
+
+    /// An id: non-empty, at most `maximumIDBytes` UTF-8 bytes, no whitespace or control characters.
+    public func checkID(_ id: String, field: String) throws {
+        guard !id.isEmpty else { throw ServiceError.missing(field) }
+        guard isValidID(id) else {
+            throw ServiceError.invalid(
+                field, "\(field) must be 1–\(maximumIDBytes) UTF-8 bytes without whitespace or control characters")
+        }
+    }
+
+    /// The id rule as a predicate (widget settings' block lists and pins use it too).
+    public func isValidID(_ id: String) -> Bool {
+        IdentifierRule.isValid(id, maximumBytes: maximumIDBytes)
+    }
+
+    /// Free text: at most `maximumCharacters` characters (and `maximumBytes` UTF-8 bytes when
+    /// given), no NUL and no control characters other than tab, line feed and carriage return.
+    public func checkText(_ text: String, field: String, maximumCharacters: Int? = nil, maximumBytes: Int? = nil) throws {
+        if let maximumBytes, text.utf8.count > maximumBytes {
+            throw ServiceError.invalid(field, "\(field) must be at most \(maximumBytes) UTF-8 bytes")
+        }
+        if let maximumCharacters, text.utf8.count > maximumCharacters, text.count > maximumCharacters {
+            throw ServiceError.invalid(field, "\(field) must be at most \(maximumCharacters) characters")
+        }
+        guard Self.isPrintableText(text) else {
+            throw ServiceError.invalid(field, "\(field) must not contain NUL or control characters")
+        }
+    }
+
+    /// A point in time between `earliestTimestamp` and `latest` (default `latestTimestamp`).
+    public func checkTimestamp(_ date: Date, field: String, latest: Date? = nil) throws {
+        let latest = latest ?? latestTimestamp
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, date >= earliestTimestamp, date <= latest else {
+            throw ServiceError.invalid(
+                field,
+                "\(field) must be between \(ISO8601Text.string(earliestTimestamp)) and \(ISO8601Text.string(latest))")
+        }
+    }
+
+    /// An integer within `range` (a column type's or a business rule's).
+    public func checkInteger(_ value: Int, in range: ClosedRange<Int>, field: String) throws {
+        guard range.contains(value) else {
+            throw ServiceError.invalid(field, "\(field) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+    }
+
+    /// A list of at most `maximum` entries (`minimum` at least).
+    public func checkCount(_ count: Int, minimum: Int = 0, maximum: Int, field: String) throws {
+        guard count >= minimum, count <= maximum else {
+            throw ServiceError.invalid(field, "\(field) must hold \(minimum)–\(maximum) entries")
+        }
+    }
+
+    /// The path (`variants[1].name`) of the first string, or object key, in a JSON document
+    /// that holds NUL; nil when there is none or the document does not parse (the decoder
+    /// reports that). For bodies stored whole as `jsonb`, which refuses `\u0000` (SQLSTATE 22P05).
+    package static func firstNulField(inJSON data: Data) -> String? {
+        // JSON can only carry NUL as the escape `\u0000`: parse only bodies that contain it.
+        let escape = Array(#"\u0000"#.utf8)
+        guard data.count >= escape.count, data.range(of: Data(escape)) != nil,
+            let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return nil }
+        func scan(_ value: Any, _ path: String) -> String? {
+            switch value {
+            case let text as String:
+                return text.utf8.contains(0) ? (path.isEmpty ? "body" : path) : nil
+            case let array as [Any]:
+                for (index, element) in array.enumerated() {
+                    if let found = scan(element, path + "[\(index)]") { return found }
+                }
+                return nil
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    let child = path.isEmpty ? key : path + "." + key
+                    if key.utf8.contains(0) { return path.isEmpty ? "body" : path }
+                    if let found = scan(object[key]!, child) { return found }
+                }
+                return nil
+            default:
+                return nil
+            }
+        }
+        return scan(root, "")
+    }
+
+    // MARK: - Pure predicates
+
+    /// C0 and C1 controls and DEL (Unicode general category Cc).
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        IdentifierRule.isControl(scalar)
+    }
+
+    /// No NUL, no controls except `\t`, `\n`, `\r`.
+    static func isPrintableText(_ text: String) -> Bool {
+        for byte in text.utf8 where byte < 0x20 || byte == 0x7F {
+            if byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
+        }
+        // C1 controls are two-byte sequences starting 0xC2 0x80…0x9F; check scalars only then.
+        guard text.utf8.contains(0xC2) else { return true }
+        return !text.unicodeScalars.contains { (0x80...0x9F).contains($0.value) }
+    }
+
+    /// Strict percent-decoding for path segments and query values: `nil` when an escape is
+    /// malformed or the bytes are not UTF-8 (Hummingbird keeps path segments encoded and decodes
+    /// query values leniently, replacing invalid UTF-8). `+` stays `+`.
+    package static func percentDecoded(_ text: Substring) -> String? {
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%") {
+                let high = utf8.index(after: index)
+                guard high != utf8.endIndex else { return nil }
+                let low = utf8.index(after: high)
+                guard low != utf8.endIndex, let h = hexValue(utf8[high]), let l = hexValue(utf8[low]) else { return nil }
+                bytes.append(h << 4 | l)
+                index = utf8.index(after: low)
+            } else {
+                bytes.append(byte)
+                index = utf8.index(after: index)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}
