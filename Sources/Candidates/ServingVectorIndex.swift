@@ -83,13 +83,26 @@ public final class ServingVectorIndex: @unchecked Sendable, ProductVectorIndex {
         }
     }
 
-    /// Builds a replacement with `make` on a background thread (it may take minutes: an HNSW build
-    /// of a large catalog) while the current index keeps serving, then swaps it in.
+    /// Drops a pending replacement (nothing was prepared after all); the current index serves on.
+    public func cancelReplacement() {
+        lock.withLock { pendingWrites = nil }
+    }
+
+    /// Builds a replacement with `make` on a thread of its own (it may take minutes: an HNSW build
+    /// of a large catalog; the concurrency pool's few threads must not block that long) while the
+    /// current index keeps serving, then swaps it in. The task finishes after the swap.
     @discardableResult
     public func replaceInBackground(_ make: @escaping @Sendable () -> any ProductVectorIndex) -> Task<Void, Never> {
         beginReplacement()
-        return Task.detached(priority: .utility) { [self] in
-            completeReplacement(with: make())
+        return Task {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let thread = Thread { [self] in
+                    completeReplacement(with: make())
+                    done.resume()
+                }
+                thread.name = "vector-index-build"
+                thread.start()
+            }
         }
     }
 

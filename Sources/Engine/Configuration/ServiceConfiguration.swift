@@ -42,6 +42,12 @@ public struct ServiceConfiguration: Sendable {
     /// The content index: exact (default; exact answers, linear in the catalog) or HNSW for
     /// catalogs of many hundred thousand products (`--vector-index`, `HYBRIDRANK_VECTOR_INDEX`).
     public var vectorIndex: VectorIndexKind = .exact
+    /// Where the content index is saved with the bi-encoder version and the catalog watermark,
+    /// and loaded from at start (`HYBRIDRANK_VECTOR_SNAPSHOT`; nil: rebuilt from PostgreSQL at
+    /// every start — minutes for an HNSW index of a million products).
+    public var vectorSnapshotPath: String? = nil
+    /// Seconds between snapshot saves (and one when the service stops): what a restart replays.
+    public var vectorSnapshotInterval: Double = 600
     /// Largest `limit` a widget accepts.
     public var maximumLimit: Int = 100
     /// What every input to the HTTP API is held to (id and text lengths, time range, integer
