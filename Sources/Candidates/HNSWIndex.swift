@@ -123,18 +123,19 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     /// (`ServingVectorIndex.replaceInBackground`), not for the request path.
     /// - Complexity: O(n · efConstruction · M · log n · d / threads).
     public func insert(_ products: [(product: Product, vector: [Float])], threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        var fresh: [(product: Product, vector: [Float])] = [], later: [(product: Product, vector: [Float])] = []
-        var seen = Set<ProductID>()
-        lock.withReadLock {
-            for item in products {
-                if nodesByID[item.product.id] == nil, seen.insert(item.product.id).inserted { fresh.append(item) } else { later.append(item) }
-            }
-        }
-        let nodes: [Int32] = lock.withWriteLock {
+        // Positions, not copies: a batch of a million products is built without a second one.
+        var later: [Int] = []
+        lock.withWriteLock {
+            reserveLocked(nodeIDs.count + products.count)
+            nodesByID.reserveCapacity(nodesByID.count + products.count)
             var nodes: [Int32] = []
-            nodes.reserveCapacity(fresh.count)
-            reserveLocked(nodeIDs.count + fresh.count)
-            for item in fresh {
+            nodes.reserveCapacity(products.count)
+            for (position, item) in products.enumerated() {
+                // Present already, or twice in this batch: applied one by one afterwards.
+                guard nodesByID[item.product.id] == nil else {
+                    later.append(position)
+                    continue
+                }
                 let node = allocateNodeLocked(item.product.id, attributeCodes.row(for: item.product))
                 item.vector.withUnsafeBufferPointer { v in
                     precondition(v.count == dimension, "vector dimension mismatch")
@@ -142,13 +143,12 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
                 }
                 nodes.append(node)
             }
-            guard let first = nodes.first else { return nodes }
+            guard let first = nodes.first else { return }
             hr_hnsw_link(graph, first)
-            let rest = Array(nodes.dropFirst())
-            let workers = max(1, min(threads, rest.count))
+            let workers = max(1, min(threads, nodes.count - 1))
             let shared = SendableGraph(pointer: graph)
-            rest.withUnsafeBufferPointer { buffer in
-                let batch = SendableNodes(buffer: buffer)
+            nodes.withUnsafeBufferPointer { buffer in
+                let batch = SendableNodes(buffer: UnsafeBufferPointer(rebasing: buffer.dropFirst()))
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     var i = worker
                     while i < batch.buffer.count {
@@ -157,10 +157,8 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
                     }
                 }
             }
-            return nodes
         }
-        _ = nodes
-        for item in later { upsert(item.product, vector: item.vector) }
+        for position in later { upsert(products[position].product, vector: products[position].vector) }
     }
 
     /// Removes a product from results at once. - Complexity: O(1) (a repair when due).

@@ -6,6 +6,10 @@ import Evaluation
 import Foundation
 import Scoring
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `hybridrank bench candidates`: candidates + scoring latency for one homepage request on a
 /// synthetic catalog (exact search), HNSW recall/QPS/latency against exact search at a larger size,
 /// memory per product, and hnswlib (PyPI) on the same vectors in the same run.
@@ -351,14 +355,17 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         let configuration = HNSWIndex.Configuration(m: m, efConstruction: efConstruction)
         let rssBefore = Self.residentBytes()
         let buildStart = Date()
+        let buildCPUStart = Self.processCPUSeconds()
         var hnsw: HNSWIndex? = HNSWIndex(dimension: dimension, configuration: configuration)
         hnsw!.insert(batch, threads: 1)
         let buildSeconds = Date().timeIntervalSince(buildStart)
+        let buildCPUSeconds = Self.processCPUSeconds() - buildCPUStart
         let rssAfter = Self.residentBytes()
         let bytesPerProduct = Double(rssAfter - rssBefore) / Double(n)
         print(String(format: "HNSW build: %d products, M=%d, efConstruction=%d, one thread: %.1f s; RSS +%.0f MB (%.0f B/product incl. vector; layout estimate %d B)",
                      n, m, efConstruction, buildSeconds, Double(rssAfter - rssBefore) / 1e6, bytesPerProduct, hnsw!.approximateBytesPerNode))
         report["swift_build_seconds"] = buildSeconds
+        report["swift_build_cpu_seconds"] = buildCPUSeconds
         report["swift_rss_bytes_per_product"] = bytesPerProduct
         report["swift_layout_bytes_per_product"] = hnsw!.approximateBytesPerNode
         let efs = ef.split(separator: ",").compactMap { Int($0) }
@@ -366,17 +373,20 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         for e in efs {
             var samples: [Double] = []
             var found = 0
+            var cpu = 0.0
             for q in 0..<requests {
                 let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
+                let cpuStart = Self.processCPUSeconds()
                 let start = clock.now
                 let result = hnsw!.search(query, k: k, ef: e, filter: .none, excluding: [])
+                cpu += Self.processCPUSeconds() - cpuStart
                 samples.append(Self.ms(start.duration(to: clock.now)))
                 let want = Set(truth[q])
                 found += result.filter { want.contains(Int32($0.productID.dropFirst())!) }.count
             }
             let total = samples.reduce(0, +)
             let recall = Double(found) / Double(requests * k), qps = Double(requests) / (total / 1000)
-            swiftSweep.append(["ef": e, "recall": recall, "qps": qps])
+            swiftSweep.append(["ef": e, "recall": recall, "qps": qps, "qps_cpu": Double(requests) / cpu])
             print(String(format: "swift HNSW ef=%d: recall@10 %.4f, QPS %.0f (one thread), ", e, recall, qps) + Self.summary(samples))
         }
         report["swift_sweep"] = swiftSweep
@@ -445,10 +455,17 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             report["build_speed_ratio"] = peerBuild / buildSeconds
             print(String(format: "build speed: %.2f× hnswlib's (one thread each)", peerBuild / buildSeconds))
         }
+        if let peerCPU = peer["build_cpu_seconds"] as? Double {
+            report["build_speed_ratio_cpu"] = peerCPU / buildCPUSeconds
+            print(String(format: "build speed in CPU time: %.2f× hnswlib's", peerCPU / buildCPUSeconds))
+        }
         for (mine, theirs) in zip(swiftSweep, peer["sweep"] as? [[String: Any]] ?? []) {
             guard let e = mine["ef"] as? Int, let q = mine["qps"] as? Double, let r = mine["recall"] as? Double,
                   let pq = theirs["qps"] as? Double, let pr = theirs["recall"] as? Double else { continue }
-            ratios.append(["ef": e, "qps_ratio": q / pq, "recall_difference": r - pr])
+            var ratio: [String: Any] = ["ef": e, "qps_ratio": q / pq, "recall_difference": r - pr]
+            if let qc = mine["qps_cpu"] as? Double, let pqc = theirs["qps_cpu"] as? Double { ratio["qps_ratio_cpu"] = qc / pqc }
+            if let qc = mine["qps_cpu"] as? Double, let pbc = theirs["qps_batch_cpu"] as? Double { ratio["qps_ratio_cpu_vs_batch"] = qc / pbc }
+            ratios.append(ratio)
             print(String(format: "ef %d: QPS %.2f× hnswlib, recall %+.4f against hnswlib's", e, q / pq, r - pr))
         }
         report["ratios"] = ratios
@@ -458,6 +475,12 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else { return }
         FileManager.default.createFile(atPath: path, contents: data)
         print("JSON written to \(path)")
+    }
+
+    /// CPU time this process has used (all threads): on a machine shared with other work it
+    /// moves far less than wall time, so one-thread ratios in CPU time are the steadier ones.
+    static func processCPUSeconds() -> Double {
+        Double(clock()) / Double(CLOCKS_PER_SEC)
     }
 
     static func ms(_ d: Duration) -> Double {
@@ -470,11 +493,17 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         return String(format: "p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (n=%d)", q(0.5), q(0.95), q(0.99), sorted.count)
     }
 
-    /// Resident set size after handing freed heap pages back (`malloc_trim`), so the figure is
-    /// live memory, not what array doubling left behind in the allocator.
+    /// Resident set size after handing freed heap pages back (`malloc_trim`, jemalloc's purge), so
+    /// the figure is live memory, not what array doubling left behind in the allocator.
     static func residentBytes() -> Int {
         #if os(Linux)
         _ = glibcMallocTrim(0)
+        // The service links jemalloc, which keeps freed pages until they decay: purge every arena
+        // so temporaries freed before the measurement are not counted.
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctl") {
+            typealias MallCtl = @convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int) -> Int32
+            _ = unsafeBitCast(symbol, to: MallCtl.self)("arena.4096.purge", nil, nil, nil, 0)
+        }
         #endif
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
