@@ -127,6 +127,9 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
         var later: [Int] = []
         lock.withWriteLock {
             reserveLocked(nodeIDs.count + products.count)
+            // Exact capacities: doubling would leave up to half of each array unused.
+            nodeIDs.reserveCapacity(nodeIDs.count + products.count)
+            attributes.reserveCapacity(attributes.count + products.count)
             nodesByID.reserveCapacity(nodesByID.count + products.count)
             var nodes: [Int32] = []
             nodes.reserveCapacity(products.count)
