@@ -4,16 +4,22 @@ import PackageDescription
 /// HybridRank: a four-stage hybrid recommendation service (candidates → scoring → rerank → rules)
 /// with an A/B framework, on PostgreSQL (libpq), Redis (hiredis) and BLAS.
 ///
-/// Targets, one job each:
+/// Targets, one job each (docs/ARCHITECTURE.md has the map and one request's path):
+/// - `Support`: what several modules need written once (SHA-256, ISO-8601 times, CSV, JSON bytes,
+///   durations).
 /// - `Domain`: value types every stage shares (products, interactions, candidates, weights).
 /// - `Storage`: PostgreSQL through libpq and Redis through hiredis, migrations.
 /// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder);
 ///   `CEncoderKernels`: its element-wise steps and attention in C (AVX2 when present).
 /// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages (`CVectorKernels`: the
 ///   int8 scan behind exact search on large catalogs).
+/// - `Ranking`: the pipeline over the stages, its options and each widget's policy (`WidgetProfile`).
 /// - `Experiments`: assignment, exposures, statistics.
-/// - `Evaluation`: offline protocol (splits, metrics, batch recommendation from files).
-/// - `Server`: the composition root and the HTTP API; `hybridrank`: the command line.
+/// - `Evaluation`: offline protocol (splits, metrics, backtests, batch recommendation from files).
+/// - `Engine`: the application layer without HTTP (request services, live state, Redis adapters,
+///   background services); `ShopData`: import, demo shop, shopper simulation.
+/// - `Server`: HTTP only (route collections, DTOs, middleware, errors → responses) and the
+///   composition root; `hybridrank`: the command line.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -47,10 +53,8 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Domain", "Support", "CLibPQ", "CHiredis",
-                .product(name: "Logging", package: "swift-log"),
+                "Support", "CLibPQ", "CHiredis",
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -90,8 +94,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules", "Experiments", "Ranking",
-                "Support",
+                "Domain", "Storage", "MiniLM", "Candidates", "Rerank", "Rules", "Experiments", "Ranking", "Support",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -121,8 +124,9 @@ let package = Package(
         .executableTarget(
             name: "hybridrank",
             dependencies: [
-                "Server", "Engine", "Ranking", "ShopData", "Support", "Domain", "Storage", "MiniLM", "Candidates",
-                "Scoring", "Rerank", "Rules", "Experiments", "Evaluation",
+                "Server", "Engine", "ShopData", "Support", "Domain", "Storage", "MiniLM", "Candidates", "Scoring",
+                "Rerank", "Experiments", "Evaluation",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
