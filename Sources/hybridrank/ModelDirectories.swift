@@ -10,7 +10,7 @@ import Rerank
 struct ModelDirectories: ParsableArguments {
     @Option(help: "Bi-encoder directory for content candidates (skipped when missing).")
     var biEncoder: String = ".models/all-MiniLM-L6-v2"
-    @Option(help: "Cross-encoder directory, loaded only when something reranks (--rerank on, or a variant's rerank window).")
+    @Option(help: "Cross-encoder directory, loaded only when a run reranks.")
     var crossEncoder: String = "models/retail-reranker"
 
     /// The products' bi-encoder vectors (cached on disk), or nil when there is no bi-encoder:
