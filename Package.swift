@@ -133,8 +133,8 @@ let package = Package(
             swiftSettings: swiftSettings,
             // jemalloc replaces glibc's malloc in the service process (libjemalloc-dev, installed
             // by scripts/services.sh): a request allocates and frees hundreds of short-lived
-            // arrays and strings, and glibc's bins and consolidation cost ~8% of a cached
-            // product page's CPU (BENCHMARKS.md, "Service"). Serving builds also pass
+            // arrays and strings; jemalloc's thread caches serve them without glibc's bin
+            // consolidation (docs/benchmarks/service.md). Serving builds also pass
             // `--static-swift-stdlib` (scripts/demo.sh, README).
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),

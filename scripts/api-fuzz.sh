@@ -9,7 +9,8 @@
 # Needs POSTGRES_URL and REDIS_URL (scripts/services.sh start) and the debug build
 # (swift build --build-tests). Run by scripts/test.sh after the test suite; by hand:
 #   source .local/services.env && scripts/api-fuzz.sh [--max-examples N] [--stateful]
-# The longer run reported in BENCHMARKS.md: scripts/api-fuzz.sh --max-examples 50 --stateful
+# The longer run reported in docs/benchmarks/api-fuzzing.md: scripts/api-fuzz.sh --max-examples 50
+# --stateful
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAX_EXAMPLES=5

@@ -33,7 +33,8 @@ fi
 export DATABASE_URL REDIS_URL
 
 echo "== building (release)"
-# Static Swift runtime and Foundation: ~8% less CPU a request (BENCHMARKS.md, "Service").
+# Static Swift runtime and Foundation: retain/release and the concurrency runtime become direct
+# calls instead of calls through the PLT (docs/benchmarks/service.md).
 swift build -c release --product hybridrank --static-swift-stdlib
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/hybridrank"
 

@@ -8,7 +8,8 @@
 # usage (repository root, services and data as for run.sh; DATABASE_URL and REDIS_URL exported):
 #   Benchmarks/service/ab.sh ROUNDS BIN_A BIN_B [BIN ...]
 # Each binary is started as `BIN serve --port $PORT` (default 18080); any server already on that
-# port is stopped first. Results in BENCHMARKS.md ("Service (issue #5)").
+# port is stopped first. Results in BENCHMARKS.md (current) and
+# docs/benchmarks/service.md (history).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PORT="${PORT:-18080}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HybridRank HTTP service benchmarks (issue #5). Results: BENCHMARKS.md, "Service (issue #5)".
+# HybridRank HTTP service benchmarks (issue #5). Results: BENCHMARKS.md (current),
+# docs/benchmarks/service.md (history).
 #
 # What it runs (all from loopback, against a server you started; wrk uses at most 2 threads):
 #   a  product page, cross-encoder scores cached: product.lua cycles over 200 fixed

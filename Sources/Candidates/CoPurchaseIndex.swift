@@ -31,7 +31,8 @@ public final class CoPurchaseIndex: @unchecked Sendable {
 
     public struct Configuration: Sendable, Hashable {
         public var normalization: Normalization
-        /// Neighbours kept per item (few neighbours work best on retail data, BENCHMARKS.md).
+        /// Neighbours kept per item (few neighbours work best on retail data,
+        /// docs/benchmarks/offline-quality.md).
         public var neighboursPerItem: Int
         /// Half-life of a group membership in days; `nil` = no decay (baskets are short-lived).
         public var halfLifeDays: Double?
@@ -299,7 +300,8 @@ extension CoPurchaseIndex.Configuration {
     /// Baskets ("frequently bought together", the cart): cosine, 10 neighbours, memberships
     /// halving every 400 days (a year-old basket still counts, but this season's more), neighbour
     /// scores raised to 1.5 before a cart's items are summed — tuned on task C of the validation
-    /// split (BENCHMARKS.md). The service and the offline evaluation both use it, so what is
+    /// split (docs/benchmarks/offline-quality.md). The service and the offline evaluation both use
+    /// it, so what is
     /// measured is what is served.
     public static let baskets = Self(normalization: .cosine, neighboursPerItem: 10, halfLifeDays: 400, exponent: 1.5)
     /// Customers ("customers who bought this also bought", the homepage): cosine, 8 neighbours,

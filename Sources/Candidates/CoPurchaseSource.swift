@@ -8,7 +8,7 @@ import Foundation
 ///   other days, which reaches items too rare to co-occur in one basket), plus, with
 ///   `repeatWeight > 0`, the shopper's own earlier purchases: wholesale buyers restock, and on
 ///   the validation split their own history is the strongest basket-completion signal after
-///   co-occurrence (BENCHMARKS.md).
+///   co-occurrence (docs/benchmarks/offline-quality.md).
 /// - product / frequently bought together: the anchor product in the basket index.
 /// - homepage: the shopper's purchase history, each product weighted `exp(−age/τ)`, in the
 ///   customer index ("customers who bought this also bought").

@@ -17,7 +17,8 @@ public struct PopularityDecay: Sendable, Hashable, Codable {
     /// The reference time of stored scores.
     public var epoch: Date
 
-    /// Defaults: τ = 14 days (tuned on the validation split, BENCHMARKS.md), epoch 2000-01-01.
+    /// Defaults: τ = 14 days (tuned on the validation split, docs/benchmarks/offline-quality.md),
+    /// epoch 2000-01-01.
     public init(timeConstantDays: Double = 14, epoch: Date = Date(timeIntervalSince1970: 946_684_800)) {
         self.timeConstant = timeConstantDays * 86_400
         self.epoch = epoch

@@ -8,7 +8,8 @@ import Foundation
 /// O(1) and the order never has to be recomputed as time passes; the server mirrors the same
 /// numbers in Redis sorted sets. By default only a user's *first* purchase of a product counts:
 /// on the validation split, "how many new buyers did this product win lately" predicts discovery
-/// far better than raw volume, which wholesalers' repeat orders dominate (BENCHMARKS.md).
+/// far better than raw volume, which wholesalers' repeat orders dominate
+/// (docs/benchmarks/offline-quality.md).
 ///
 /// Increments grow by e every τ (14 days by default), so from a fixed epoch they leave `Double`
 /// (e^709) after 27 years — from the default 2000-01-01, in March 2027. The index moves its own

@@ -16,8 +16,8 @@ import Foundation
 ///
 /// Users and products are interned to ordinals and every posting carries its weight, so a query
 /// hashes no strings in its loops: dots and scores accumulate in dense scratch arrays (reset through
-/// the list of touched slots), which took the homepage's similar-users step from 2.2 ms to a
-/// fraction of that on a 20k-user history (BENCHMARKS.md).
+/// the list of touched slots). Every personalised homepage runs this step, and hashing strings had
+/// been most of its cost (docs/benchmarks/vector-search.md).
 public final class SimilarUsersIndex: @unchecked Sendable {
     public struct Configuration: Sendable, Hashable {
         /// Neighbours per user.

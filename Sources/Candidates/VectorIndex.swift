@@ -12,13 +12,15 @@ import Foundation
 /// visible to the next search.
 ///
 /// Results are memoised per (query, k, filter, exclusions) until the index next changes: a product
-/// page asks the same anchor question on every view, and the sgemv over every row was 43% of a
-/// cached product-page request's CPU (BENCHMARKS.md, service section). Any upsert or delete drops
+/// page asks the same anchor question on every view, and without the memo every view scans every
+/// row again, the largest single cost of a cached product page (docs/benchmarks/service.md). Any
+/// upsert or delete drops
 /// the memo, so a stock or price change is seen by the very next search.
 ///
 /// From `quantizedScanThreshold` rows on, the scan reads an int8 copy of the matrix instead (a
-/// quarter of the bytes: at 100k products the fp32 sgemv is memory-bound at ~10 ms on this
-/// machine) and stays exact: every row's int8 score comes with a bound on its error, rows whose
+/// quarter of the bytes: a scan of that many fp32 rows is bound by memory bandwidth, not by the
+/// arithmetic, so reading fewer bytes is what makes it faster; docs/benchmarks/vector-search.md)
+/// and stays exact: every row's int8 score comes with a bound on its error, rows whose
 /// upper bound cannot reach the k-th best lower bound are dropped, and the survivors are re-scored
 /// in fp32. The answer is the fp32 top-K; only the work changes.
 public final class VectorIndex: @unchecked Sendable {
@@ -82,7 +84,8 @@ public final class VectorIndex: @unchecked Sendable {
         return rowsByID.count
     }
 
-    /// Bytes held per live product (vector + attributes + id bookkeeping), for BENCHMARKS.md.
+    /// Bytes held per live product (vector + attributes + id bookkeeping), printed by `bench
+    /// candidates` beside the measured RSS growth (docs/benchmarks/vector-search.md).
     public var approximateBytesPerProduct: Int {
         dimension * (MemoryLayout<Float>.stride + 1) + 2 * MemoryLayout<Float>.stride + MemoryLayout<RowAttributes>.stride + 64
     }

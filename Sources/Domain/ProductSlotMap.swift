@@ -3,7 +3,8 @@
 /// catalog's id → position table, all on every request's hot path.
 ///
 /// A `[ProductID: Int]` hashes each id with SipHash (twice per candidate in the merge: look up,
-/// then insert), ~5% of a cached product page's CPU for ~400 candidates. This table hashes each
+/// then insert), and a request merges ~400 candidates (docs/benchmarks/service.md). This table
+/// hashes each
 /// id once with FNV-1a over its UTF-8 bytes (ids are short: a few ns) and probes linearly; a
 /// 32-bit fingerprint beside each slot keeps string comparisons to true matches. Ids are never
 /// removed. It is not seeded, so the ids put in must be ones the shop itself issued (its

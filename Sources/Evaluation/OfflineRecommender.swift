@@ -14,7 +14,8 @@ public struct OfflineRecommender: Sendable {
     public struct Options: Sendable, Equatable {
         public var k: Int = 10
         public var excludePurchased: Bool = false
-        /// Weights for the homepage widget and the cart widget (tuned defaults: BENCHMARKS.md).
+        /// Weights for the homepage widget and the cart widget (defaults tuned on the validation
+        /// split: docs/benchmarks/offline-quality.md).
         public var homepageWeights: RankingWeights = RankingWeights.homepageDefault
         public var cartWeights: RankingWeights = RankingWeights.cartDefault
         public var normalization: BlendedScorer.Normalization = .maxScaled

@@ -12,8 +12,8 @@ public final class InMemoryRerankScoreCache: RerankScoreCache, @unchecked Sendab
     private let now: @Sendable () -> Double
     private let lock = NSLock()
     /// Guarded by `lock`. A struct mutated in place, so one call pays one exclusivity check,
-    /// not one per array access (as stored properties of the class each did: a cached product
-    /// page's 20 look-ups and LRU moves were ~1% of its CPU in those checks).
+    /// not one per array access (as stored properties of the class each did), and a cached
+    /// product page makes 20 look-ups and LRU moves.
     private var entries: Entries
 
     /// - Parameters:

@@ -55,7 +55,8 @@ public struct RerankQueryBuilder: Sendable {
     ///
     /// The service reads only the newest events for widgets whose other stages ignore the history
     /// (product page, frequently bought together) and the rest only when this says no: on a shop
-    /// whose buyers have long histories that is a handful of events instead of 200 (BENCHMARKS.md).
+    /// whose buyers have long histories that is a handful of events instead of 200
+    /// (docs/benchmarks/service.md).
     public func isDecided(byNewest newest: [Interaction]) -> Bool {
         let purchased = ShopperContext.recentPurchasedProductIDs(in: newest, limit: maxProducts)
         guard purchased.count == maxProducts else { return false }

@@ -8,7 +8,7 @@ public struct BlendedScorer: CandidateScorer {
         /// `(x − min)/(max − min)` over the source's list (its last item gets 0).
         case minMax = "min-max"
         /// `x / max` for non-negative scores: keeps the gap between the list's tail and "not
-        /// proposed" (0). Measured best on the validation split (BENCHMARKS.md).
+        /// proposed" (0). It ranked best on the validation split (docs/benchmarks/offline-quality.md).
         case maxScaled = "max"
         /// `1 − rank/n`: only the order counts.
         case rank
@@ -125,8 +125,8 @@ public struct BlendedScorer: CandidateScorer {
 }
 
 extension RankingWeights {
-    /// Homepage weights tuned on the validation split (task A, BENCHMARKS.md).
+    /// Homepage weights tuned on the validation split (task A, docs/benchmarks/offline-quality.md).
     public static let homepageDefault = RankingWeights(content: 0.1, collaborative: 0.5, popularity: 0.5)
-    /// Cart weights tuned on the validation split (task C, BENCHMARKS.md).
+    /// Cart weights tuned on the validation split (task C, docs/benchmarks/offline-quality.md).
     public static let cartDefault = RankingWeights(content: 0.1, collaborative: 0.85, popularity: 0.05)
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `hybridrank bench`: micro-benchmarks of the service's hot paths, one subcommand each.
-/// Results go to BENCHMARKS.md; none of this runs in tests.
+/// Results go to BENCHMARKS.md (current) and docs/benchmarks/ (history); none of this runs in tests.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

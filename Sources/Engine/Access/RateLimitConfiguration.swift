@@ -24,8 +24,9 @@ public struct RateLimitConfiguration: Sendable {
     public var searchCost: Double = 10
     /// A refusal (429) is answered after this many seconds at most (never later than the
     /// caller could retry). Default 1: a client that ignores `Retry-After` and asks again at once
-    /// would otherwise turn cheap refusals into a flood of its own (measured: four such clients
-    /// sent ~1,000 refused requests a second); waiting costs the service a suspended task, not a
+    /// would otherwise turn cheap refusals into a flood of its own (it asks again as fast as the
+    /// refusals come: docs/benchmarks/rate-limits.md); waiting costs the service a suspended task,
+    /// not a
     /// thread (`HYBRIDRANK_RATE_LIMIT_REJECTION_DELAY`, 0 = answer at once).
     public var rejectionDelay: Double = 1
     /// Refusals held back at once, at most; beyond it they are answered at once, so holding

@@ -22,10 +22,11 @@ public struct ServiceConfiguration: Sendable {
     /// (The event-stream tail's blocking read has a connection of its own.)
     public var redisPoolSize: Int = 4
     /// HTTP event-loop threads: one per two cores (at least one). The event loops only read and
-    /// write HTTP; the stages run on Swift's concurrency pool (one thread per core). On the 2-core
-    /// target one loop instead of NIO's default two cost ~4% less CPU per cached product page and
-    /// gave ~5% more requests/s (12 alternating runs, BENCHMARKS.md): fewer threads contend for
-    /// the two cores. `--http-threads`, `HYBRIDRANK_HTTP_THREADS`.
+    /// write HTTP; the stages run on Swift's concurrency pool (one thread per core). Reading and
+    /// writing is a small part of a request, so one loop keeps up with two cores of stages, and
+    /// NIO's default of a loop per core only adds threads contending for the same cores (measured
+    /// alternately on 2 cores: docs/benchmarks/service.md, "one HTTP event loop").
+    /// `--http-threads`, `HYBRIDRANK_HTTP_THREADS`.
     public var httpThreads: Int = max(1, System.coreCount / 2)
     /// Cross-encoder directory (any HF BERT cross-encoder in this layout loads).
     public var crossEncoderDirectory: String = "models/retail-reranker"
@@ -37,7 +38,7 @@ public struct ServiceConfiguration: Sendable {
     /// Threads of the model (BLAS) pool. Default 2 on this 2-core target: a lone rerank uses both
     /// cores, two concurrent reranks one each (`ModelRuntime`); the event loops share the cores
     /// with them, which costs cached requests a little latency while a cold rerank runs
-    /// (BENCHMARKS.md). 1 keeps one core free of model work.
+    /// (docs/benchmarks/service.md). 1 keeps one core free of model work.
     public var modelThreads: Int = 2
     /// The content index: exact (default; exact answers, linear in the catalog) or HNSW for
     /// catalogs of many hundred thousand products (`--vector-index`, `HYBRIDRANK_VECTOR_INDEX`).

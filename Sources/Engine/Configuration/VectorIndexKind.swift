@@ -3,10 +3,11 @@ import Candidates
 /// Which index serves content candidates and semantic search.
 ///
 /// Exact search scans every product (through an int8 prefilter from 20k products on, still
-/// returning the exact fp32 top-K): about 3 ms at 100k products on this 2-core machine and
-/// linear beyond. HNSW answers in about a millisecond at 1M products with recall@10 ≈ 0.98 at
-/// efSearch 128, at the price of a slower insert and approximate answers (BENCHMARKS.md,
-/// candidates section). Exact is the default: most shops have well under a million products.
+/// returning the exact fp32 top-K), so its cost grows linearly with the catalog. HNSW visits a
+/// small part of a graph, so its cost grows far more slowly, at the price of a slower insert and
+/// approximate answers (recall and latency against exact search at 100k and 1M products:
+/// docs/benchmarks/vector-search.md). Exact is the default: most shops have well under a million
+/// products.
 public enum VectorIndexKind: Sendable, Hashable {
     case exact
     case hnsw(HNSWIndex.Configuration)

@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// whose size is `modelThreads`. A rerank that finds no other model call running uses all
 /// `modelThreads` cores (its batch split across them: lowest latency for one shopper); while
 /// another call runs, each uses one thread, so concurrent calls never put more busy threads on
-/// the cores than the pool has (throughput under load).
+/// the cores than the pool has (throughput under load). The 2-core split is measured in
+/// docs/benchmarks/service.md.
 ///
 /// As a lifecycle `Service` it lives until graceful shutdown, then lets the running model calls
 /// finish and stops its threads; the service group shuts it down after the HTTP server, so no

@@ -8,8 +8,8 @@ import Support
 /// `metadata`, and `error` when one was passed), for log shippers that parse JSON lines.
 ///
 /// Why not swift-log's `StreamLogHandler`: it renders every metadata value to text each time one
-/// key is set, and Hummingbird sets the request id on every request's logger, so a cached product
-/// page spent ~2% of its CPU formatting metadata no line was ever written with. This handler keeps
+/// key is set, and Hummingbird sets the request id on every request's logger, so every request
+/// paid for formatting metadata no line was ever written with. This handler keeps
 /// the metadata as given and renders only the lines that pass the level.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]

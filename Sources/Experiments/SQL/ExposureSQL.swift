@@ -19,8 +19,9 @@ public enum ExposureSQL {
 
     /// The `$1` parameter of `insertBatch`: the records as `ExperimentCoding`'s encoder writes
     /// them (sorted keys, whole-second ISO 8601 times, absent optionals left out), written
-    /// directly: every widget response queues one, and `JSONEncoder` made encoding the batches
-    /// ~2.5% of a cached product page's CPU.
+    /// directly: every widget response queues one, and `JSONEncoder`'s generic containers made
+    /// encoding the batches a visible share of a cached product page's CPU
+    /// (docs/benchmarks/service.md).
     public static func batchParameter(_ records: [ExposureRecord]) -> String {
         var json = String()
         json.reserveCapacity(64 + records.count * 200)
