@@ -51,9 +51,12 @@ public struct WidgetProfile: Sendable {
     public static let homepage = WidgetProfile(
         widget: .homepage, origins: [.content, .coPurchase, .similarUsers, .popularity, .item2vec], contentQuery: .preference,
         fillsFromGlobalPopularity: true, readsStoredCart: false, readsWholeHistory: true)
-    /// Items like the anchor and bought with it; similar users are about a person, not a product.
+    /// Items like the anchor and bought with it, and nothing else until they run out: shop-wide
+    /// popularity is not a candidate here (a bestseller of another category would otherwise take
+    /// a slot near the top on its popularity alone), only the fill once related items are
+    /// exhausted. Similar users are about a person, not a product.
     public static let product = WidgetProfile(
-        widget: .product, origins: [.content, .coPurchase, .popularity, .item2vec], contentQuery: .anchor,
+        widget: .product, origins: [.content, .coPurchase, .item2vec], contentQuery: .anchor,
         fillsFromGlobalPopularity: true, readsStoredCart: false, readsWholeHistory: false)
     /// What completes the basket.
     public static let cart = WidgetProfile(

@@ -88,6 +88,9 @@ struct WidgetProfileTests {
             #expect(!WidgetProfile.of(widget).origins.contains(.similarUsers), "\(widget)")
         }
         #expect(WidgetProfile.of(.search).origins == [.content])
+        // A product page proposes related items only; popularity is its fill, not a candidate.
+        #expect(!WidgetProfile.of(.product).origins.contains(.popularity))
+        #expect(WidgetProfile.of(.product).fillsFromGlobalPopularity)
         #expect(!WidgetProfile.of(.search).fillsFromGlobalPopularity)
         #expect(WidgetProfile.of(.cart).readsStoredCart && !WidgetProfile.of(.product).readsStoredCart)
         for widget in Widget.allCases { #expect(WidgetProfile.of(widget).widget == widget) }
