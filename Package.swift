@@ -4,16 +4,22 @@ import PackageDescription
 /// HybridRank: a four-stage hybrid recommendation service (candidates → scoring → rerank → rules)
 /// with an A/B framework, on PostgreSQL (libpq), Redis (hiredis) and BLAS.
 ///
-/// Targets, one job each:
+/// Targets, one job each (docs/ARCHITECTURE.md has the map and one request's path):
+/// - `Support`: what several modules need written once (SHA-256, ISO-8601 times, CSV, JSON bytes,
+///   durations).
 /// - `Domain`: value types every stage shares (products, interactions, candidates, weights).
 /// - `Storage`: PostgreSQL through libpq and Redis through hiredis, migrations.
 /// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder);
 ///   `CEncoderKernels`: its element-wise steps and attention in C (AVX2 when present).
 /// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages (`CVectorKernels`: the
 ///   int8 scan behind exact search on large catalogs).
+/// - `Ranking`: the pipeline over the stages, its options and each widget's policy (`WidgetProfile`).
 /// - `Experiments`: assignment, exposures, statistics.
-/// - `Evaluation`: offline protocol (splits, metrics, batch recommendation from files).
-/// - `Server`: the composition root and the HTTP API; `hybridrank`: the command line.
+/// - `Evaluation`: offline protocol (splits, metrics, backtests, batch recommendation from files).
+/// - `Engine`: the application layer without HTTP (request services, live state, Redis adapters,
+///   background services); `ShopData`: import, demo shop, shopper simulation.
+/// - `Server`: HTTP only (route collections, DTOs, middleware, errors → responses) and the
+///   composition root; `hybridrank`: the command line.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -47,10 +53,8 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Domain", "CLibPQ", "CHiredis",
-                .product(name: "Logging", package: "swift-log"),
+                "Support", "CLibPQ", "CHiredis",
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -58,14 +62,14 @@ let package = Package(
         ),
         // The encoder's element-wise steps and attention (AVX2 + FMA when present).
         .target(name: "CEncoderKernels"),
-        .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels"], swiftSettings: swiftSettings),
+        .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels", "Support"], swiftSettings: swiftSettings),
         .target(
             name: "Candidates",
             dependencies: ["Domain", "CBLAS", "CVectorKernels", .product(name: "Collections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Scoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
-        .target(name: "Rerank", dependencies: ["Domain", "MiniLM"], swiftSettings: swiftSettings),
+        .target(name: "Rerank", dependencies: ["Domain", "MiniLM", "Support"], swiftSettings: swiftSettings),
         .target(name: "Rules", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
@@ -74,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Ranking", "Experiments", "CBLAS"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "MiniLM", "Ranking", "Experiments", "Support", "CBLAS"],
             swiftSettings: swiftSettings
         ),
         // Shared helpers written once: hashing, timestamps, CSV, JSON text, durations.
@@ -82,7 +86,7 @@ let package = Package(
         // The ranking pipeline over the four stages, its options and each widget's policy. No I/O.
         .target(
             name: "Ranking",
-            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "Experiments"],
+            dependencies: ["Domain", "Candidates", "Scoring", "Rerank", "Rules", "Experiments", "Support"],
             swiftSettings: swiftSettings
         ),
         // The application layer: request services, live state, Redis adapters, background services.
@@ -90,8 +94,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Domain", "Storage", "MiniLM", "Candidates", "Scoring", "Rerank", "Rules", "Experiments", "Ranking",
-                "Support",
+                "Domain", "Storage", "MiniLM", "Candidates", "Rerank", "Rules", "Experiments", "Ranking", "Support",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -121,8 +124,9 @@ let package = Package(
         .executableTarget(
             name: "hybridrank",
             dependencies: [
-                "Server", "Engine", "Ranking", "ShopData", "Domain", "Storage", "MiniLM", "Candidates", "Scoring",
-                "Rerank", "Rules", "Experiments", "Evaluation",
+                "Server", "Engine", "ShopData", "Support", "Domain", "Storage", "MiniLM", "Candidates", "Scoring",
+                "Rerank", "Experiments", "Evaluation",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -135,27 +139,50 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
 
-        // Pure logic, no servers.
-        .testTarget(
-            name: "UnitTests",
-            dependencies: [
-                "Domain", "Candidates", "Scoring", "Rules", "Rerank", "Server", "Storage", "MiniLM", "Engine",
-                "Ranking", "ShopData", "Support",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        // Tests mirror the modules; the pure-logic ones link no server library.
+        // Hand-made fixtures several test targets share.
+        .target(name: "TestSupport", dependencies: ["Domain", "Rules", "Candidates"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CandidatesTests",
-            dependencies: ["Candidates", "Scoring", "Evaluation", "Rerank", "Domain", "Ranking"],
-            swiftSettings: swiftSettings
-        ),
+            name: "CandidatesTests", dependencies: ["Candidates", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "RerankTests", dependencies: ["Rerank", "Rules", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RankingTests",
+            dependencies: ["Ranking", "Candidates", "Scoring", "Rules", "Rerank", "Experiments", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Candidates", "Scoring", "Rerank", "Experiments", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"],
             // Reference values from scipy/statsmodels and the script that made them (read by path).
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShopDataTests", dependencies: ["ShopData", "Domain", "Support"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Ranking", "Candidates", "Rerank", "Scoring", "Rules", "Experiments", "Domain", "Support",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Engine", "Ranking", "Candidates", "Rerank", "Rules", "Experiments", "Storage", "MiniLM", "Domain",
+                "Support",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         // Against the real PostgreSQL and Redis started by scripts/test.sh (POSTGRES_URL / REDIS_URL).
         .testTarget(
             name: "IntegrationTests",

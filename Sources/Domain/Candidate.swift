@@ -4,6 +4,9 @@ public enum CandidateOrigin: String, Sendable, Hashable, Codable, CaseIterable {
     case coPurchase = "co_purchase"
     case similarUsers = "similar_users"
     case popularity
+    /// Behavioural neighbours from item2vec vectors (`Item2VecSource`); blended with its own
+    /// weight (`RankingWeights.item2vec`).
+    case item2vec
 }
 
 /// One product proposed by one candidate source, with that source's raw score kept for explain.

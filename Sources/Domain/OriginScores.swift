@@ -1,7 +1,7 @@
-/// One optional score per candidate origin, stored inline (four floats and a presence mask).
+/// One optional score per candidate origin, stored inline (five floats and a presence mask).
 ///
 /// `ScoredItem.rawScores` was a `[CandidateOrigin: Float]`: a heap-allocated dictionary per
-/// candidate, hashed on every write and retained on every copy of the item, for at most four
+/// candidate, hashed on every write and retained on every copy of the item, for at most five
 /// entries. This keeps the dictionary's surface (subscript, iteration in origin order, literals)
 /// without the allocation.
 ///
@@ -9,7 +9,7 @@
 /// from another module, where without inlining every access is a function call, on a path
 /// run for every candidate of every request.
 public struct OriginScores: Sendable, Hashable {
-    @usableFromInline var values: (Float, Float, Float, Float) = (0, 0, 0, 0)
+    @usableFromInline var values: (Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0)
     @usableFromInline var present: UInt8 = 0
 
     public init() {}
@@ -21,6 +21,7 @@ public struct OriginScores: Sendable, Hashable {
         case .coPurchase: 1
         case .similarUsers: 2
         case .popularity: 3
+        case .item2vec: 4
         }
     }
 
@@ -33,7 +34,8 @@ public struct OriginScores: Sendable, Hashable {
             case 0: return values.0
             case 1: return values.1
             case 2: return values.2
-            default: return values.3
+            case 3: return values.3
+            default: return values.4
             }
         }
         set {
@@ -47,7 +49,8 @@ public struct OriginScores: Sendable, Hashable {
             case 0: values.0 = newValue
             case 1: values.1 = newValue
             case 2: values.2 = newValue
-            default: values.3 = newValue
+            case 3: values.3 = newValue
+            default: values.4 = newValue
             }
         }
     }

@@ -6,9 +6,11 @@ public struct ScoredItem: Sendable, Hashable {
     public var coPurchase: Float = 0
     public var similarUsers: Float = 0
     public var popularity: Float = 0
+    /// The item2vec neighbour signal (0 unless an item2vec source runs).
+    public var item2vec: Float = 0
     /// Raw scores as the sources returned them, for explanation.
     public var rawScores = OriginScores()
-    /// `α·content + β·collaborative + γ·popularity`.
+    /// `α·content + β·collaborative + γ·popularity + δ·item2vec`.
     public var blended: Float = 0
     /// Cross-encoder logit, when the item was inside the rerank window.
     public var rerankLogit: Float?

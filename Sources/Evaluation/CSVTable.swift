@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A CSV file read whole: header names and rows of fields. `.gz` files are decompressed through a
 /// `gzip -dc` subprocess (no zlib dependency). Quoted fields (`"WRAP, CAROUSEL"`) and doubled
@@ -39,51 +40,11 @@ public struct CSVTable: Sendable {
         return parse(data)
     }
 
-    /// Parses RFC 4180-style CSV bytes (LF or CRLF line ends).
+    /// Parses RFC 4180-style CSV bytes (LF or CRLF line ends); the first record is the header.
     public static func parse(_ data: Data) -> CSVTable {
-        var rows: [[String]] = []
-        var field: [UInt8] = []
-        var row: [String] = []
-        var quoted = false
-        let bytes = [UInt8](data)
-        var i = 0
-        let n = bytes.count
-        func endField() {
-            row.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-        }
-        while i < n {
-            let b = bytes[i]
-            if quoted {
-                if b == 0x22 {
-                    if i + 1 < n, bytes[i + 1] == 0x22 {
-                        field.append(0x22)
-                        i += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(b)
-                }
-            } else if b == 0x22 {
-                quoted = true
-            } else if b == 0x2C {
-                endField()
-            } else if b == 0x0A {
-                endField()
-                rows.append(row)
-                row.removeAll(keepingCapacity: true)
-            } else if b != 0x0D {
-                field.append(b)
-            }
-            i += 1
-        }
-        if !field.isEmpty || !row.isEmpty {
-            endField()
-            rows.append(row)
-        }
+        var rows = CSV.records(in: [UInt8](data))
         guard !rows.isEmpty else { return CSVTable(header: [], rows: []) }
         let header = rows.removeFirst()
-        return CSVTable(header: header, rows: rows.filter { !($0.count == 1 && $0[0].isEmpty) })
+        return CSVTable(header: header, rows: rows)
     }
 }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Support
 
 /// One basket-completion query: the basket minus its hidden product.
 public struct CartQuery: Sendable, Hashable {

@@ -28,6 +28,9 @@ public struct OfflineRecommender: Sendable {
         public var coPurchaseSource = CoPurchaseSource.Configuration()
         public var similarUsers = SimilarUsersIndex.Configuration()
         public var useSimilarUsers: Bool = true
+        /// item2vec candidates (`Item2VecSource`), trained on the window's history at build;
+        /// nil = no such source. Their blend weight is `RankingWeights.item2vec` of each widget.
+        public var item2vec: Item2VecIndex.Configuration? = nil
         public var rerankWindow: Int = 0
         /// An experiment variant's parameters laid over the options above the way the service lays
         /// them over its defaults (`PipelineOptions.applying`), so `hybridrank replay` measures
@@ -38,6 +41,9 @@ public struct OfflineRecommender: Sendable {
 
         public init() {}
     }
+
+    /// The origins of the candidate sources this recommender runs, in pipeline order.
+    public var candidateOrigins: [CandidateOrigin] { pipeline.sources.map(\.origin) }
 
     /// Only the per-request part may change after init (`sharingIndexes(variant:excludePurchased:)`).
     public private(set) var options: Options
@@ -77,6 +83,11 @@ public struct OfflineRecommender: Sendable {
             let similar = SimilarUsersIndex(configuration: options.similarUsers)
             similar.rebuild(from: training)
             sources.append(SimilarUsersSource(index: similar))
+        }
+        if let configuration = options.item2vec {
+            let index = Item2VecIndex(configuration: configuration)
+            index.rebuild(from: training)
+            sources.append(Item2VecSource(index: index, seedHalfLifeDays: options.coPurchaseSource.seedHalfLifeDays))
         }
         if let embeddings, let dimension = embeddings.first?.value.count {
             let index = VectorIndex(dimension: dimension)

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import MiniLM
+import Support
 
 /// Product vectors for offline runs: `Product.embeddingText` through the bi-encoder, stored in
 /// `.local/embeddings/<model version>-<catalog hash>.f32` (raw little-endian floats, rows in catalog

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A `.safetensors` file: an 8-byte little-endian header length, a JSON header naming each tensor's
 /// dtype, shape and byte range, then the raw tensor bytes.
@@ -146,6 +147,6 @@ struct SafetensorsFile {
 
     /// SHA-256 of the whole file, hex-encoded: the identity of the weights in a model version.
     func sha256Hex() -> String {
-        data.withUnsafeBytes { SHA256Digest.hex(of: $0) }
+        data.withUnsafeBytes { SHA256.hex(of: $0) }
     }
 }

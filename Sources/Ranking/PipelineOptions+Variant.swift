@@ -11,6 +11,7 @@ extension PipelineOptions {
         if let alpha = parameters.alpha { options.weights.content = alpha }
         if let beta = parameters.beta { options.weights.collaborative = beta }
         if let gamma = parameters.gamma { options.weights.popularity = gamma }
+        if let delta = parameters.item2vecWeight { options.weights.item2vec = delta }
         if let count = parameters.candidatesPerSource { options.candidatesPerSource = count }
         if let window = parameters.rerankWindow { options.rerank.window = window }
         if let combination = parameters.rerankCombination.flatMap(RerankCombination.init(rawValue:)) {

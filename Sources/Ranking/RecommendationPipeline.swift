@@ -3,6 +3,7 @@ import Domain
 import Rerank
 import Rules
 import Scoring
+import Support
 
 /// Time spent in each stage of one batch, in milliseconds (reported per response and as metrics).
 public struct StageTimings: Sendable, Hashable, Codable {
@@ -68,7 +69,7 @@ public struct RecommendationPipeline: Sendable {
         let perSourceLimit = jobs.map(\.options.candidatesPerSource).max() ?? 0
         var merged = [[Candidate]](repeating: [], count: jobs.count)
         for source in sources {
-            let asking = jobs.indices.filter { jobs[$0].profile.origins.contains(source.origin) }
+            let asking = jobs.indices.filter { Self.asks(source.origin, for: jobs[$0]) }
             guard !asking.isEmpty else { continue }
             let lists = try await source.candidates(
                 for: asking.count == jobs.count ? contexts : asking.map { contexts[$0] }, limit: perSourceLimit)
@@ -82,7 +83,7 @@ public struct RecommendationPipeline: Sendable {
                 }
             }
         }
-        timings.candidates = Self.milliseconds(since: start, clock: clock)
+        timings.candidates = start.duration(to: clock.now).inMilliseconds
 
         // Stage 2: normalise per source and blend with the variant's α/β/γ.
         start = clock.now
@@ -90,7 +91,7 @@ public struct RecommendationPipeline: Sendable {
             max(rankingDepth, 2 * job.shopper.request.limit + job.options.rerank.window)
         }
         var lists = scorer.score(merged, weights: jobs.map(\.options.weights), depths: depths)
-        timings.scoring = Self.milliseconds(since: start, clock: clock)
+        timings.scoring = start.duration(to: clock.now).inMilliseconds
 
         // Stage 4a, eligibility (stock, exclusions), runs before stage 3 so the rerank window is
         // spent on servable items; the rerank only reorders, so it need not run again after.
@@ -108,7 +109,7 @@ public struct RecommendationPipeline: Sendable {
             lists = outcome.lists
             for (index, report) in outcome.reports.enumerated() { notes[index].append(report.note) }
         }
-        timings.rerank = Self.milliseconds(since: start, clock: clock)
+        timings.rerank = start.duration(to: clock.now).inMilliseconds
 
         // Stage 4b, arrangement (boosts, diversity, fill, pins), then the cut to the requested length.
         start = clock.now
@@ -119,15 +120,18 @@ public struct RecommendationPipeline: Sendable {
             let limit = jobs[index].shopper.request.limit
             if lists[index].count > limit { lists[index].removeSubrange(limit...) }
         }
-        timings.rules = Self.milliseconds(since: start, clock: clock)
+        timings.rules = start.duration(to: clock.now).inMilliseconds
 
         return lists.indices.map { index in
             Recommendation(items: lists[index], timings: timings, removed: reports[index].removed, notes: notes[index])
         }
     }
 
-    private static func milliseconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
-        let elapsed = start.duration(to: clock.now)
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    /// Whether `job` asks the source of `origin`: its widget uses that source (`WidgetProfile`) and,
+    /// for item2vec, its options blend it. Only item2vec has a weight of its own (δ, default 0):
+    /// with δ = 0 its source is not asked, since its candidates could only trail the list at
+    /// score 0 — so the pipeline serves exactly what it served before item2vec existed.
+    static func asks(_ origin: CandidateOrigin, for job: RankingJob) -> Bool {
+        job.profile.origins.contains(origin) && (origin != .item2vec || job.options.weights.item2vec > 0)
     }
 }

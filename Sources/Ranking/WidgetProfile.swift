@@ -49,19 +49,19 @@ public struct WidgetProfile: Sendable {
 
     /// Discovery for a person: every source, the neighbours' purchases included.
     public static let homepage = WidgetProfile(
-        widget: .homepage, origins: [.content, .coPurchase, .similarUsers, .popularity], contentQuery: .preference,
+        widget: .homepage, origins: [.content, .coPurchase, .similarUsers, .popularity, .item2vec], contentQuery: .preference,
         fillsFromGlobalPopularity: true, readsStoredCart: false, readsWholeHistory: true)
     /// Items like the anchor and bought with it; similar users are about a person, not a product.
     public static let product = WidgetProfile(
-        widget: .product, origins: [.content, .coPurchase, .popularity], contentQuery: .anchor,
+        widget: .product, origins: [.content, .coPurchase, .popularity, .item2vec], contentQuery: .anchor,
         fillsFromGlobalPopularity: true, readsStoredCart: false, readsWholeHistory: false)
     /// What completes the basket.
     public static let cart = WidgetProfile(
-        widget: .cart, origins: [.content, .coPurchase, .popularity], contentQuery: .cartMean,
+        widget: .cart, origins: [.content, .coPurchase, .popularity, .item2vec], contentQuery: .cartMean,
         fillsFromGlobalPopularity: true, readsStoredCart: true, readsWholeHistory: true)
     /// Co-purchase first, similar products only after every co-purchased one.
     public static let frequentlyBoughtTogether = WidgetProfile(
-        widget: .frequentlyBoughtTogether, origins: [.content, .coPurchase, .popularity], contentQuery: .anchor,
+        widget: .frequentlyBoughtTogether, origins: [.content, .coPurchase, .popularity, .item2vec], contentQuery: .anchor,
         fillsFromGlobalPopularity: true, readsStoredCart: false, readsWholeHistory: false)
     /// What matches the typed query, nothing else: no popularity, co-purchase or neighbours.
     public static let search = WidgetProfile(

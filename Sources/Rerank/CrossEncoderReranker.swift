@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Support
 
 /// Stage 3: rescores the head of each blended list with a cross-encoder.
 ///
@@ -153,7 +154,7 @@ public struct CrossEncoderReranker: Reranker {
                 let elapsed = start.duration(to: clock.now)
                 costEstimator.record(
                     pairs: pairs.count,
-                    milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                    milliseconds: elapsed.inMilliseconds
                 )
                 if let cache { await cache.set(Array(zip(pairKeys, scored))) }
             }

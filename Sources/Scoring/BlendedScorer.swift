@@ -1,7 +1,7 @@
 import Domain
 
 /// Stage 2: normalises each source's raw scores per request, merges duplicates across sources and
-/// blends `α·content + β·collaborative + γ·popularity`, keeping every component for explain.
+/// blends `α·content + β·collaborative + γ·popularity + δ·item2vec`, keeping every component for explain.
 public struct BlendedScorer: CandidateScorer {
     /// How one source's raw scores in one request become [0, 1] signals.
     public enum Normalization: String, Sendable, Hashable, Codable, CaseIterable {
@@ -41,7 +41,7 @@ public struct BlendedScorer: CandidateScorer {
     /// One request: normalise per origin, merge by product, blend, sort, keep the best `depth`.
     /// - Complexity: O(n log n) for n candidates.
     public func score(request candidates: [Candidate], weights: RankingWeights, depth: Int = .max) -> [ScoredItem] {
-        // Per-origin statistics in fixed slots (four origins): no dictionary per request.
+        // Per-origin statistics in fixed slots (one per origin): no dictionary per request.
         // (Counts and ranks are small integers, exact in a Float.)
         var maxima = OriginScores(), minima = OriginScores(), counts = OriginScores()
         for candidate in candidates {
@@ -80,6 +80,7 @@ public struct BlendedScorer: CandidateScorer {
             case .coPurchase: signals[slot].coPurchase = max(signals[slot].coPurchase, signal)
             case .similarUsers: signals[slot].similarUsers = max(signals[slot].similarUsers, signal)
             case .popularity: signals[slot].popularity = max(signals[slot].popularity, signal)
+            case .item2vec: signals[slot].item2vec = max(signals[slot].item2vec, signal)
             }
             signals[slot].raw[origin] = max(signals[slot].raw[origin] ?? -.infinity, candidate.rawScore)
         }
@@ -87,6 +88,7 @@ public struct BlendedScorer: CandidateScorer {
             weights.content * signal.content
                 + weights.collaborative * ScoredItem.collaborative(coPurchase: signal.coPurchase, similarUsers: signal.similarUsers)
                 + weights.popularity * signal.popularity
+                + weights.item2vec * signal.item2vec
         }
         // Sort positions, then make items of the best `depth` only: a request merges up to
         // 4 × 100 candidates, and as `ScoredItem`s (~100 bytes, with strings and an array) they
@@ -103,6 +105,7 @@ public struct BlendedScorer: CandidateScorer {
             item.coPurchase = signal.coPurchase
             item.similarUsers = signal.similarUsers
             item.popularity = signal.popularity
+            item.item2vec = signal.item2vec
             item.rawScores = signal.raw
             item.blended = blendedScores[slot]
             item.final = blendedScores[slot]
@@ -116,6 +119,7 @@ public struct BlendedScorer: CandidateScorer {
         var coPurchase: Float = 0
         var similarUsers: Float = 0
         var popularity: Float = 0
+        var item2vec: Float = 0
         var raw = OriginScores()
     }
 }

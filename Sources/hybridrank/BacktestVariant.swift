@@ -16,11 +16,13 @@ struct BacktestVariant: ParsableArguments {
     var rerankCombination: String?
     @Option(help: "Weight of the cross-encoder term for additive.")
     var rerankWeight: Float?
+    @Option(help: "Purchases of the last N days before the clock are not suggested (the served cart's policy is 1).")
+    var excludeRecentPurchasesDays: Int?
 
     var name = ""
 
     enum CodingKeys: CodingKey {
-        case pipeline, rerank, rerankWindow, rerankCombination, rerankWeight
+        case pipeline, rerank, rerankWindow, rerankCombination, rerankWeight, excludeRecentPurchasesDays
     }
 
     var reranks: Bool { rerank == "on" && rerankWindow > 0 }
@@ -53,9 +55,10 @@ struct BacktestVariant: ParsableArguments {
     func options() throws -> OfflineRecommender.Options {
         var options = try pipeline.options()
         options.rerankWindow = reranks ? rerankWindow : 0
-        if rerankCombination != nil || rerankWeight != nil {
+        if rerankCombination != nil || rerankWeight != nil || excludeRecentPurchasesDays != nil {
             options.variant = VariantParameters(
-                rerankWindow: options.rerankWindow, rerankCombination: rerankCombination, rerankWeight: rerankWeight)
+                rerankWindow: options.rerankWindow, rerankCombination: rerankCombination, rerankWeight: rerankWeight,
+                excludeRecentPurchasesDays: excludeRecentPurchasesDays)
         }
         return options
     }

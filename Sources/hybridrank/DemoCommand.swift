@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Server
 import ShopData
+import Support
 
 /// `hybridrank demo`: the synthetic demo shop.
 struct DemoCommand: ParsableCommand {
@@ -65,17 +66,13 @@ struct DemoGenerateCommand: ParsableCommand {
         let events = summary.events.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print(
             """
-            demo shop written to \(out) in \(Self.milliseconds(elapsed)) ms
+            demo shop written to \(out) in \(Int(elapsed.inMilliseconds)) ms
               products \(summary.products) in \(summary.categories) categories: \(summary.outOfStock) out of stock, \
             \(summary.promoted) promoted, \(summary.newArrivals) new arrivals
               users \(summary.users) (\(summary.activeUsers) with events), baskets \(summary.baskets)
               events \(summary.totalEvents): \(events)
             load it: hybridrank import --catalog \(out)/\(DemoShopWriter.productsFileName) --events \(out)/\(DemoShopWriter.eventsFileName)
             """)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     static func parseDay(_ text: String) -> Date? {

@@ -48,6 +48,26 @@ struct PipelineOverrides: ParsableArguments {
     var seedHalfLife: Double = 30
     @Flag(help: "Leave out the similar-users source.")
     var noSimilarUsers = false
+    @Option(help: "item2vec blend weights δ as homepage,cart (e.g. 0.2,0.1); any non-zero weight trains item2vec on the history and adds its source.")
+    var item2vecWeights: String?
+    @Option(help: "item2vec vector length.")
+    var item2vecDimensions: Int = 32
+    @Option(help: "item2vec epochs over the baskets and shopper sequences.")
+    var item2vecEpochs: Int = 5
+    @Option(help: "item2vec skip-gram window.")
+    var item2vecWindow: Int = 5
+    @Option(help: "item2vec negative samples per pair.")
+    var item2vecNegatives: Int = 5
+    @Option(help: "item2vec frequent-product subsampling threshold (0 = off).")
+    var item2vecSubsampling: Double = 1e-3
+    @Option(help: "item2vec minimum occurrences for a product to get a vector.")
+    var item2vecMinCount: Int = 2
+    @Option(help: "item2vec neighbours kept per product.")
+    var item2vecNeighbours: Int = 20
+    @Option(help: "item2vec neighbour cosines raised to this power before seeds are summed.")
+    var item2vecExponent: Float = 1
+    @Option(help: "item2vec training seed.")
+    var item2vecSeed: UInt64 = 0
 
     /// The offline pipeline's options with these overrides laid over them.
     func options() throws -> OfflineRecommender.Options {
@@ -74,6 +94,19 @@ struct PipelineOverrides: ParsableArguments {
         options.useSimilarUsers = !noSimilarUsers
         if let homepageWeights { options.homepageWeights = try Self.parseWeights(homepageWeights) }
         if let cartWeights { options.cartWeights = try Self.parseWeights(cartWeights) }
+        if let item2vecWeights {
+            let parts = item2vecWeights.split(separator: ",").compactMap { Float($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--item2vec-weights is homepage,cart (each ≥ 0)") }
+            options.homepageWeights.item2vec = parts[0]
+            options.cartWeights.item2vec = parts[1]
+        }
+        if options.homepageWeights.item2vec > 0 || options.cartWeights.item2vec > 0 {
+            options.item2vec = Item2VecIndex.Configuration(
+                training: Item2VecTrainer.Configuration(
+                    dimensions: item2vecDimensions, window: item2vecWindow, negatives: item2vecNegatives, epochs: item2vecEpochs,
+                    minCount: item2vecMinCount, subsampling: item2vecSubsampling, seed: item2vecSeed),
+                neighboursPerItem: item2vecNeighbours, exponent: item2vecExponent)
+        }
         return options
     }
 

@@ -2,6 +2,7 @@ import Candidates
 import Domain
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CoPurchaseIndexTests {
     /// Baskets: {A,B,C}, {A,B}, {A,D}, {B,C}.

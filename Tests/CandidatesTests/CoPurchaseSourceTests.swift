@@ -2,6 +2,7 @@ import Candidates
 import Domain
 import Foundation
 import Testing
+import TestSupport
 
 /// The cart branch of `CoPurchaseSource` on hand-made histories with known answers.
 @Suite struct CoPurchaseSourceTests {

@@ -2,6 +2,7 @@ import Candidates
 import Domain
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct PopularityTests {
     @Test func decayWeightsHalveAfterTauLn2() {

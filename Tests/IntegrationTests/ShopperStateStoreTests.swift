@@ -37,15 +37,18 @@ struct ShopperStateStoreTests {
             // directly (not through the service) is not seen yet ...
             let event = Interaction(userID: user, productID: "P1", type: .view, occurredAt: Date())
             _ = try await interactions.insert([event], keys: [StorageTestEnvironment.uniqueName("key")])
+            // On a machine so loaded that the marker's minute ran out meanwhile, PostgreSQL is
+            // rightly asked again: the claim holds only while the marker lives.
+            let remaining = try await redis.command(["PTTL", RedisKeys.noHistory(user)]).int ?? -2
             state = await store.state(for: user)
-            #expect(state.history.isEmpty)
+            if remaining > 5_000 { #expect(state.history.isEmpty) }
 
             // ... but an event recorded through the service removes the marker and is seen at once.
             let purchase = Interaction(userID: user, productID: "P2", type: .purchase, occurredAt: Date())
             #expect(await store.record([purchase], categoryOf: { _ in nil }))
             #expect(try await redis.command(["EXISTS", RedisKeys.noHistory(user)]).int == 0)
             state = await store.state(for: user)
-            #expect(state.history.map(\.productID) == ["P2"])
+            #expect(state.history.map(\.productID) == (remaining > 5_000 ? ["P2"] : ["P2", "P1"]))
             #expect(state.purchased == ["P2"])
         }
     }

@@ -108,17 +108,6 @@ struct KernelTests {
         #expect(SafetensorsFile.floatFromHalf(0x7E00).isNaN)
     }
 
-    @Test("SHA-256 of the FIPS test vectors")
-    func sha256() {
-        func digest(_ text: String) -> String {
-            Array(text.utf8).withUnsafeBytes { SHA256Digest.hex(of: $0) }
-        }
-        #expect(digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(digest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(digest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    }
-
     @Test("The configuration decodes Hugging Face keys and rejects other activations")
     func configuration() throws {
         let configuration = try BertConfiguration(contentsOf: Fixtures.crossEncoderDirectory.appendingPathComponent("config.json"))

@@ -1,4 +1,4 @@
-import MiniLM
+import Support
 
 /// The text of an API key, `hr_<id>_<secret>`: a public id (12 hex digits, shown by
 /// `hybridrank keys list` and in logs) and a secret (64 hex digits, 256 random bits).
@@ -47,7 +47,7 @@ public struct APIKeyToken: Sendable, Equatable {
 
     /// SHA-256 of the whole token, 64 lowercase hex digits: what the database stores.
     public var digest: String {
-        Array(text.utf8).withUnsafeBytes { SHA256Digest.hex(of: $0) }
+        Array(text.utf8).withUnsafeBytes { SHA256.hex(of: $0) }
     }
 
     /// Compares two digests in time that depends only on their lengths, so response timing

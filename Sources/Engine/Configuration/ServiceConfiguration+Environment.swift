@@ -5,6 +5,7 @@ extension ServiceConfiguration {
     /// `HOST`, `PORT`, `DATABASE_URL` (or `POSTGRES_URL`), `REDIS_URL`, `HYBRIDRANK_MODEL_THREADS`,
     /// `HYBRIDRANK_HTTP_THREADS`, `HYBRIDRANK_CROSS_ENCODER`, `HYBRIDRANK_BI_ENCODER`,
     /// `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw; an unknown value keeps the default),
+    /// `HYBRIDRANK_ITEM2VEC` (on | off; an unknown value keeps the default),
     /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`, `HYBRIDRANK_SPOOL_DIR`, `HYBRIDRANK_DATABASE_SCHEMA`,
     /// `HYBRIDRANK_CATALOG_SYNC_SECONDS`, and the access variables
     /// (`AccessConfiguration+Environment.swift`).
@@ -23,6 +24,11 @@ extension ServiceConfiguration {
         if let threads = environment["HYBRIDRANK_HTTP_THREADS"].flatMap(Int.init), threads > 0 { self.httpThreads = threads }
         if let dir = environment["HYBRIDRANK_CROSS_ENCODER"], !dir.isEmpty { self.crossEncoderDirectory = dir }
         if let dir = environment["HYBRIDRANK_BI_ENCODER"], !dir.isEmpty { self.biEncoderDirectory = dir }
+        switch environment["HYBRIDRANK_ITEM2VEC"]?.lowercased() {
+        case "on", "1", "true": self.item2vec = true
+        case "off", "0", "false": self.item2vec = false
+        default: break
+        }
         if let kind = environment["HYBRIDRANK_VECTOR_INDEX"].flatMap(VectorIndexKind.init(argument:)) { self.vectorIndex = kind }
         if let entries = environment["HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES"].flatMap(Int.init), entries >= 0 {
             self.rerankLocalCacheEntries = entries

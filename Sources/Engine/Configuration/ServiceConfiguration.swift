@@ -43,6 +43,11 @@ public struct ServiceConfiguration: Sendable {
     /// The content index: exact (default; exact answers, linear in the catalog) or HNSW for
     /// catalogs of many hundred thousand products (`--vector-index`, `HYBRIDRANK_VECTOR_INDEX`).
     public var vectorIndex: VectorIndexKind = .exact
+    /// Trains item2vec from the interaction log at start and adds its candidate source, blended
+    /// with δ = a variant's or widget's `item2vec_weight`. Off by default: the default δ is 0,
+    /// because on the mean of the backtest windows item2vec did not clear the bar to enter the
+    /// default blend (docs/QUALITY.md), and training costs start-up time. `HYBRIDRANK_ITEM2VEC`.
+    public var item2vec: Bool = false
     /// Largest `limit` a widget accepts.
     public var maximumLimit: Int = 100
     /// What every input to the HTTP API is held to (id and text lengths, time range, integer

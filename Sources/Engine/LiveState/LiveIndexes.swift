@@ -17,6 +17,10 @@ public final class LiveIndexes: Sendable {
     public let customerCoPurchase: CoPurchaseIndex
     public let similarUsers: SimilarUsersIndex
     public let popularity: PopularityIndex
+    /// item2vec neighbours, trained from the interaction log at start when `trainsItem2Vec`
+    /// (`ServiceConfiguration.item2vec`); not updated by later events until the next start.
+    public let item2vec: Item2VecIndex
+    let trainsItem2Vec: Bool
     /// The shared decayed popularity lists (Redis, this replica's `popularity` when Redis is
     /// down): stage 1's popularity source and the trending route read the same lists.
     let popularityLists: RedisPopularitySource
@@ -27,13 +31,15 @@ public final class LiveIndexes: Sendable {
 
     package init(
         catalog: LiveCatalog, redis: RedisClient, metrics: ServiceMetrics, logger: Logger, dimension: Int = 384,
-        vectorIndex: VectorIndexKind = .exact
+        vectorIndex: VectorIndexKind = .exact, item2vec: Bool = false
     ) {
         self.vectors = vectorIndex.makeIndex(dimension: dimension)
         self.basketCoPurchase = CoPurchaseIndex(configuration: .baskets)
         self.customerCoPurchase = CoPurchaseIndex(configuration: .customers)
         self.similarUsers = SimilarUsersIndex()
         self.popularity = PopularityIndex(configuration: .init(decay: PopularityDecay.shared))
+        self.item2vec = Item2VecIndex()
+        self.trainsItem2Vec = item2vec
         self.popularityLists = RedisPopularitySource(redis: redis, fallback: popularity, catalog: catalog, metrics: metrics)
         self.catalog = catalog
         self.redis = redis
@@ -41,14 +47,17 @@ public final class LiveIndexes: Sendable {
         self.logger = logger
     }
 
-    /// Stage 1 for the live service, in the order the scorer sees them.
+    /// Stage 1 for the live service, in the order the scorer sees them. The item2vec source is
+    /// asked only for requests whose δ is above 0 (`RecommendationPipeline.isBlended`).
     package func candidateSources() -> [any CandidateSource] {
-        [
+        var sources: [any CandidateSource] = [
             ContentSource(index: vectors),
             CoPurchaseSource(basketIndex: basketCoPurchase, customerIndex: customerCoPurchase),
             SimilarUsersSource(index: similarUsers),
             popularityLists,
         ]
+        if trainsItem2Vec { sources.append(Item2VecSource(index: item2vec)) }
+        return sources
     }
 
     // MARK: - Query vectors
@@ -95,6 +104,13 @@ public final class LiveIndexes: Sendable {
         customerCoPurchase.rebuild(from: events, groupKey: { $0.userID })
         similarUsers.rebuild(from: events)
         popularity.rebuild(from: events, categoryOf: { self.catalog.product($0)?.category ?? "" })
+        if trainsItem2Vec {
+            let start = ContinuousClock.now
+            item2vec.rebuild(from: events)
+            logger.info(
+                "item2vec trained",
+                metadata: ["products": "\(item2vec.embeddings.count)", "seconds": "\(start.duration(to: ContinuousClock.now))"])
+        }
     }
 
     /// Applies freshly accepted events (already durable in PostgreSQL).

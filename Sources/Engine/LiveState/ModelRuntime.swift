@@ -3,6 +3,7 @@ import Logging
 import MiniLM
 import NIOConcurrencyHelpers
 import NIOPosix
+import ServiceLifecycle
 
 /// The MiniLM models and the threads they run on.
 ///
@@ -12,7 +13,11 @@ import NIOPosix
 /// another call runs, each uses one thread, so concurrent calls never put more busy threads on
 /// the cores than the pool has (throughput under load). The 2-core split is measured in
 /// docs/benchmarks/service.md.
-public final class ModelRuntime: Sendable {
+///
+/// As a lifecycle `Service` it lives until graceful shutdown, then lets the running model calls
+/// finish and stops its threads; the service group shuts it down after the HTTP server, so no
+/// request still waiting for a model finds the pool gone.
+public final class ModelRuntime: Sendable, Service {
     public let biEncoder: BiEncoder?
     public let crossEncoder: CrossEncoder?
     private let threadPool: NIOThreadPool
@@ -80,8 +85,9 @@ public final class ModelRuntime: Sendable {
         }
     }
 
-
-    public func shutdown() async {
+    /// Waits for graceful shutdown, then stops the model threads.
+    public func run() async throws {
+        try? await gracefulShutdown()
         try? await threadPool.shutdownGracefully()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Support
 
 /// `/health`: liveness plus each dependency. `status` is `ok` when everything answers,
 /// `degraded` when Redis or a model is missing (the service still answers, see README
@@ -81,6 +82,6 @@ public final class HealthService: Sendable {
         let start = clock.now
         let ok = await body()
         let elapsed = start.duration(to: clock.now)
-        return (ok, Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        return (ok, elapsed.inMilliseconds)
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import Ranking
 import Rerank
 import Rules
+import Support
 
 /// A widget request's whole path, top to bottom: widget settings and experiment → shopper state →
 /// content query → the four stages → response → exposure. Every widget route ends here.
@@ -123,7 +124,7 @@ public final class RecommendationService: Sendable {
             guard let product = catalog.product(item.productID) else { return nil }
             return ServedRecommendation.Item(product: product, score: item.final, position: position + 1, scored: item)
         }
-        let totalMs = Self.milliseconds(started.duration(to: clock.now))
+        let totalMs = started.duration(to: clock.now).inMilliseconds
         exposures.record(
             ExposureRecord(
                 requestID: requestID, userID: request.userID, widget: request.widget.rawValue,
@@ -162,11 +163,6 @@ public final class RecommendationService: Sendable {
         return "options: " + layers.joined(separator: " ← ")
     }
 
-    /// A response's own end-to-end time, in milliseconds (the exposure's latency guardrail reads it).
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
-
     /// `GET /v1/recommendations/trending`: the decayed popularity list every replica shares
     /// (Redis; this replica's index when Redis is down), shop-wide or in one category, available
     /// products only. No stage beyond popularity runs and no exposure is logged: the list is the
@@ -184,7 +180,7 @@ public final class RecommendationService: Sendable {
             guard let product = catalog.product(productID), product.isAvailable else { continue }
             items.append(ServedRecommendation.Item(product: product, score: Float(score), position: items.count + 1))
         }
-        let totalMs = Self.milliseconds(started.duration(to: clock.now))
+        let totalMs = started.duration(to: clock.now).inMilliseconds
         var timings = StageTimings()
         timings.candidates = totalMs
         return ServedRecommendation(

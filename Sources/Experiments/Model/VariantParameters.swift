@@ -9,6 +9,9 @@ public struct VariantParameters: Sendable, Hashable, Codable {
     public var beta: Float?
     /// Weight of the popularity signal (γ ≥ 0).
     public var gamma: Float?
+    /// Weight of the item2vec signal (δ ≥ 0; 0 = the item2vec source is not asked). It reaches
+    /// shoppers only where the service trains item2vec (`HYBRIDRANK_ITEM2VEC`).
+    public var item2vecWeight: Float?
     /// Candidates each source proposes before blending (≥ 1).
     public var candidatesPerSource: Int?
     /// How many top blended items the cross-encoder rescores; 0 turns rerank off.
@@ -50,7 +53,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
     public static let knownCombinations: Set<String> = ["additive", "replace", "rrf"]
 
     public init(
-        alpha: Float? = nil, beta: Float? = nil, gamma: Float? = nil,
+        alpha: Float? = nil, beta: Float? = nil, gamma: Float? = nil, item2vecWeight: Float? = nil,
         candidatesPerSource: Int? = nil,
         rerankWindow: Int? = nil, rerankCombination: String? = nil, rerankWeight: Float? = nil,
         rerankBudgetMilliseconds: Double? = nil,
@@ -62,6 +65,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         self.alpha = alpha
         self.beta = beta
         self.gamma = gamma
+        self.item2vecWeight = item2vecWeight
         self.candidatesPerSource = candidatesPerSource
         self.rerankWindow = rerankWindow
         self.rerankCombination = rerankCombination
@@ -80,6 +84,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case alpha, beta, gamma
+        case item2vecWeight = "item2vec_weight"
         case candidatesPerSource = "candidates_per_source"
         case rerankWindow = "rerank_window"
         case rerankCombination = "rerank_combination"
@@ -104,6 +109,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
         alpha = try c.decodeIfPresent(Float.self, forKey: .alpha)
         beta = try c.decodeIfPresent(Float.self, forKey: .beta)
         gamma = try c.decodeIfPresent(Float.self, forKey: .gamma)
+        item2vecWeight = try c.decodeIfPresent(Float.self, forKey: .item2vecWeight)
         candidatesPerSource = try c.decodeIfPresent(Int.self, forKey: .candidatesPerSource)
         rerankWindow = try c.decodeIfPresent(Int.self, forKey: .rerankWindow)
         rerankCombination = try c.decodeIfPresent(String.self, forKey: .rerankCombination)

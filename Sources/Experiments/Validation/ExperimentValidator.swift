@@ -194,6 +194,7 @@ public struct ExperimentValidator: Sendable {
         nonNegative(p.alpha, "alpha")
         nonNegative(p.beta, "beta")
         nonNegative(p.gamma, "gamma")
+        nonNegative(p.item2vecWeight, "item2vec_weight")
         if let a = p.alpha, let b = p.beta, let g = p.gamma, a + b + g == 0 {
             errors.append(FieldError(field: "\(path).alpha", message: "alpha, beta and gamma must not all be 0"))
         }

@@ -51,7 +51,8 @@ public enum HybridRankApplication {
         let interactionRepository = InteractionRepository(postgres: postgres)
         let catalog = LiveCatalog()
         let indexes = LiveIndexes(
-            catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex)
+            catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex,
+            item2vec: configuration.item2vec)
         let shoppers = ShopperStateStore(redis: redis, interactions: interactionRepository, logger: logger)
         let experimentStore = PostgresExperimentStore(postgres: postgres)
         let experimentRouter = ExperimentRouter()
@@ -138,7 +139,7 @@ public enum HybridRankApplication {
             eventLoopGroupProvider: .shared(HTTPEventLoops.group(threads: configuration.httpThreads)),
             logger: logger)
         app.addServices(
-            postgres, redis, exposures, eventStream,
+            postgres, redis, models, exposures, eventStream,
             PerformanceRollupService(
                 results: results, windowSeconds: configuration.attributionWindow,
                 interval: configuration.rollupInterval, logger: logger),

@@ -186,6 +186,7 @@ enum OpenAPIDocument {
               "WidgetSettings": {"type":"object","properties":{
                   "parameters":{"type":"object","additionalProperties":false,"description":"the ranking parameters an experiment variant may set; an unknown key is a 400 naming it","properties":{
                       "alpha":{"type":"number","minimum":0},"beta":{"type":"number","minimum":0},"gamma":{"type":"number","minimum":0},
+                      "item2vec_weight":{"type":"number","minimum":0,"description":"weight of the item2vec signal; only where the service trains item2vec"},
                       "candidates_per_source":{"type":"integer","minimum":1},"rerank_window":{"type":"integer","minimum":0},
                       "rerank_combination":{"type":"string","enum":["additive","replace","rrf"]},"rerank_weight":{"type":"number","minimum":0},
                       "rerank_budget_ms":{"type":"number","exclusiveMinimum":0,"maximum":1000,"description":"required with a rerank_window above 50"},

@@ -1,5 +1,6 @@
 import Engine
 import Hummingbird
+import Support
 
 /// Records every request's latency under its route template (`/v1/products/{id}`, never the
 /// raw path, so the number of series stays bounded), including requests that fail.
@@ -26,7 +27,7 @@ public struct MetricsRecordingMiddleware<Context: RequestContext>: RouterMiddlew
 
     private func record(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant, clock: ContinuousClock) {
         let elapsed = start.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         metrics.recordRequest(
             route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status, seconds: seconds)
     }

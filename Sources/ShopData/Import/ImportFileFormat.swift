@@ -1,3 +1,5 @@
+import Support
+
 /// The two input formats, chosen by file name: `.csv` / `.csv.gz` or `.ndjson` / `.jsonl` /
 /// `.json` (each optionally `.gz`).
 public enum ImportFileFormat: Sendable, Hashable {
@@ -37,7 +39,7 @@ public struct ImportRecordReader: Sendable {
             }
             return ImportRecord(line: line, fields: fields)
         case .csv:
-            guard let values = CSVFields.split(text) else {
+            guard let values = CSV.fields(ofLine: text) else {
                 throw ImportRowError(line: line, field: nil, reason: "has an unterminated quote")
             }
             guard let header else {

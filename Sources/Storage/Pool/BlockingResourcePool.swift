@@ -25,13 +25,12 @@ final class BlockingResourcePool<Resource: AnyObject & Sendable>: Sendable {
 
     /// - Parameters:
     ///   - resources: the resources to lend; their number bounds concurrency.
-    ///   - threadNamePrefix: visible in debuggers and `top -H`.
-    init(resources: [Resource], threadNamePrefix: String) {
+    init(resources: [Resource]) {
         precondition(!resources.isEmpty, "a pool needs at least one resource")
         self.all = resources
         self.state = NIOLockedValueBox(State(idle: resources))
         self.threadPool = NIOThreadPool(numberOfThreads: resources.count)
-        self.threadPool._start(threadNamePrefix: threadNamePrefix)
+        self.threadPool.start()
     }
 
     /// Borrows a resource, runs `body` with it on the pool's thread, and gives it back.

@@ -15,7 +15,7 @@ public final class PostgresClient: Sendable, Service {
     public init(configuration: PostgresConfiguration) {
         self.configuration = configuration
         let connections = (0..<configuration.poolSize).map { _ in PostgresConnection(configuration: configuration) }
-        self.pool = BlockingResourcePool(resources: connections, threadNamePrefix: "hybridrank-postgres-")
+        self.pool = BlockingResourcePool(resources: connections)
     }
 
     public convenience init(url: String) {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// `timestamptz` text in and out. Connections run with `TimeZone=UTC` and `DateStyle=ISO`, so
 /// the server prints `2024-01-02 03:04:05.123456+00`; values are sent as ISO-8601 UTC with
@@ -36,87 +37,8 @@ enum PostgresTimestamp {
             + ".\(pad(micros, 6))Z"
     }
 
-    /// Parses `YYYY-MM-DD[ T]HH:MM:SS[.ffffff][+HH[:MM]|Z]` or `YYYY-MM-DD`; no zone means UTC.
+    /// Parses the server's text (`YYYY-MM-DD HH:MM:SS[.ffffff]+HH[:MM[:SS]]`) or `YYYY-MM-DD`.
     static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        var index = 0
-        func number(_ width: Int) -> Int? {
-            guard index + width <= bytes.count else { return nil }
-            var value = 0
-            for offset in 0..<width {
-                let c = bytes[index + offset]
-                guard c >= 48, c <= 57 else { return nil }
-                value = value * 10 + Int(c - 48)
-            }
-            index += width
-            return value
-        }
-        func expect(_ c: UInt8) -> Bool {
-            guard index < bytes.count, bytes[index] == c else { return false }
-            index += 1
-            return true
-        }
-        guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2),
-            expect(UInt8(ascii: "-")), let day = number(2)
-        else { return nil }
-        var hour = 0
-        var minute = 0
-        var second = 0
-        var fraction = 0.0
-        var offsetSeconds = 0
-        if index < bytes.count {
-            guard expect(UInt8(ascii: " ")) || expect(UInt8(ascii: "T")) else { return nil }
-            guard let h = number(2), expect(UInt8(ascii: ":")), let m = number(2), expect(UInt8(ascii: ":")),
-                let s = number(2)
-            else { return nil }
-            hour = h
-            minute = m
-            second = s
-            if expect(UInt8(ascii: ".")) {
-                var scale = 0.1
-                while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                    fraction += Double(bytes[index] - 48) * scale
-                    scale /= 10
-                    index += 1
-                }
-            }
-            if index < bytes.count {
-                if expect(UInt8(ascii: "Z")) {
-                    // UTC
-                } else {
-                    let sign: Int
-                    if expect(UInt8(ascii: "+")) {
-                        sign = 1
-                    } else if expect(UInt8(ascii: "-")) {
-                        sign = -1
-                    } else {
-                        return nil
-                    }
-                    guard let zoneHours = number(2) else { return nil }
-                    var zoneMinutes = 0
-                    if expect(UInt8(ascii: ":")) {
-                        guard let zm = number(2) else { return nil }
-                        zoneMinutes = zm
-                    } else if let zm = number(2) {
-                        zoneMinutes = zm
-                    }
-                    if expect(UInt8(ascii: ":")) { _ = number(2) }  // seconds in historic offsets
-                    offsetSeconds = sign * (zoneHours * 3600 + zoneMinutes * 60)
-                }
-            }
-            guard index == bytes.count else { return nil }
-        }
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
-            return nil
-        }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        let epoch = timegm(&parts)
-        return Date(timeIntervalSince1970: Double(epoch - offsetSeconds) + fraction)
+        ISO8601Text.date(from: text)
     }
 }

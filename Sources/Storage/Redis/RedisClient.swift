@@ -16,7 +16,7 @@ public final class RedisClient: Sendable, Service {
         let connections = (0..<configuration.poolSize).map { _ in
             RedisConnection(configuration: configuration, endpoint: endpoint)
         }
-        self.pool = BlockingResourcePool(resources: connections, threadNamePrefix: "hybridrank-redis-")
+        self.pool = BlockingResourcePool(resources: connections)
     }
 
     public convenience init(url: String) throws {
