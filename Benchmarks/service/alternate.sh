@@ -9,13 +9,15 @@
 # (as run.sh's `users` and `paths`), the cross-encoder score keys deleted, then one sequential pass
 # over the paths so every product-page window is cached in Redis. Then per round, per binary, a fresh
 # `BIN serve --port $PORT` (rate limits off; stopped by its pid):
-#   b  homepage_cold.lua, 1 client, $B_SECONDS s, on a slice of $B_SLICE users no earlier run used
-#      (every request a new shopper, so every window is scored; explain=true counts them);
+#   b  homepage_cold.lua, 1 client, $B_SECONDS s, on a slice of $B_SLICE users no earlier run used,
+#      from the 201st on: a's 200 paths carry the first 200 users, and a product page's rerank
+#      query can equal that user's homepage query, so their windows would be cached (every request
+#      a new shopper, so every window is scored; explain=true counts them);
 #   a  3 s warm-up, then product.lua, `wrk -t2 -c8 -d${A_SECONDS}s`, and the server's CPU per request
 #      (user + system from /proc/PID/stat over the measured run), the least noisy of the numbers.
 # Prints one line per run and writes $OUT/runs.jsonl; summarise with alternate_summary.py.
 # Needs DATABASE_URL and REDIS_URL exported. Environment: PORT (18086), A_SECONDS (10),
-# B_SECONDS (20), B_SLICE (250).
+# B_SECONDS (20), B_SLICE (250; the demo shop of 1,500 products / 3,000 users has ~1,300 buyers).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT=${1:?usage: alternate.sh OUT ROUNDS BIN_A BIN_B [BIN ...]}; ROUNDS=${2:?rounds}; shift 2
@@ -37,7 +39,7 @@ psql "$DATABASE_URL" -Atc "
                WHERE user_id ~ '^[A-Za-z0-9_-]+$')
     SELECT '/v1/recommendations/product/' || p.id || '?user_id=' || u.user_id
     FROM p JOIN u USING (n) WHERE n <= 200 ORDER BY n" >"$OUT/paths.txt"
-need=$(( ROUNDS * $# * B_SLICE ))
+need=$(( 200 + ROUNDS * $# * B_SLICE ))
 (( need <= $(wc -l <"$OUT/users.txt") )) || { echo "need $need users for b, have $(wc -l <"$OUT/users.txt"); lower B_SLICE" >&2; exit 2; }
 rcli --scan --pattern 'hr:ce:*' | xargs -r -n 500 redis-cli -h "${hp%%:*}" -p "${hp##*:}" del >/dev/null
 
@@ -67,7 +69,7 @@ for round in $(seq 1 "$ROUNDS"); do
         start "$bin"
         load0=$(cut -d' ' -f1 /proc/loadavg)
         c0=$(cpu)
-        USERS_FILE="$OUT/users.txt" USERS_OFFSET=$(( slice * B_SLICE )) WRK_THREADS=1 \
+        USERS_FILE="$OUT/users.txt" USERS_OFFSET=$(( 200 + slice * B_SLICE )) WRK_THREADS=1 \
             wrk -t1 -c1 -d"${B_SECONDS}s" --latency -s "$HERE/homepage_cold.lua" "$URL" >"$OUT/b-$round-$slice.txt" 2>&1
         c1=$(cpu)
         slice=$((slice + 1))
