@@ -1,7 +1,7 @@
 /// The blend `α·content + β·collaborative + γ·popularity + δ·item2vec`, on normalised signals.
 ///
 /// Experiments override these per variant; the defaults were tuned offline
-/// (docs/benchmarks/offline-quality.md).
+/// (docs/benchmarks/offline-quality.md, docs/QUALITY.md).
 /// δ (`item2vec`) is 0 unless an item2vec source is configured: the term is then absent.
 public struct RankingWeights: Sendable, Hashable, Codable {
     public var content: Float

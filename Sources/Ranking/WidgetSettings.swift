@@ -6,8 +6,8 @@ import Experiments
 /// merchandising that belongs to a placement rather than to one request — products never shown
 /// there and products pinned at fixed positions.
 ///
-/// Layering, each level over the one before: the service defaults → the built-in widget defaults
-/// (`PipelineOptions.defaults(for:)`) → these settings → a running experiment's variant → the
+/// Layering (`OptionLayers`), each level over the one before: the service defaults → the built-in
+/// widget defaults (`WidgetProfile`) → these settings → a running experiment's variant → the
 /// request's own `exclude=` and `pin=` (added to the block list; a request pin takes its position
 /// from a settings pin). Stored per widget in PostgreSQL (`widget_settings`) and re-read by every
 /// replica with the experiments.

@@ -57,7 +57,7 @@ public final class ExperimentRouter: Sendable {
             }
             let variant = entry.experiment.variants[assignment.variation]
             return (
-                defaults.applying(variant.parameters),
+                OptionLayers.variantOptions(defaults, variant: variant.parameters),
                 VariantSelection(experimentKey: entry.experiment.key, variantKey: variant.key, variantIndex: assignment.variation)
             )
         }

@@ -53,7 +53,7 @@ public final class WidgetSettingsTable: Sendable {
         var pinned: [Int: ProductID] = [:]
         for pin in settings.pinned { pinned[pin.position - 1] = pin.productID }
         return Resolved(
-            settings: settings, options: base.defaults(for: widget).applying(settings.parameters),
+            settings: settings, options: OptionLayers.settingsOptions(base: base, widget: widget, settings: settings),
             blockList: Set(settings.blockList), pinned: pinned)
     }
 

@@ -67,8 +67,9 @@ public final class RecommendationService: Sendable {
             request.filter.currency = main
         }
 
-        // 1. Options: the widget's settings (built-in defaults, then the shop's standing
-        //    settings), then the user's experiment variant (a pure hash of user id and experiment).
+        // 1. Options, layer over layer (`OptionLayers`): the widget's settings (built-in defaults,
+        //    then the shop's standing settings), then the user's experiment variant (a pure hash
+        //    of user id and experiment); the request's exclude/pin join in step 4.
         let settings = widgetSettings.resolved(for: request.widget)
         let (options, selection) = experiments.route(
             widget: request.widget, userID: request.userID, defaults: settings.options, now: now)
@@ -140,27 +141,16 @@ public final class RecommendationService: Sendable {
                 : nil)
     }
 
-    /// Where this request's options came from, for explain: `options: homepage defaults ← widget
-    /// settings (alpha, gamma) ← experiment homepage-alpha/treatment (alpha)`; a key named in a
-    /// later layer overrides the earlier one.
+    /// Where this request's options came from, for explain (`OptionLayers.note`).
     func optionLayers(widget: Widget, settings: WidgetSettings, selection: VariantSelection?) -> String {
-        var layers = ["\(widget.rawValue) defaults"]
-        let settingKeys = settings.parameters.setKeys
-        var merchandising: [String] = []
-        if !settings.blockList.isEmpty { merchandising.append("block_list") }
-        if !settings.pinned.isEmpty { merchandising.append("pinned") }
-        if !settingKeys.isEmpty || !merchandising.isEmpty {
-            layers.append("widget settings (\((settingKeys + merchandising).joined(separator: ", ")))")
-        }
+        var experiment: (key: String, variant: String, parameters: VariantParameters)?
         if let selection,
-            let experiment = experiments.runningExperiments.first(where: { $0.key == selection.experimentKey }),
-            experiment.variants.indices.contains(selection.variantIndex)
+            let running = experiments.runningExperiments.first(where: { $0.key == selection.experimentKey }),
+            running.variants.indices.contains(selection.variantIndex)
         {
-            let keys = experiment.variants[selection.variantIndex].parameters.setKeys
-            layers.append(
-                "experiment \(selection.experimentKey)/\(selection.variantKey) (\(keys.isEmpty ? "no overrides" : keys.joined(separator: ", ")))")
+            experiment = (selection.experimentKey, selection.variantKey, running.variants[selection.variantIndex].parameters)
         }
-        return "options: " + layers.joined(separator: " ← ")
+        return OptionLayers.note(widget: widget, settings: settings, experiment: experiment)
     }
 
     /// `GET /v1/recommendations/trending`: the decayed popularity list every replica shares
