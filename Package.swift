@@ -12,7 +12,7 @@ import PackageDescription
 /// - `MiniLM`: the BERT tokenizer and encoder on `cblas_sgemm` (bi-encoder and cross-encoder);
 ///   `CEncoderKernels`: its element-wise steps and attention in C (AVX2 when present).
 /// - `Candidates`, `Scoring`, `Rerank`, `Rules`: the four ranking stages (`CVectorKernels`: the
-///   int8 scan behind exact search on large catalogs).
+///   distance kernels, the int8 scan behind exact search and the HNSW graph core, in C).
 /// - `Ranking`: the pipeline over the stages, its options and each widget's policy (`WidgetProfile`).
 /// - `Experiments`: assignment, exposures, statistics.
 /// - `Evaluation`: offline protocol (splits, metrics, backtests, batch recommendation from files).
@@ -46,7 +46,8 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
-        // The int8 row-scan kernel behind exact search on large catalogs (AVX2 when present).
+        // The vector kernels (fp32 dot products with AVX-512 / AVX2 + FMA / portable paths chosen
+        // at run time, the int8 row scan behind exact search) and the HNSW graph core.
         .target(name: "CVectorKernels"),
 
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -124,8 +125,8 @@ let package = Package(
         .executableTarget(
             name: "hybridrank",
             dependencies: [
-                "Server", "Engine", "ShopData", "Support", "Domain", "Storage", "MiniLM", "Candidates", "Scoring",
-                "Rerank", "Experiments", "Evaluation",
+                "Server", "Engine", "ShopData", "Support", "Domain", "Storage", "MiniLM", "Candidates", "CVectorKernels",
+                "Scoring", "Rerank", "Experiments", "Evaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,7 +146,8 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CandidatesTests", dependencies: ["Candidates", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+            name: "CandidatesTests", dependencies: ["Candidates", "CVectorKernels", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Domain"], swiftSettings: swiftSettings),
         .testTarget(name: "RerankTests", dependencies: ["Rerank", "Rules", "Domain"], swiftSettings: swiftSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain", "TestSupport"], swiftSettings: swiftSettings),

@@ -1,16 +1,24 @@
+import CVectorKernels
 import Domain
 import Foundation
 
 /// Approximate nearest-neighbour search (HNSW, Malkov & Yashunin 2016) over L2-normalised product
 /// vectors, with inner-product similarity.
 ///
-/// Vectors live in one contiguous matrix; level-0 links in one flat `[Int32]` (2·M slots a node),
-/// upper levels (about 1/M of the nodes) in small arrays. Inserts link a node at once, so an
-/// upserted product is searchable by the next query; an update re-inserts the product and
-/// tombstones its old node; a delete tombstones. Tombstoned nodes still route searches but are never
-/// returned. Filters are checked while collecting results; when fewer than `k` pass, `ef` doubles
-/// and the search repeats, and past `ef ≥ count` it falls back to an exact scan — so a filtered
-/// search never returns fewer than `k` while `k` products match.
+/// The graph lives in C (`hr_hnsw_*` in CVectorKernels), laid out and searched as hnswlib does:
+/// each node's level-0 neighbour list and vector in one block, the neighbour-selection heuristic,
+/// visited sets tagged by epoch and heaps kept per thread, distance kernels chosen for the CPU at
+/// start. This type keeps product ids, filter attributes and tombstones.
+///
+/// Writes never rebuild: an insert links one node; an update that changes the vector links a new
+/// node and tombstones the old one; a delete tombstones. Tombstoned nodes still route searches but
+/// are never returned; once they exceed `Configuration.repairFraction` of the graph, `repair`
+/// re-links their live neighbours around them and their slots are reused by later inserts.
+/// Searches share a read lock, writes take it alone (no search waits behind another search).
+///
+/// Filters are checked while collecting results; when fewer than `k` pass, `ef` doubles and the
+/// search repeats, and past `ef ≥ count` it falls back to an exact scan — so a filtered search
+/// never returns fewer than `k` while `k` products match.
 public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     public struct Configuration: Sendable, Hashable {
         /// Links per node on upper levels (2·M on level 0).
@@ -20,91 +28,161 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
         /// Candidate list size while searching (at least k); raise for recall.
         public var efSearch: Int
         public var seed: UInt64
+        /// Tombstones, as a fraction of the graph's nodes, that trigger a repair on the next write
+        /// (a tombstone costs a slot and a detour for searches until then).
+        public var repairFraction: Double
 
-        public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 42) {
+        public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 42, repairFraction: Double = 0.1) {
             self.m = m
             self.efConstruction = efConstruction
             self.efSearch = efSearch
             self.seed = seed
+            self.repairFraction = repairFraction
         }
     }
 
     public let dimension: Int
     public let configuration: Configuration
-    private let lock = NSLock()
-    private let maxLevel0: Int
+    private let lock = ReadWriteLock()
+    private let graph: OpaquePointer
     private let levelMultiplier: Double
     private var rng: UInt64
 
-    private var matrix: [Float] = []
-    private var level0: [Int32] = []
-    private var level0Count: [UInt8] = []
-    private var upper: [Int32: [[Int32]]] = [:]
-    private var levels: [UInt8] = []
-    private var deleted: [Bool] = []
+    /// Per node: the product it holds ("" for a slot freed by repair) and its filter attributes.
     private var nodeIDs: [ProductID] = []
     private var attributes: [RowAttributes] = []
     private var nodesByID: [ProductID: Int32] = [:]
     private var attributeCodes = AttributeCodes()
-    private var entryPoint: Int32 = -1
-    private var topLevel = 0
-    private var visited: [UInt32] = []
-    private var visitGeneration: UInt32 = 0
+    /// Tombstoned nodes not yet repaired, and slots repair freed (reused before new ones).
+    private var tombstoned: [Int32] = []
+    private var freeNodes: [Int32] = []
 
     public init(dimension: Int, configuration: Configuration = Configuration()) {
         self.dimension = dimension
         self.configuration = configuration
-        maxLevel0 = 2 * configuration.m
+        guard let graph = hr_hnsw_create(dimension, configuration.m, configuration.efConstruction) else {
+            preconditionFailure("HNSW: M must be 2…127 and the dimension positive")
+        }
+        self.graph = graph
         levelMultiplier = 1 / log(Double(max(2, configuration.m)))
         rng = configuration.seed | 1
     }
 
+    private init(dimension: Int, configuration: Configuration, graph: OpaquePointer) {
+        self.dimension = dimension
+        self.configuration = configuration
+        self.graph = graph
+        levelMultiplier = 1 / log(Double(max(2, configuration.m)))
+        rng = configuration.seed | 1
+    }
+
+    deinit { hr_hnsw_destroy(graph) }
+
     /// Live (not deleted) products.
-    public var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return nodesByID.count
-    }
+    public var count: Int { lock.withReadLock { nodesByID.count } }
 
-    /// Bytes per node: vector, level-0 links, bookkeeping (upper levels average 1/M of a node's links).
+    /// Bytes per node: the graph's block (vector, level-0 links, header), upper lists averaged,
+    /// lock byte, id, attributes, the id map's share, the visited tag.
     public var approximateBytesPerNode: Int {
-        dimension * 4 + maxLevel0 * 4 + 1 + 1 + 1 + MemoryLayout<RowAttributes>.stride + 2 * configuration.m * 4 / configuration.m + 48
+        lock.withReadLock {
+            hr_hnsw_bytes(graph) + MemoryLayout<ProductID>.stride + MemoryLayout<RowAttributes>.stride + 40 + 2
+        }
     }
 
-    /// Inserts a product, or replaces it (re-linking when its vector changed). - Complexity: O(ef · M · log n · d).
+    /// Tombstoned nodes still in the graph (repair unlinks them).
+    public var tombstoneCount: Int { lock.withReadLock { tombstoned.count } }
+
+    /// Inserts a product, or replaces it (re-linking when its vector changed).
+    /// - Complexity: O(efConstruction · M · log n · d).
     public func upsert(_ product: Product, vector: [Float]) {
         precondition(vector.count == dimension, "vector dimension mismatch")
-        lock.lock()
-        defer { lock.unlock() }
-        let row = attributeCodes.row(for: product)
-        if let existing = nodesByID[product.id] {
-            let start = Int(existing) * dimension
-            if Array(matrix[start..<(start + dimension)]) == vector {
-                attributes[Int(existing)] = row
-                return
+        lock.withWriteLock {
+            let row = attributeCodes.row(for: product)
+            if let existing = nodesByID[product.id] {
+                let same = vector.withUnsafeBufferPointer { v in
+                    memcmp(hr_hnsw_vector(graph, existing), v.baseAddress!, dimension * MemoryLayout<Float>.stride) == 0
+                }
+                if same {
+                    attributes[Int(existing)] = row
+                    return
+                }
+                tombstoneLocked(existing)
             }
-            deleted[Int(existing)] = true
+            let node = allocateNodeLocked(product.id, row)
+            vector.withUnsafeBufferPointer { v in
+                precondition(hr_hnsw_prepare(graph, node, v.baseAddress!, Int32(randomLevel())) == 0, "HNSW: out of memory")
+            }
+            hr_hnsw_link(graph, node)
+            repairIfDueLocked()
         }
-        let node = insertLocked(vector)
-        nodeIDs.append(product.id)
-        attributes.append(row)
-        nodesByID[product.id] = node
     }
 
-    /// Removes a product from results at once. - Complexity: O(1).
-    public func delete(_ productID: ProductID) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let node = nodesByID.removeValue(forKey: productID) else { return }
-        deleted[Int(node)] = true
+    /// Inserts many products at once, linking them on `threads` threads (hnswlib's parallel
+    /// add: per-node locks). Products already present go through `upsert`. Holds the write lock
+    /// for the whole batch: meant for building an index that is not serving yet
+    /// (`ServingVectorIndex.replaceInBackground`), not for the request path.
+    /// - Complexity: O(n · efConstruction · M · log n · d / threads).
+    public func insert(_ products: [(product: Product, vector: [Float])], threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        // Positions, not copies: a batch of a million products is built without a second one.
+        var later: [Int] = []
+        lock.withWriteLock {
+            reserveLocked(nodeIDs.count + products.count)
+            // Exact capacities: doubling would leave up to half of each array unused.
+            nodeIDs.reserveCapacity(nodeIDs.count + products.count)
+            attributes.reserveCapacity(attributes.count + products.count)
+            nodesByID.reserveCapacity(nodesByID.count + products.count)
+            var nodes: [Int32] = []
+            nodes.reserveCapacity(products.count)
+            for (position, item) in products.enumerated() {
+                // Present already, or twice in this batch: applied one by one afterwards.
+                guard nodesByID[item.product.id] == nil else {
+                    later.append(position)
+                    continue
+                }
+                let node = allocateNodeLocked(item.product.id, attributeCodes.row(for: item.product))
+                item.vector.withUnsafeBufferPointer { v in
+                    precondition(v.count == dimension, "vector dimension mismatch")
+                    precondition(hr_hnsw_prepare(graph, node, v.baseAddress!, Int32(randomLevel())) == 0, "HNSW: out of memory")
+                }
+                nodes.append(node)
+            }
+            guard let first = nodes.first else { return }
+            hr_hnsw_link(graph, first)
+            let workers = max(1, min(threads, nodes.count - 1))
+            let shared = SendableGraph(pointer: graph)
+            nodes.withUnsafeBufferPointer { buffer in
+                let batch = SendableNodes(buffer: UnsafeBufferPointer(rebasing: buffer.dropFirst()))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var i = worker
+                    while i < batch.buffer.count {
+                        hr_hnsw_link(shared.pointer, batch.buffer[i])
+                        i += workers
+                    }
+                }
+            }
+        }
+        for position in later { upsert(products[position].product, vector: products[position].vector) }
     }
+
+    /// Removes a product from results at once. - Complexity: O(1) (a repair when due).
+    public func delete(_ productID: ProductID) {
+        lock.withWriteLock {
+            guard let node = nodesByID[productID] else { return }
+            tombstoneLocked(node)
+            repairIfDueLocked()
+        }
+    }
+
+    /// Unlinks every tombstoned node now (writes also do it once tombstones pass
+    /// `repairFraction`). Returns how many were unlinked.
+    @discardableResult
+    public func repair() -> Int { lock.withWriteLock { repairLocked() } }
 
     public func vector(of productID: ProductID) -> [Float]? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let node = nodesByID[productID] else { return nil }
-        let start = Int(node) * dimension
-        return Array(matrix[start..<(start + dimension)])
+        lock.withReadLock {
+            guard let node = nodesByID[productID] else { return nil }
+            return Array(UnsafeBufferPointer(start: hr_hnsw_vector(graph, node), count: dimension))
+        }
     }
 
     /// The `k` most similar live products passing `filter`, best first.
@@ -115,90 +193,153 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     /// As `search(_:k:filter:excluding:)` with an explicit `ef` (benchmarks sweep it).
     public func search(_ query: [Float], k: Int, ef: Int, filter: ProductFilter = .none, excluding: Set<ProductID> = []) -> [(productID: ProductID, score: Float)] {
         precondition(query.count == dimension, "query dimension mismatch")
-        lock.lock()
-        defer { lock.unlock() }
-        guard entryPoint >= 0, k > 0 else { return [] }
-        let compiled = attributeCodes.compile(filter)
-        let excludedNodes = Set(excluding.compactMap { nodesByID[$0] })
-        var width = max(ef, k)
-        let total = levels.count
-        while true {
-            var heap = TopKHeap(capacity: k)
-            var candidates = greedySearch(query, ef: width)
-            while let (score, node) = candidates.popMinimum() {
-                if isResult(node, compiled, excludedNodes) { heap.push(score, node) }
-            }
-            if heap.count >= k { return results(heap) }
-            if width >= total { break }
-            width *= 2
-        }
-        // Widening reached the whole graph without k matches: an exact scan is the truth.
-        var heap = TopKHeap(capacity: k)
-        query.withUnsafeBufferPointer { q in
-            matrix.withUnsafeBufferPointer { m in
-                for node in 0..<total where isResult(Int32(node), compiled, excludedNodes) {
-                    heap.push(Self.dot(q.baseAddress!, m.baseAddress! + node * dimension, dimension), Int32(node))
+        return lock.withReadLock {
+            guard !nodesByID.isEmpty, k > 0 else { return [] }
+            let compiled = attributeCodes.compile(filter)
+            let trivial = compiled.isTrivial
+            let excludedNodes = excluding.isEmpty ? [] : Set(excluding.compactMap { nodesByID[$0] })
+            var width = max(ef, k)
+            let total = nodeIDs.count
+            return query.withUnsafeBufferPointer { q in
+                while true {
+                    var heap = TopKHeap(capacity: k)
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: width) { nodes in
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { scores in
+                            let found = hr_hnsw_search(graph, q.baseAddress!, width, nodes.baseAddress!, scores.baseAddress!)
+                            for i in 0..<found where isResult(nodes[i], compiled, trivial, excludedNodes) {
+                                heap.push(scores[i], nodes[i])
+                                if heap.isFull, trivial, excludedNodes.isEmpty { break }
+                            }
+                        }
+                    }
+                    if heap.count >= k { return results(heap) }
+                    if width >= total { break }
+                    width *= 2
                 }
+                // Widening reached the whole graph without k matches: an exact scan is the truth.
+                var heap = TopKHeap(capacity: k)
+                for node in 0..<Int32(total) where isResult(node, compiled, trivial, excludedNodes) {
+                    heap.push(hr_dot_f32(q.baseAddress!, hr_hnsw_vector(graph, node), dimension), node)
+                }
+                return results(heap)
             }
         }
-        return results(heap)
     }
 
-    // MARK: - Internals (lock held)
+    // MARK: - Snapshots
 
+    /// Writes the index (graph, ids, attributes) with `metadata` to `url`, atomically. Searches may
+    /// run meanwhile; writes wait.
+    public func save(to url: URL, metadata: IndexSnapshotMetadata) throws {
+        try lock.withReadLock {
+            try SnapshotFile.write(to: url) { file in
+                try file.writeHeader(kind: .hnsw, dimension: dimension, metadata: metadata, codes: attributeCodes)
+                try file.write(UInt32(configuration.m))
+                try file.write(UInt32(configuration.efConstruction))
+                try file.write(UInt32(configuration.efSearch))
+                try file.write(configuration.seed)
+                try file.write(configuration.repairFraction)
+                try file.write(rng)
+                try file.write(UInt64(nodeIDs.count))
+                for id in nodeIDs { try file.write(id) }
+                try file.write(array: attributes)
+                try file.write(array: tombstoned)
+                try file.write(array: freeNodes)
+                guard hr_hnsw_write(graph, file.file) == 0 else { throw file.failure() }
+            }
+        }
+    }
+
+    /// Loads an index `save` wrote, with its metadata.
+    public static func load(from url: URL) throws -> (index: HNSWIndex, metadata: IndexSnapshotMetadata) {
+        try SnapshotFile.read(from: url) { file in
+            let (dimension, metadata, codes) = try file.readHeader(kind: .hnsw)
+            let m = Int(try file.read(UInt32.self)), efConstruction = Int(try file.read(UInt32.self))
+            let efSearch = Int(try file.read(UInt32.self))
+            let seed = try file.read(UInt64.self), repairFraction = try file.read(Double.self)
+            let rng = try file.read(UInt64.self)
+            let count = Int(try file.read(UInt64.self))
+            var ids: [ProductID] = []
+            ids.reserveCapacity(count)
+            for _ in 0..<count { ids.append(try file.readString()) }
+            let attributes = try file.readArray(of: RowAttributes.self)
+            let tombstoned = try file.readArray(of: Int32.self), freeNodes = try file.readArray(of: Int32.self)
+            guard attributes.count == count, let graph = hr_hnsw_read(file.file) else { throw file.failure(.format) }
+            guard hr_hnsw_node_count(graph) == count else {
+                hr_hnsw_destroy(graph)
+                throw file.failure(.format)
+            }
+            let configuration = Configuration(m: m, efConstruction: efConstruction, efSearch: efSearch, seed: seed, repairFraction: repairFraction)
+            let index = HNSWIndex(dimension: dimension, configuration: configuration, graph: graph)
+            index.rng = rng
+            index.nodeIDs = ids
+            index.attributes = attributes
+            index.attributeCodes = codes
+            index.tombstoned = tombstoned
+            index.freeNodes = freeNodes
+            index.nodesByID.reserveCapacity(count)
+            for (node, id) in ids.enumerated() where !id.isEmpty && hr_hnsw_is_deleted(graph, Int32(node)) == 0 {
+                index.nodesByID[id] = Int32(node)
+            }
+            return (index, metadata)
+        }
+    }
+
+    // MARK: - Internals (write lock held unless said)
+
+    /// A slot for a new node: one repair freed, or the next one.
+    private func allocateNodeLocked(_ id: ProductID, _ row: RowAttributes) -> Int32 {
+        let node: Int32
+        if let free = freeNodes.popLast() {
+            node = free
+            nodeIDs[Int(node)] = id
+            attributes[Int(node)] = row
+        } else {
+            node = Int32(nodeIDs.count)
+            reserveLocked(nodeIDs.count + 1)
+            nodeIDs.append(id)
+            attributes.append(row)
+        }
+        nodesByID[id] = node
+        return node
+    }
+
+    /// Grows the graph's capacity by doubling (untouched capacity costs no resident memory).
+    private func reserveLocked(_ needed: Int) {
+        let capacity = hr_hnsw_capacity(graph)
+        guard needed > capacity else { return }
+        precondition(hr_hnsw_reserve(graph, max(needed, capacity * 2, 1_024)) == 0, "HNSW: out of memory")
+    }
+
+    private func tombstoneLocked(_ node: Int32) {
+        nodesByID[nodeIDs[Int(node)]] = nil
+        hr_hnsw_set_deleted(graph, node, 1)
+        tombstoned.append(node)
+    }
+
+    private func repairIfDueLocked() {
+        guard tombstoned.count >= max(16, Int(configuration.repairFraction * Double(nodeIDs.count))) else { return }
+        repairLocked()
+    }
+
+    private func repairLocked() -> Int {
+        guard !tombstoned.isEmpty else { return 0 }
+        let unlinked = hr_hnsw_repair(graph)
+        for node in tombstoned { nodeIDs[Int(node)] = "" }
+        freeNodes.append(contentsOf: tombstoned)
+        tombstoned.removeAll()
+        return unlinked
+    }
+
+    /// Read lock held.
     private func results(_ heap: TopKHeap) -> [(productID: ProductID, score: Float)] {
         heap.sortedDescending().map { (productID: nodeIDs[Int($0.ordinal)], score: $0.score) }
     }
 
+    /// Read lock held.
     @inline(__always)
-    private func isResult(_ node: Int32, _ filter: CompiledFilter, _ excluded: Set<Int32>) -> Bool {
-        !deleted[Int(node)] && filter.matches(attributes[Int(node)]) && (excluded.isEmpty || !excluded.contains(node))
-    }
-
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-        var i = 0
-        while i + 4 <= n {
-            s0 += a[i] * b[i]
-            s1 += a[i + 1] * b[i + 1]
-            s2 += a[i + 2] * b[i + 2]
-            s3 += a[i + 3] * b[i + 3]
-            i += 4
-        }
-        while i < n {
-            s0 += a[i] * b[i]
-            i += 1
-        }
-        return (s0 + s1) + (s2 + s3)
-    }
-
-    private func similarity(_ query: UnsafePointer<Float>, _ node: Int32) -> Float {
-        matrix.withUnsafeBufferPointer { Self.dot(query, $0.baseAddress! + Int(node) * dimension, dimension) }
-    }
-
-    private func similarity(_ a: Int32, _ b: Int32) -> Float {
-        matrix.withUnsafeBufferPointer {
-            Self.dot($0.baseAddress! + Int(a) * dimension, $0.baseAddress! + Int(b) * dimension, dimension)
-        }
-    }
-
-    private func neighbours(of node: Int32, level: Int) -> ArraySlice<Int32> {
-        if level == 0 {
-            let start = Int(node) * maxLevel0
-            return level0[start..<(start + Int(level0Count[Int(node)]))]
-        }
-        return upper[node]?[level - 1][...] ?? []
-    }
-
-    private func setNeighbours(_ list: [Int32], of node: Int32, level: Int) {
-        if level == 0 {
-            let start = Int(node) * maxLevel0
-            for (i, n) in list.prefix(maxLevel0).enumerated() { level0[start + i] = n }
-            level0Count[Int(node)] = UInt8(min(list.count, maxLevel0))
-        } else {
-            upper[node]![level - 1] = list
-        }
+    private func isResult(_ node: Int32, _ filter: CompiledFilter, _ trivial: Bool, _ excluded: Set<Int32>) -> Bool {
+        hr_hnsw_is_deleted(graph, node) == 0 && (trivial || filter.matches(attributes[Int(node)])) && (excluded.isEmpty || !excluded.contains(node))
     }
 
     private func randomLevel() -> Int {
@@ -208,189 +349,14 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
         let u = Double(rng >> 11) / Double(1 << 53)
         return min(15, Int(-log(max(u, 1e-12)) * levelMultiplier))
     }
-
-    private func nextGeneration() -> UInt32 {
-        if visited.count < levels.count { visited.append(contentsOf: repeatElement(0, count: levels.count - visited.count)) }
-        visitGeneration &+= 1
-        if visitGeneration == 0 {
-            for i in visited.indices { visited[i] = 0 }
-            visitGeneration = 1
-        }
-        return visitGeneration
-    }
-
-    /// Greedy descent from the entry point to level 1, then a beam search of width `ef` on level 0.
-    private func greedySearch(_ query: [Float], ef: Int) -> TopKHeap {
-        query.withUnsafeBufferPointer { q in
-            var current = entryPoint
-            var best = similarity(q.baseAddress!, current)
-            if topLevel > 0 {
-                for level in stride(from: topLevel, through: 1, by: -1) {
-                    var changed = true
-                    while changed {
-                        changed = false
-                        for n in neighbours(of: current, level: level) {
-                            let s = similarity(q.baseAddress!, n)
-                            if s > best {
-                                best = s
-                                current = n
-                                changed = true
-                            }
-                        }
-                    }
-                }
-            }
-            return searchLayer(q.baseAddress!, entry: current, entrySimilarity: best, ef: ef, level: 0)
-        }
-    }
-
-    /// Beam search on one level: returns up to `ef` best nodes (deleted ones included, for routing).
-    private func searchLayer(_ query: UnsafePointer<Float>, entry: Int32, entrySimilarity: Float, ef: Int, level: Int) -> TopKHeap {
-        let generation = nextGeneration()
-        var results = TopKHeap(capacity: ef)
-        var frontier = MaxHeap()
-        visited[Int(entry)] = generation
-        results.push(entrySimilarity, entry)
-        frontier.push(entrySimilarity, entry)
-        while let (score, node) = frontier.pop() {
-            if results.isFull, score < results.minimum { break }
-            for n in neighbours(of: node, level: level) where visited[Int(n)] != generation {
-                visited[Int(n)] = generation
-                let s = similarity(query, n)
-                if !results.isFull || s > results.minimum {
-                    results.push(s, n)
-                    frontier.push(s, n)
-                }
-            }
-        }
-        return results
-    }
-
-    /// The neighbour-selection heuristic: keep a candidate only if it is closer to the new node than
-    /// to every neighbour already kept (spreads links across directions; better recall than top-M).
-    private func selectNeighbours(_ candidates: [(score: Float, ordinal: Int32)], limit: Int) -> [Int32] {
-        var kept: [Int32] = []
-        for candidate in candidates {
-            if kept.count >= limit { break }
-            var good = true
-            for existing in kept where similarity(candidate.ordinal, existing) > candidate.score {
-                good = false
-                break
-            }
-            if good { kept.append(candidate.ordinal) }
-        }
-        if kept.count < limit {
-            for candidate in candidates where kept.count < limit && !kept.contains(candidate.ordinal) {
-                kept.append(candidate.ordinal)
-            }
-        }
-        return kept
-    }
-
-    private func insertLocked(_ vector: [Float]) -> Int32 {
-        let node = Int32(levels.count)
-        let level = randomLevel()
-        matrix.append(contentsOf: vector)
-        level0.append(contentsOf: repeatElement(-1, count: maxLevel0))
-        level0Count.append(0)
-        levels.append(UInt8(level))
-        deleted.append(false)
-        if level > 0 { upper[node] = Array(repeating: [], count: level) }
-        guard entryPoint >= 0 else {
-            entryPoint = node
-            topLevel = level
-            return node
-        }
-        vector.withUnsafeBufferPointer { q in
-            let query = q.baseAddress!
-            var current = entryPoint
-            var best = similarity(query, current)
-            if topLevel > level {
-                for l in stride(from: topLevel, to: level, by: -1) {
-                    var changed = true
-                    while changed {
-                        changed = false
-                        for n in neighbours(of: current, level: l) {
-                            let s = similarity(query, n)
-                            if s > best {
-                                best = s
-                                current = n
-                                changed = true
-                            }
-                        }
-                    }
-                }
-            }
-            for l in stride(from: min(level, topLevel), through: 0, by: -1) {
-                let found = searchLayer(query, entry: current, entrySimilarity: best, ef: configuration.efConstruction, level: l)
-                let sorted = found.sortedDescending()
-                let limit = l == 0 ? maxLevel0 : configuration.m
-                let chosen = selectNeighbours(sorted, limit: configuration.m)
-                setNeighbours(chosen, of: node, level: l)
-                for neighbour in chosen {
-                    var list = Array(neighbours(of: neighbour, level: l))
-                    if list.count < limit {
-                        list.append(node)
-                        setNeighbours(list, of: neighbour, level: l)
-                    } else {
-                        list.append(node)
-                        let scored = list.map { (score: similarity(neighbour, $0), ordinal: $0) }.sorted { $0.score > $1.score }
-                        setNeighbours(selectNeighbours(scored, limit: limit), of: neighbour, level: l)
-                    }
-                }
-                if let first = sorted.first {
-                    current = first.ordinal
-                    best = first.score
-                }
-            }
-        }
-        if level > topLevel {
-            topLevel = level
-            entryPoint = node
-        }
-        return node
-    }
-
 }
 
-/// A max-heap of (similarity, node) for the HNSW search frontier.
-struct MaxHeap {
-    private var scores: [Float] = []
-    private var nodes: [Int32] = []
+/// The graph handed to the parallel build's workers (the C side locks per node).
+private struct SendableGraph: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
 
-    mutating func push(_ score: Float, _ node: Int32) {
-        scores.append(score)
-        nodes.append(node)
-        var child = scores.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard scores[child] > scores[parent] else { break }
-            scores.swapAt(child, parent)
-            nodes.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> (Float, Int32)? {
-        guard !scores.isEmpty else { return nil }
-        let top = (scores[0], nodes[0])
-        let last = scores.count - 1
-        scores.swapAt(0, last)
-        nodes.swapAt(0, last)
-        scores.removeLast()
-        nodes.removeLast()
-        var parent = 0
-        let n = scores.count
-        while true {
-            let left = 2 * parent + 1
-            if left >= n { break }
-            var largest = left
-            if left + 1 < n, scores[left + 1] > scores[left] { largest = left + 1 }
-            guard scores[largest] > scores[parent] else { break }
-            scores.swapAt(largest, parent)
-            nodes.swapAt(largest, parent)
-            parent = largest
-        }
-        return top
-    }
+/// The nodes the parallel build's workers link (read only).
+private struct SendableNodes: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Int32>
 }

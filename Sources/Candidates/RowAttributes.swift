@@ -2,7 +2,7 @@ import Domain
 
 /// The filterable attributes of one indexed product, stored next to its vector so a filtered
 /// search checks plain numbers, never strings (categories are interned to codes).
-public struct RowAttributes: Sendable, Hashable {
+public struct RowAttributes: Sendable, Hashable, BitwiseCopyable {
     public var categoryCode: Int32
     public var price: Double
     public var available: Bool
@@ -24,6 +24,15 @@ public struct AttributeCodes: Sendable {
     private var currencies: [String: Int16] = [:]
 
     public init() {}
+
+    /// Rebuilds the tables a snapshot saved (`tables`), so saved rows keep their codes.
+    init(categories: [String: Int32], currencies: [String: Int16]) {
+        self.categories = categories
+        self.currencies = currencies
+    }
+
+    /// The interning tables, for snapshots.
+    var tables: (categories: [String: Int32], currencies: [String: Int16]) { (categories, currencies) }
 
     /// The attributes of `product`, interning its category and currency on first sight.
     public mutating func row(for product: Product) -> RowAttributes {

@@ -9,7 +9,8 @@ import Foundation
 /// one `cblas_sgemv` (or `cblas_sgemm` for a batch of queries); the filter is checked inside the
 /// top-K loop, so a filtered search returns `k` results whenever `k` products match.
 /// Upserts overwrite a row in place (or reuse a deleted one), deletes tombstone the row: both are
-/// visible to the next search.
+/// visible to the next search. Searches share a read-write lock (each with its own pooled score
+/// buffers), so concurrent requests scan side by side instead of queueing behind one scan.
 ///
 /// Results are memoised per (query, k, filter, exclusions) until the index next changes: a product
 /// page asks the same anchor question on every view, and without the memo every view scans every
@@ -33,19 +34,22 @@ public final class VectorIndex: @unchecked Sendable {
     public let quantizedScanThreshold: Int
     /// Threads one quantised scan is split over (the scan is memory-bound per core).
     public let scanThreads: Int
-    private let lock = NSLock()
+    /// Searches share it (concurrent scans), writes take it alone.
+    private let lock = ReadWriteLock()
+    /// Guards `memo` (searches under the shared lock write it) and `scratchPool`.
+    private let memoLock = NSLock()
     private var matrix: [Float] = []
     private var rowIDs: [ProductID?] = []
     private var attributes: [RowAttributes] = []
     private var rowsByID: [ProductID: Int] = [:]
     private var freeRows: [Int] = []
     private var attributeCodes = AttributeCodes()
-    private var scratch: [Float] = []
     /// The int8 copy: per row `codes`, `codeScales[r]` (x ≈ scale · code) and `codeL1[r]` (‖x̂‖₁).
     private var codes: [Int8] = []
     private var codeScales: [Float] = []
     private var codeL1: [Float] = []
-    private var dotScratch: [Int32] = []
+    /// Score buffers for scans, one per concurrent search, kept between searches.
+    private var scratchPool: [ScanScratch] = []
     private var memo: [SearchKey: [(productID: ProductID, score: Float)]] = [:]
 
     private struct SearchKey: Hashable {
@@ -78,11 +82,7 @@ public final class VectorIndex: @unchecked Sendable {
     }
 
     /// Live products in the index.
-    public var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return rowsByID.count
-    }
+    public var count: Int { lock.withReadLock { rowsByID.count } }
 
     /// Bytes held per live product (vector + attributes + id bookkeeping), printed by `bench
     /// candidates` beside the measured RSS growth (docs/benchmarks/vector-search.md).
@@ -93,9 +93,11 @@ public final class VectorIndex: @unchecked Sendable {
     /// Inserts or replaces a product's vector and attributes. - Complexity: O(d).
     public func upsert(_ product: Product, vector: [Float]) {
         precondition(vector.count == dimension, "vector dimension mismatch")
-        lock.lock()
-        defer { lock.unlock() }
-        memo.removeAll(keepingCapacity: true)
+        lock.withWriteLock { upsertLocked(product, vector: vector) }
+    }
+
+    private func upsertLocked(_ product: Product, vector: [Float]) {
+        clearMemo()
         let row = attributeCodes.row(for: product)
         let index: Int
         if let existing = rowsByID[product.id] {
@@ -140,10 +142,12 @@ public final class VectorIndex: @unchecked Sendable {
 
     /// Removes a product; its row is reused by a later insert. - Complexity: O(d).
     public func delete(_ productID: ProductID) {
-        lock.lock()
-        defer { lock.unlock() }
+        lock.withWriteLock { deleteLocked(productID) }
+    }
+
+    private func deleteLocked(_ productID: ProductID) {
         guard let index = rowsByID.removeValue(forKey: productID) else { return }
-        memo.removeAll(keepingCapacity: true)
+        clearMemo()
         rowIDs[index] = nil
         matrix.withUnsafeMutableBufferPointer { m in
             (m.baseAddress! + index * dimension).update(repeating: 0, count: dimension)
@@ -155,10 +159,10 @@ public final class VectorIndex: @unchecked Sendable {
 
     /// The stored vector of a product.
     public func vector(of productID: ProductID) -> [Float]? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let index = rowsByID[productID] else { return nil }
-        return Array(matrix[(index * dimension)..<((index + 1) * dimension)])
+        lock.withReadLock {
+            guard let index = rowsByID[productID] else { return nil }
+            return Array(matrix[(index * dimension)..<((index + 1) * dimension)])
+        }
     }
 
     /// The `k` best-scoring products that pass `filter`, best first.
@@ -166,23 +170,84 @@ public final class VectorIndex: @unchecked Sendable {
     ///   same search was answered since the index last changed.
     public func search(_ query: [Float], k: Int, filter: ProductFilter = .none, excluding: Set<ProductID> = []) -> [(productID: ProductID, score: Float)] {
         precondition(query.count == dimension, "query dimension mismatch")
-        lock.lock()
-        defer { lock.unlock() }
-        let key = memoCapacity > 0 ? SearchKey(query: query, k: k, filter: filter, excluding: excluding) : nil
-        if let key, let known = memo[key] { return known }
-        let result = exactSearch(query, k: k, filter: filter, excluding: excluding)
-        if let key {
-            if memo.count >= memoCapacity { memo.removeAll(keepingCapacity: true) }
-            memo[key] = result
+        return lock.withReadLock {
+            let key = memoCapacity > 0 ? SearchKey(query: query, k: k, filter: filter, excluding: excluding) : nil
+            if let key, let known = memoLock.withLock({ memo[key] }) { return known }
+            let result = exactSearch(query, k: k, filter: filter, excluding: excluding)
+            if let key {
+                // Stored under the shared lock: no write can land between the scan and this.
+                memoLock.withLock {
+                    if memo.count >= memoCapacity { memo.removeAll(keepingCapacity: true) }
+                    memo[key] = result
+                }
+            }
+            return result
         }
-        return result
     }
 
+    private func clearMemo() { memoLock.withLock { memo.removeAll(keepingCapacity: true) } }
+
     /// Memoised searches held now (for tests and metrics).
-    public var memoisedSearches: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return memo.count
+    public var memoisedSearches: Int { memoLock.withLock { memo.count } }
+
+    // MARK: - Snapshots
+
+    /// Writes the vectors, ids and attributes with `metadata` to `url`, atomically (the int8 copy
+    /// is derived again on load). Searches may run meanwhile; writes wait.
+    public func save(to url: URL, metadata: IndexSnapshotMetadata) throws {
+        try lock.withReadLock {
+            try SnapshotFile.write(to: url) { file in
+                try file.writeHeader(kind: .exact, dimension: dimension, metadata: metadata, codes: attributeCodes)
+                try file.write(UInt64(rowIDs.count))
+                for id in rowIDs { try file.write(id ?? "") }
+                try file.write(array: attributes)
+                try file.write(array: matrix)
+            }
+        }
+    }
+
+    /// Loads an index `save` wrote, with its metadata (memo, threshold and threads as given here).
+    public static func load(
+        from url: URL, memoCapacity: Int = 4_096, quantizedScanThreshold: Int = 20_000,
+        scanThreads: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    ) throws -> (index: VectorIndex, metadata: IndexSnapshotMetadata) {
+        try SnapshotFile.read(from: url) { file in
+            let (dimension, metadata, codes) = try file.readHeader(kind: .exact)
+            let count = Int(try file.read(UInt64.self))
+            var ids: [ProductID?] = []
+            ids.reserveCapacity(count)
+            for _ in 0..<count {
+                let id = try file.readString()
+                ids.append(id.isEmpty ? nil : id)
+            }
+            let attributes = try file.readArray(of: RowAttributes.self)
+            let matrix = try file.readArray(of: Float.self)
+            guard attributes.count == count, matrix.count == count * dimension else { throw file.failure(.format) }
+            let index = VectorIndex(
+                dimension: dimension, memoCapacity: memoCapacity, quantizedScanThreshold: quantizedScanThreshold, scanThreads: scanThreads)
+            index.attributeCodes = codes
+            index.rowIDs = ids
+            index.attributes = attributes
+            index.matrix = matrix
+            index.codes = [Int8](repeating: 0, count: count * dimension)
+            index.codeScales = [Float](repeating: 0, count: count)
+            index.codeL1 = [Float](repeating: 0, count: count)
+            index.rowsByID.reserveCapacity(count)
+            for (row, id) in ids.enumerated() {
+                if let id {
+                    index.rowsByID[id] = row
+                    index.quantize(row: row, Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
+                } else {
+                    index.freeRows.append(row)
+                }
+            }
+            return (index, metadata)
+        }
+    }
+
+    /// A scan's buffers: a pooled one, or a new one when every pooled one is in use.
+    private func takeScratch() -> ScanScratch {
+        memoLock.withLock { scratchPool.popLast() } ?? ScanScratch()
     }
 
     /// The search itself; the caller holds the lock.
@@ -191,21 +256,23 @@ public final class VectorIndex: @unchecked Sendable {
         guard rows > 0, k > 0 else { return [] }
         let compiled = attributeCodes.compile(filter)
         let excludedRows = Set(excluding.compactMap { rowsByID[$0] })
-        if rows >= quantizedScanThreshold, let result = quantizedSearch(query, k: k, compiled: compiled, excludedRows: excludedRows) {
+        let buffers = takeScratch()
+        defer { memoLock.withLock { scratchPool.append(buffers) } }
+        if rows >= quantizedScanThreshold, let result = quantizedSearch(query, k: k, compiled: compiled, excludedRows: excludedRows, buffers: buffers) {
             return result
         }
-        if scratch.count < rows { scratch = [Float](repeating: 0, count: rows) }
+        if buffers.scores.count < rows { buffers.scores = [Float](repeating: 0, count: rows) }
         var heap = TopKHeap(capacity: k)
         matrix.withUnsafeBufferPointer { m in
             query.withUnsafeBufferPointer { q in
-                scratch.withUnsafeMutableBufferPointer { s in
+                buffers.scores.withUnsafeMutableBufferPointer { s in
                     cblas_sgemv(
                         CblasRowMajor, CblasNoTrans, Int32(rows), Int32(dimension),
                         1, m.baseAddress, Int32(dimension), q.baseAddress, 1, 0, s.baseAddress, 1)
                 }
             }
         }
-        scratch.withUnsafeBufferPointer { s in
+        buffers.scores.withUnsafeBufferPointer { s in
             attributes.withUnsafeBufferPointer { a in
                 let trivial = compiled.isTrivial
                 for row in 0..<rows where s[row] > heap.minimum || !heap.isFull {
@@ -222,7 +289,9 @@ public final class VectorIndex: @unchecked Sendable {
     /// With the query rounded to int16 (q̂ = qScale · q16) and each row to int8 (x̂ = scale · code),
     /// |q·x − q̂·x̂| ≤ ‖q‖₁ · scale/2 + qScale/2 · ‖x̂‖₁; a small slack covers fp32 rounding in both
     /// the estimate and the re-scoring. The caller holds the lock.
-    private func quantizedSearch(_ query: [Float], k: Int, compiled: CompiledFilter, excludedRows: Set<Int>) -> [(productID: ProductID, score: Float)]? {
+    private func quantizedSearch(
+        _ query: [Float], k: Int, compiled: CompiledFilter, excludedRows: Set<Int>, buffers: ScanScratch
+    ) -> [(productID: ProductID, score: Float)]? {
         let rows = rowIDs.count
         var maxAbs: Float = 0, l1: Float = 0
         for x in query {
@@ -234,13 +303,13 @@ public final class VectorIndex: @unchecked Sendable {
         let qLimit = Float(min(32_767, Int(Int32.max) / (127 * dimension)))
         let qScale = maxAbs / qLimit
         let q16 = query.map { Int16(max(-qLimit, min(qLimit, ($0 / qScale).rounded()))) }
-        if dotScratch.count < rows { dotScratch = [Int32](repeating: 0, count: rows) }
-        if scratch.count < rows { scratch = [Float](repeating: 0, count: rows) }
+        if buffers.dots.count < rows { buffers.dots = [Int32](repeating: 0, count: rows) }
+        if buffers.scores.count < rows { buffers.scores = [Float](repeating: 0, count: rows) }
         let dimension = dimension
         let threads = rows >= 2 * quantizedScanThreshold ? scanThreads : 1
         codes.withUnsafeBufferPointer { c in
             q16.withUnsafeBufferPointer { q in
-                dotScratch.withUnsafeMutableBufferPointer { out in
+                buffers.dots.withUnsafeMutableBufferPointer { out in
                     let codeBase = c.baseAddress!, queryBase = q.baseAddress!
                     let outBase = UnsafeSendable(out.baseAddress!), sendableCodes = UnsafeSendable(codeBase)
                     let sendableQuery = UnsafeSendable(queryBase)
@@ -257,11 +326,11 @@ public final class VectorIndex: @unchecked Sendable {
         }
         let slack: Float = 1e-4
         let trivial = compiled.isTrivial
-        // Pass 1: each row's upper bound into `scratch`, and the k-th best lower bound among
+        // Pass 1: each row's upper bound into `buffers.scores`, and the k-th best lower bound among
         // rows that may be returned.
         var lower = TopKHeap(capacity: k)
-        scratch.withUnsafeMutableBufferPointer { estimate in
-            dotScratch.withUnsafeBufferPointer { dots in
+        buffers.scores.withUnsafeMutableBufferPointer { estimate in
+            buffers.dots.withUnsafeBufferPointer { dots in
                 codeScales.withUnsafeBufferPointer { scales in
                     codeL1.withUnsafeBufferPointer { rowL1 in
                         attributes.withUnsafeBufferPointer { a in
@@ -284,7 +353,7 @@ public final class VectorIndex: @unchecked Sendable {
         var heap = TopKHeap(capacity: k)
         matrix.withUnsafeBufferPointer { m in
             query.withUnsafeBufferPointer { q in
-                scratch.withUnsafeBufferPointer { upper in
+                buffers.scores.withUnsafeBufferPointer { upper in
                     attributes.withUnsafeBufferPointer { a in
                         for row in 0..<rows where upper[row] >= threshold {
                             guard isSearchable(row, a, compiled, trivial: trivial, excludedRows: excludedRows) else { continue }
@@ -309,6 +378,12 @@ public final class VectorIndex: @unchecked Sendable {
         return excludedRows.isEmpty || !excludedRows.contains(row)
     }
 
+}
+
+/// One search's score buffers (rows long), reused by later searches.
+private final class ScanScratch: @unchecked Sendable {
+    var scores: [Float] = []
+    var dots: [Int32] = []
 }
 
 /// A pointer handed to the scan's worker threads, which write disjoint ranges.

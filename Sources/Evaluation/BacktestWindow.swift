@@ -9,12 +9,6 @@ public struct BacktestWindow: Sendable, Hashable {
     public var start: Date
     public var end: Date
 
-    public init(name: String, start: Date, end: Date) {
-        self.name = name
-        self.start = start
-        self.end = end
-    }
-
     /// The three windows of `PROTOCOL.md`, in its order: validation, spring, last year's autumn.
     public static let all: [BacktestWindow] = [
         window("val", "2011-06-01", "2011-09-01"),

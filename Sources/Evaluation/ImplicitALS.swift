@@ -53,22 +53,10 @@ public struct ImplicitALS: Sendable {
         var productIDs: [ProductID] = []
         var counts: [[Int: Int]] = []
         for event in history where event.type == .purchase {
-            let u: Int
-            if let known = userRows[event.userID] {
-                u = known
-            } else {
-                u = counts.count
-                userRows[event.userID] = u
-                counts.append([:])
-            }
-            let p: Int
-            if let known = productRows[event.productID] {
-                p = known
-            } else {
-                p = productIDs.count
-                productRows[event.productID] = p
-                productIDs.append(event.productID)
-            }
+            let u = Self.row(of: event.userID, in: &userRows)
+            if u == counts.count { counts.append([:]) }
+            let p = Self.row(of: event.productID, in: &productRows)
+            if p == productIDs.count { productIDs.append(event.productID) }
             counts[u][p, default: 0] += 1
         }
         // Both directions as sorted (row, confidence) lists, so sums run in a fixed order.
@@ -201,5 +189,14 @@ public struct ImplicitALS: Sendable {
             x[i] = sum / l[i * n + i]
         }
         return x.map { Float($0) }
+    }
+
+    /// The dense row of `key`: its row when seen before, else the next free one (`rows.count`),
+    /// recorded. Users and products get rows in order of first purchase.
+    private static func row<Key: Hashable>(of key: Key, in rows: inout [Key: Int]) -> Int {
+        if let known = rows[key] { return known }
+        let row = rows.count
+        rows[key] = row
+        return row
     }
 }

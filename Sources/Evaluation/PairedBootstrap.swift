@@ -19,12 +19,6 @@ public struct PairedBootstrap: Sendable {
         public var low: Double
         public var high: Double
 
-        public init(estimate: Double, low: Double, high: Double) {
-            self.estimate = estimate
-            self.low = low
-            self.high = high
-        }
-
         /// Whether the interval lies wholly above `value` (a lift that is not noise).
         public func isAbove(_ value: Double) -> Bool { low > value }
         /// Whether the interval lies wholly below `value`.

@@ -12,15 +12,15 @@ public struct RetailDataset: Sendable {
         self.interactions = interactions.sorted { $0.occurredAt < $1.occurredAt }
     }
 
-    /// Reads `product_id,name,unit_price,category` and
-    /// `customer_id,product_id,event,quantity,timestamp,basket_id` (plain or gzip).
-    public static func load(catalog: URL, events: URL) throws -> RetailDataset {
+    /// Reads the catalog alone (`product_id,name,unit_price,category`, plain or gzip): for tools
+    /// that need the products' texts, not the history.
+    public static func loadProducts(catalog: URL) throws -> [Product] {
         let productTable = try CSVTable.read(catalog)
         let id = try productTable.column("product_id")
         let name = try productTable.column("name")
         let price = productTable.header.firstIndex(of: "unit_price")
         let category = productTable.header.firstIndex(of: "category")
-        let products = productTable.rows.map { row in
+        return productTable.rows.map { row in
             Product(
                 id: row[id],
                 name: row[name],
@@ -28,6 +28,12 @@ public struct RetailDataset: Sendable {
                 price: price.flatMap { row.count > $0 ? Double(row[$0]) : nil } ?? 0
             )
         }
+    }
+
+    /// Reads `product_id,name,unit_price,category` and
+    /// `customer_id,product_id,event,quantity,timestamp,basket_id` (plain or gzip).
+    public static func load(catalog: URL, events: URL) throws -> RetailDataset {
+        let products = try loadProducts(catalog: catalog)
         let eventTable = try CSVTable.read(events)
         let customer = try eventTable.column("customer_id")
         let product = try eventTable.column("product_id")

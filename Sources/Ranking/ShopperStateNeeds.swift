@@ -22,12 +22,6 @@ public struct ShopperStateNeeds: Sendable {
     public var purchased: Bool
     public var cart: Bool
 
-    public init(history: History, purchased: Bool, cart: Bool) {
-        self.history = history
-        self.purchased = purchased
-        self.cart = cart
-    }
-
     /// Everything the store holds.
     public static let everything = ShopperStateNeeds(history: .whole, purchased: true, cart: true)
 

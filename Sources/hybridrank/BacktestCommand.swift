@@ -44,10 +44,7 @@ struct BacktestCommand: AsyncParsableCommand {
     var bootstrap: Int = 1000
     @Option(help: "Seed of the bootstrap and of the --max-users sample.")
     var seed: UInt64 = 0
-    @Option(help: "Bi-encoder directory (content candidates are skipped when missing).")
-    var biEncoder: String = ".models/all-MiniLM-L6-v2"
-    @Option(help: "Cross-encoder directory, loaded only when a variant sets --rerank on.")
-    var crossEncoder: String = "models/retail-reranker"
+    @OptionGroup var models: ModelDirectories
     @Option(help: "Write the tables here as Markdown (they are printed either way).")
     var markdown: String?
     @Option(help: "Write every number, ratios and deltas with intervals, here as JSON.")
@@ -96,11 +93,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
         let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
         let catalogSize = Set(dataset.products.map(\.id)).count
-        let embeddings = variants.allSatisfy(\.pipeline.noContent)
-            ? nil
-            : try ProductEmbeddingCache.vectors(
-                for: dataset.products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { RecommendBatchCommand.log($0) })
-        if embeddings == nil { RecommendBatchCommand.log("no bi-encoder at \(biEncoder): content candidates skipped") }
+        let embeddings = variants.allSatisfy(\.pipeline.noContent) ? nil : try models.embeddings(for: dataset.products)
         let reranker = try makeReranker(for: variants, products: dataset.products)
 
         var cellsA: [[BacktestReport.Cell]] = []
@@ -229,14 +222,10 @@ struct BacktestCommand: AsyncParsableCommand {
     /// The cross-encoder, only when some variant reranks: loading it costs seconds and memory.
     private func makeReranker(for variants: [BacktestVariant], products: [Product]) throws -> (any Reranker)? {
         guard variants.contains(where: \.reranks) else { return nil }
-        let directory = URL(fileURLWithPath: crossEncoder)
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
-            // Silently skipping the rerank would report those runs as something they are not.
-            throw ValidationError("a variant sets --rerank on but there is no cross-encoder at \(crossEncoder) (--cross-encoder)")
+        guard models.hasCrossEncoder else {
+            throw ValidationError("a variant sets --rerank on but there is no cross-encoder at \(models.crossEncoder) (--cross-encoder)")
         }
-        let encoder = try CrossEncoder(modelDirectory: directory, threads: 2)
-        return CrossEncoderReranker(
-            scorer: CrossEncoderPairScorer(encoder: encoder), catalog: StaticProductCatalog(products), cache: InMemoryRerankScoreCache())
+        return try models.reranker(for: products)
     }
 
     private func variantFlags(_ variant: BacktestVariant) -> String {

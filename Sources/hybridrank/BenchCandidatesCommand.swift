@@ -1,8 +1,14 @@
 import ArgumentParser
 import Candidates
+import CVectorKernels
 import Domain
+import Evaluation
 import Foundation
 import Scoring
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `hybridrank bench candidates`: candidates + scoring latency for one homepage request on a
 /// synthetic catalog (exact search), HNSW recall/QPS/latency against exact search at a larger size,
@@ -15,7 +21,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
 
     @Option(help: "Catalog size for the exact-search homepage benchmark.")
     var exactProducts: Int = 100_000
-    @Option(help: "Index behind the homepage benchmark's content source: exact, or hnsw (M, efConstruction as below, efSearch --homepage-ef).")
+    @Option(help: "Index behind the homepage benchmark's content source: exact, hnsw (M, efConstruction as below, efSearch --homepage-ef), or none to skip it.")
     var homepageIndex: String = "exact"
     @Option(help: "Synthetic shopper histories: themed (each user buys around three related groups of products) or uniform (every purchase anywhere).")
     var history: String = "themed"
@@ -37,6 +43,20 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     var python: String = "python3"
     @Option(help: "Scratch directory for the vectors handed to hnswlib.")
     var scratch: String = ".local/bench-candidates"
+    @Option(help: "HNSW benchmark vectors: synthetic (Gaussian clusters) or real (the Online Retail catalog's MiniLM embeddings tiled with small perturbations).")
+    var vectors: String = "synthetic"
+    @Option(help: "Catalog whose product texts give the real vectors (embedded once, cached under .data/embeddings/).")
+    var realCatalog: String = "../shared/data/online-retail/products.csv.gz"
+    @Option(help: "Bi-encoder for the real vectors.")
+    var biEncoder: String = ".models/all-MiniLM-L6-v2"
+    @Option(help: "Standard deviation of the noise added per component when tiling real vectors.")
+    var perturbation: Float = 0.01
+    @Option(help: "Threads for the parallel HNSW build measured after the one-thread one (1 skips it).")
+    var buildThreads: Int = 2
+    @Option(help: "Where to save and reload the built HNSW index to time a snapshot (empty skips it).")
+    var snapshot: String = ""
+    @Option(help: "Write the HNSW comparison as JSON to this path (empty: text only).")
+    var json: String = ""
     @Option(help: "Raw float32 file of real product embeddings (rows of --dimension floats, e.g. the cache under .local/embeddings/ that `eval` writes) to derive the synthetic catalog from; default: Gaussian clusters.")
     var seedVectors: String?
 
@@ -47,7 +67,8 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         case "hnsw":
             let configuration = HNSWIndex.Configuration(m: m, efConstruction: efConstruction, efSearch: homepageEf)
             try await homepage(index: HNSWIndex(dimension: dimension, configuration: configuration), name: "HNSW ef \(homepageEf)")
-        default: throw ValidationError("--homepage-index must be exact or hnsw")
+        case "none": break
+        default: throw ValidationError("--homepage-index must be exact, hnsw or none")
         }
         if hnswProducts > 0 { try await hnswComparison() }
     }
@@ -263,11 +284,55 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         for (name, values) in zip(stepNames, stepSamples) { print("  \(name): " + Self.summary(values)) }
     }
 
+    /// The HNSW benchmark's base vectors and queries: synthetic clusters, or the Online Retail
+    /// catalog's MiniLM embeddings tiled to the size under test with small perturbations (`--vectors real`).
+    func comparisonVectors(count: Int) throws -> (base: [Float], queries: [Float], source: String) {
+        guard vectors == "real" else { return (syntheticVectors(count: count, seed: 3), syntheticVectors(count: requests, seed: 4), "synthetic clusters") }
+        let products = try RetailDataset.loadProducts(catalog: URL(fileURLWithPath: realCatalog))
+        guard let embeddings = try ProductEmbeddingCache.vectors(
+            for: products, modelDirectory: URL(fileURLWithPath: biEncoder), cacheDirectory: URL(fileURLWithPath: ".data/embeddings"),
+            log: { print($0) })
+        else { throw ValidationError("--vectors real needs the bi-encoder at \(biEncoder) (scripts/fetch-models.sh)") }
+        var seeds: [Float] = []
+        seeds.reserveCapacity(products.count * dimension)
+        for product in products {
+            guard let vector = embeddings[product.id], vector.count == dimension else { continue }
+            seeds.append(contentsOf: vector)
+        }
+        let source = String(format: "Online Retail catalog MiniLM embeddings (%d products) tiled, perturbation σ %.3f per component", seeds.count / dimension, perturbation)
+        return (tiled(seeds, count: count, seed: 3), tiled(seeds, count: requests, seed: 4), source)
+    }
+
+    /// `count` rows: real vector `row mod n` (a random one for queries) plus N(0, σ²) per
+    /// component, normalised — near-duplicates of real products, as a large catalog's variants are.
+    func tiled(_ seeds: [Float], count: Int, seed: UInt64) -> [Float] {
+        let rows = seeds.count / dimension
+        var generator = SplitMix64(seed: seed)
+        var matrix = [Float](repeating: 0, count: count * dimension)
+        for row in 0..<count {
+            let source = seed == 3 ? row % rows : Int(generator.next() % UInt64(rows))
+            var norm: Float = 0
+            for d in 0..<dimension {
+                let v = seeds[source * dimension + d] + perturbation * generator.gaussian()
+                matrix[row * dimension + d] = v
+                norm += v * v
+            }
+            norm = norm.squareRoot()
+            for d in 0..<dimension { matrix[row * dimension + d] /= norm }
+        }
+        return matrix
+    }
+
     func hnswComparison() async throws {
         let n = hnswProducts
         let k = 10
-        let matrix = syntheticVectors(count: n, seed: 3)
-        let queries = syntheticVectors(count: requests, seed: 4)
+        let (matrix, queries, source) = try comparisonVectors(count: n)
+        print("HNSW comparison vectors: \(source)")
+        var report: [String: Any] = [
+            "n": n, "dimension": dimension, "m": m, "ef_construction": efConstruction, "k": k, "queries": requests,
+            "vectors": vectors, "vector_source": source, "date": ISO8601DateFormatter().string(from: Date()),
+            "kernel_path": ["portable", "avx2+fma", "avx512f"][Int(hr_kernel_path_selected())],
+        ]
         let exact = VectorIndex(dimension: dimension)
         for row in 0..<n {
             exact.upsert(Product(id: "p\(row)", name: ""), vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
@@ -284,32 +349,85 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         }
         print("exact search \(n) products: " + Self.summary(exactSamples))
 
-        let hnsw = HNSWIndex(dimension: dimension, configuration: .init(m: m, efConstruction: efConstruction))
+        let batch = (0..<n).map { row in
+            (product: Product(id: "p\(row)", name: ""), vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
+        }
+        let configuration = HNSWIndex.Configuration(m: m, efConstruction: efConstruction)
         let rssBefore = Self.residentBytes()
         let buildStart = Date()
-        for row in 0..<n {
-            hnsw.upsert(Product(id: "p\(row)", name: ""), vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
-        }
+        let buildCPUStart = Self.processCPUSeconds()
+        var hnsw: HNSWIndex? = HNSWIndex(dimension: dimension, configuration: configuration)
+        hnsw!.insert(batch, threads: 1)
         let buildSeconds = Date().timeIntervalSince(buildStart)
+        let buildCPUSeconds = Self.processCPUSeconds() - buildCPUStart
         let rssAfter = Self.residentBytes()
+        let bytesPerProduct = Double(rssAfter - rssBefore) / Double(n)
         print(String(format: "HNSW build: %d products, M=%d, efConstruction=%d, one thread: %.1f s; RSS +%.0f MB (%.0f B/product incl. vector; layout estimate %d B)",
-                     n, m, efConstruction, buildSeconds, Double(rssAfter - rssBefore) / 1e6,
-                     Double(rssAfter - rssBefore) / Double(n), hnsw.approximateBytesPerNode))
+                     n, m, efConstruction, buildSeconds, Double(rssAfter - rssBefore) / 1e6, bytesPerProduct, hnsw!.approximateBytesPerNode))
+        report["swift_build_seconds"] = buildSeconds
+        report["swift_build_cpu_seconds"] = buildCPUSeconds
+        report["swift_rss_bytes_per_product"] = bytesPerProduct
+        report["swift_layout_bytes_per_product"] = hnsw!.approximateBytesPerNode
         let efs = ef.split(separator: ",").compactMap { Int($0) }
+        var swiftSweep: [[String: Any]] = []
         for e in efs {
             var samples: [Double] = []
             var found = 0
+            var cpu = 0.0
             for q in 0..<requests {
                 let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
+                let cpuStart = Self.processCPUSeconds()
                 let start = clock.now
-                let result = hnsw.search(query, k: k, ef: e, filter: .none, excluding: [])
+                let result = hnsw!.search(query, k: k, ef: e, filter: .none, excluding: [])
+                cpu += Self.processCPUSeconds() - cpuStart
                 samples.append(Self.ms(start.duration(to: clock.now)))
                 let want = Set(truth[q])
                 found += result.filter { want.contains(Int32($0.productID.dropFirst())!) }.count
             }
             let total = samples.reduce(0, +)
-            print(String(format: "swift HNSW ef=%d: recall@10 %.4f, QPS %.0f (one thread), ", e, Double(found) / Double(requests * k), Double(requests) / (total / 1000)) + Self.summary(samples))
+            let recall = Double(found) / Double(requests * k), qps = Double(requests) / (total / 1000)
+            swiftSweep.append(["ef": e, "recall": recall, "qps": qps, "qps_cpu": Double(requests) / cpu])
+            print(String(format: "swift HNSW ef=%d: recall@10 %.4f, QPS %.0f (one thread), ", e, recall, qps) + Self.summary(samples))
         }
+        report["swift_sweep"] = swiftSweep
+        if !snapshot.isEmpty {
+            let url = URL(fileURLWithPath: snapshot)
+            let metadata = IndexSnapshotMetadata(modelVersion: "bench", catalogWatermark: Date())
+            let saveStart = Date()
+            try hnsw!.save(to: url, metadata: metadata)
+            let saveSeconds = Date().timeIntervalSince(saveStart)
+            hnsw = nil
+            let loadStart = Date()
+            let (loaded, _) = try HNSWIndex.load(from: url)
+            let loadSeconds = Date().timeIntervalSince(loadStart)
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            print(String(format: "snapshot: saved in %.1f s, loaded in %.1f s (%d products, %.0f MB)", saveSeconds, loadSeconds, loaded.count, Double(size) / 1e6))
+            report["snapshot_save_seconds"] = saveSeconds
+            report["snapshot_load_seconds"] = loadSeconds
+            report["snapshot_bytes"] = size
+            try? FileManager.default.removeItem(at: url)
+        }
+        hnsw = nil
+        if buildThreads > 1 {
+            let start = Date()
+            let parallel = HNSWIndex(dimension: dimension, configuration: configuration)
+            parallel.insert(batch, threads: buildThreads)
+            let seconds = Date().timeIntervalSince(start)
+            var found = 0
+            for q in 0..<requests {
+                let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
+                let want = Set(truth[q])
+                found += parallel.search(query, k: k, ef: efs.last ?? 64, filter: .none, excluding: []).filter { want.contains(Int32($0.productID.dropFirst())!) }.count
+            }
+            let recall = Double(found) / Double(requests * k)
+            print(String(format: "HNSW parallel build on %d threads: %.1f s (%.2f× the one-thread build); recall@10 at ef %d: %.4f",
+                         buildThreads, seconds, buildSeconds / seconds, efs.last ?? 64, recall))
+            report["swift_parallel_build_threads"] = buildThreads
+            report["swift_parallel_build_seconds"] = seconds
+            report["swift_parallel_speedup"] = buildSeconds / seconds
+            report["swift_parallel_recall_at_max_ef"] = recall
+        }
+        defer { if !json.isEmpty { Self.writeJSON(report, to: json) } }
         guard !python.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let basePath = scratch + "/base.f32", queryPath = scratch + "/queries.f32", truthPath = scratch + "/truth.i32"
@@ -330,6 +448,39 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         process.waitUntilExit()
         print("hnswlib (same vectors, same M/efConstruction, build on one thread, queries one at a time): " + String(decoding: output, as: UTF8.self))
         try? FileManager.default.removeItem(atPath: basePath)
+        guard let peer = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else { return }
+        report["hnswlib"] = peer
+        var ratios: [[String: Any]] = []
+        if let peerBuild = peer["build_seconds"] as? Double {
+            report["build_speed_ratio"] = peerBuild / buildSeconds
+            print(String(format: "build speed: %.2f× hnswlib's (one thread each)", peerBuild / buildSeconds))
+        }
+        if let peerCPU = peer["build_cpu_seconds"] as? Double {
+            report["build_speed_ratio_cpu"] = peerCPU / buildCPUSeconds
+            print(String(format: "build speed in CPU time: %.2f× hnswlib's", peerCPU / buildCPUSeconds))
+        }
+        for (mine, theirs) in zip(swiftSweep, peer["sweep"] as? [[String: Any]] ?? []) {
+            guard let e = mine["ef"] as? Int, let q = mine["qps"] as? Double, let r = mine["recall"] as? Double,
+                  let pq = theirs["qps"] as? Double, let pr = theirs["recall"] as? Double else { continue }
+            var ratio: [String: Any] = ["ef": e, "qps_ratio": q / pq, "recall_difference": r - pr]
+            if let qc = mine["qps_cpu"] as? Double, let pqc = theirs["qps_cpu"] as? Double { ratio["qps_ratio_cpu"] = qc / pqc }
+            if let qc = mine["qps_cpu"] as? Double, let pbc = theirs["qps_batch_cpu"] as? Double { ratio["qps_ratio_cpu_vs_batch"] = qc / pbc }
+            ratios.append(ratio)
+            print(String(format: "ef %d: QPS %.2f× hnswlib, recall %+.4f against hnswlib's", e, q / pq, r - pr))
+        }
+        report["ratios"] = ratios
+    }
+
+    static func writeJSON(_ object: [String: Any], to path: String) {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else { return }
+        FileManager.default.createFile(atPath: path, contents: data)
+        print("JSON written to \(path)")
+    }
+
+    /// CPU time this process has used (all threads): on a machine shared with other work it
+    /// moves far less than wall time, so one-thread ratios in CPU time are the steadier ones.
+    static func processCPUSeconds() -> Double {
+        Double(clock()) / Double(CLOCKS_PER_SEC)
     }
 
     static func ms(_ d: Duration) -> Double {
@@ -342,11 +493,17 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         return String(format: "p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (n=%d)", q(0.5), q(0.95), q(0.99), sorted.count)
     }
 
-    /// Resident set size after handing freed heap pages back (`malloc_trim`), so the figure is
-    /// live memory, not what array doubling left behind in the allocator.
+    /// Resident set size after handing freed heap pages back (`malloc_trim`, jemalloc's purge), so
+    /// the figure is live memory, not what array doubling left behind in the allocator.
     static func residentBytes() -> Int {
         #if os(Linux)
         _ = glibcMallocTrim(0)
+        // The service links jemalloc, which keeps freed pages until they decay: purge every arena
+        // so temporaries freed before the measurement are not counted.
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctl") {
+            typealias MallCtl = @convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int) -> Int32
+            _ = unsafeBitCast(symbol, to: MallCtl.self)("arena.4096.purge", nil, nil, nil, 0)
+        }
         #endif
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")

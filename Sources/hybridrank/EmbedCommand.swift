@@ -14,43 +14,40 @@ struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed", abstract: "Embed the catalog into PostgreSQL with the bi-encoder (resumable).")
 
-    @Option(help: "PostgreSQL URL (default: DATABASE_URL or POSTGRES_URL).") var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "Bi-encoder model directory.") var model: String = ".models/all-MiniLM-L6-v2"
     @Option(help: "Products per batch.") var batchSize: Int = 256
     @Option(help: "BLAS threads.") var threads: Int = 2
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = databaseURL ?? environment["DATABASE_URL"] ?? environment["POSTGRES_URL"] else {
-            throw ValidationError("set --database-url or DATABASE_URL")
-        }
-        let postgres = PostgresClient(configuration: PostgresConfiguration(url: url, poolSize: 2))
-        let repository = ProductRepository(postgres: postgres)
         let encoder = try BiEncoder(modelDirectory: URL(fileURLWithPath: model), threads: threads)
-        let total = try await postgres.query(
-            """
-            SELECT count(*) AS n FROM products p LEFT JOIN product_embeddings e
-              ON e.product_id = p.id AND e.model_version = $1
-            WHERE p.deleted_at IS NULL AND (e.product_id IS NULL OR e.updated_at < p.updated_at)
-            """, [encoder.modelVersion]
-        ).first.map { try $0.int("n") } ?? 0
-        var done = 0
-        let progress = ProgressLine(label: "embed", total: total)
-        while true {
-            let batch = try await repository.productsNeedingEmbedding(modelVersion: encoder.modelVersion, limit: batchSize)
-            if batch.isEmpty { break }
-            let vectors = encoder.embed(batch.map(\.embeddingText))
-            try await repository.storeEmbeddings(Array(zip(batch.map(\.id), vectors)), modelVersion: encoder.modelVersion)
-            done += batch.count
-            progress.update(done)
+        let done = try await database.withClient(poolSize: 2) { postgres in
+            let repository = ProductRepository(postgres: postgres)
+            let total = try await postgres.query(
+                """
+                SELECT count(*) AS n FROM products p LEFT JOIN product_embeddings e
+                  ON e.product_id = p.id AND e.model_version = $1
+                WHERE p.deleted_at IS NULL AND (e.product_id IS NULL OR e.updated_at < p.updated_at)
+                """, [encoder.modelVersion]
+            ).first.map { try $0.int("n") } ?? 0
+            var done = 0
+            let progress = ProgressLine(label: "embed", total: total)
+            while true {
+                let batch = try await repository.productsNeedingEmbedding(modelVersion: encoder.modelVersion, limit: batchSize)
+                if batch.isEmpty { break }
+                let vectors = encoder.embed(batch.map(\.embeddingText))
+                try await repository.storeEmbeddings(Array(zip(batch.map(\.id), vectors)), modelVersion: encoder.modelVersion)
+                done += batch.count
+                progress.update(done)
+            }
+            progress.finish(done)
+            _ = try await postgres.execute(
+                """
+                INSERT INTO model_versions (name, version, kind, path) VALUES ('bi-encoder', $1, 'bi-encoder', $2)
+                ON CONFLICT (name, version) DO NOTHING
+                """, [encoder.modelVersion, model])
+            return done
         }
-        progress.finish(done)
-        _ = try await postgres.execute(
-            """
-            INSERT INTO model_versions (name, version, kind, path) VALUES ('bi-encoder', $1, 'bi-encoder', $2)
-            ON CONFLICT (name, version) DO NOTHING
-            """, [encoder.modelVersion, model])
-        await postgres.close()
         print("embedded \(done) products with \(encoder.modelVersion)")
     }
 }

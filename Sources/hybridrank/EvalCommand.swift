@@ -13,10 +13,7 @@ struct EvalCommand: AsyncParsableCommand {
         abstract: "Recall/NDCG/HitRate/MRR@10 and coverage on tasks A, B, C for the hybrid and baselines."
     )
 
-    @Option(help: "Products CSV, plain or .gz.")
-    var catalog: String
-    @Option(help: "Interactions CSV, plain or .gz.")
-    var events: String
+    @OptionGroup var data: OfflineDataFiles
     @Option(help: "History ends before this date (YYYY-MM-DD).")
     var splitDate: String = "2011-06-01"
     @Option(help: "Evaluation window ends before this date.")
@@ -36,7 +33,7 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("dates must be YYYY-MM-DD")
         }
         let started = Date()
-        let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
+        let dataset = try data.load()
         let evaluation = EvaluationProtocol(events: dataset.interactions, splitDate: split, endDate: end)
         let catalogSize = Set(dataset.products.map(\.id)).count
         let embeddings = pipeline.noContent

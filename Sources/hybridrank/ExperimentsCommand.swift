@@ -98,8 +98,7 @@ struct ApplyExperimentsCommand: AsyncParsableCommand {
     @Argument(help: "The definitions file (.yaml, .yml or .json).")
     var file: String
 
-    @Option(help: "PostgreSQL URL (default: $DATABASE_URL, else $POSTGRES_URL).")
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Flag(help: "Validate only; write nothing.")
     var dryRun = false
@@ -114,30 +113,25 @@ struct ApplyExperimentsCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let applier = ExperimentApplier()
-        let url = try? DatabaseURL.resolve(databaseURL)
-        if url == nil, dryRun {
+        if (try? database.url()) == nil, dryRun {
             let errors = definitions.validate(with: applier.validator)
             report(errors: errors)
             if !errors.isEmpty { throw ExitCode.failure }
             print("apply: \(definitions.experiments.count) experiment(s) valid (dry run, not compared with the database)")
             return
         }
-        let client = PostgresClient(configuration: PostgresConfiguration(url: try DatabaseURL.resolve(databaseURL), poolSize: 1))
         do {
-            let result = try await applier.apply(definitions, to: PostgresExperimentStore(client: client), dryRun: dryRun)
+            let result = try await database.withClient { client in
+                try await applier.apply(definitions, to: PostgresExperimentStore(client: client), dryRun: dryRun)
+            }
             let suffix = dryRun ? " (dry run)" : ""
             print("apply: created \(result.created.count), updated \(result.updated.count), unchanged \(result.unchanged.count)\(suffix)")
             for key in result.created { print("  created \(key)") }
             for key in result.updated { print("  updated \(key)") }
         } catch let error as ExperimentValidationError {
-            await client.close()
             report(errors: error.errors)
             throw ExitCode.failure
-        } catch {
-            await client.close()
-            throw error
         }
-        await client.close()
     }
 
     private func report(errors: [FieldError]) {

@@ -29,8 +29,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Customers file (customer_id,country).")
     var customers: String?
 
-    @Option(help: "PostgreSQL URL (default: $DATABASE_URL, else $POSTGRES_URL).")
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "How many rejected rows to print.")
     var showRejections: Int = 20
@@ -45,11 +44,9 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try DatabaseURL.resolve(databaseURL)
-        let client = PostgresClient(configuration: PostgresConfiguration(url: url, poolSize: 1))
-        let importer = DataImporter(postgres: client, showProgress: !quiet)
-        var total = ImportSummary(kind: "total")
-        do {
+        let total = try await database.withClient { client in
+            let importer = DataImporter(postgres: client, showProgress: !quiet)
+            var total = ImportSummary(kind: "total")
             // Catalog first: event values are priced from it.
             let jobs: [(String?, (String) async throws -> ImportSummary)] = [
                 (catalog, importer.importCatalog), (customers, importer.importCustomers), (events, importer.importEvents),
@@ -62,11 +59,8 @@ struct ImportCommand: AsyncParsableCommand {
                 total.duplicates += summary.duplicates
                 total.rejected += summary.rejected
             }
-        } catch {
-            await client.close()
-            throw error
+            return total
         }
-        await client.close()
         print("imported \(total.imported), skipped duplicates \(total.duplicates), rejected \(total.rejected)")
     }
 

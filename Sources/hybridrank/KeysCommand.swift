@@ -22,24 +22,14 @@ struct KeysCommand: AsyncParsableCommand {
 
 /// The database options every `keys` subcommand takes.
 struct KeyDatabaseOptions: ParsableArguments {
-    @Option(help: "PostgreSQL URL (default: $DATABASE_URL, else $POSTGRES_URL).")
-    var databaseURL: String?
+    @OptionGroup var connection: DatabaseOptions
 
     @Option(help: "PostgreSQL schema (search_path) of the service's tables (default: the server's).")
     var schema: String?
 
     /// Runs `body` with a repository on a one-connection client, closed afterwards.
     func withRepository<T>(_ body: (APIKeyRepository) async throws -> T) async throws -> T {
-        let client = PostgresClient(
-            configuration: PostgresConfiguration(url: try DatabaseURL.resolve(databaseURL), poolSize: 1, searchPath: schema))
-        do {
-            let value = try await body(APIKeyRepository(postgres: client))
-            await client.close()
-            return value
-        } catch {
-            await client.close()
-            throw error
-        }
+        try await connection.withClient(searchPath: schema) { try await body(APIKeyRepository(postgres: $0)) }
     }
 }
 

@@ -10,8 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: "Running it again applies nothing. Applied versions are recorded in schema_migrations."
     )
 
-    @Option(help: "PostgreSQL URL (default: $DATABASE_URL, else $POSTGRES_URL).")
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "Directory of NNNN_name.sql files.")
     var migrations: String = "migrations"
@@ -20,34 +19,16 @@ struct MigrateCommand: AsyncParsableCommand {
     var schema: String?
 
     func run() async throws {
-        let url = try DatabaseURL.resolve(databaseURL)
         let searchPath = schema ?? ProcessInfo.processInfo.environment["HYBRIDRANK_DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }
-        let client = PostgresClient(configuration: PostgresConfiguration(url: url, poolSize: 1, searchPath: searchPath))
-        do {
-            let migrator = Migrator(client: client, directory: migrations)
-            let applied = try await migrator.migrate()
-            if applied.isEmpty {
-                print("migrate: up to date")
-            } else {
-                for migration in applied {
-                    print("migrate: applied \(String(format: "%04d", migration.version)) \(migration.name)")
-                }
+        let applied = try await database.withClient(searchPath: searchPath) { client in
+            try await Migrator(client: client, directory: migrations).migrate()
+        }
+        if applied.isEmpty {
+            print("migrate: up to date")
+        } else {
+            for migration in applied {
+                print("migrate: applied \(String(format: "%04d", migration.version)) \(migration.name)")
             }
-        } catch {
-            await client.close()
-            throw error
         }
-        await client.close()
-    }
-}
-
-/// The PostgreSQL URL from an option or the environment (`DATABASE_URL`, else `POSTGRES_URL`).
-enum DatabaseURL {
-    static func resolve(_ option: String?) throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        for candidate in [option, environment["DATABASE_URL"], environment["POSTGRES_URL"]] {
-            if let candidate, !candidate.isEmpty { return candidate }
-        }
-        throw ValidationError("no database: pass --database-url or set DATABASE_URL (or POSTGRES_URL)")
     }
 }

@@ -13,10 +13,7 @@ struct RecommendBatchCommand: AsyncParsableCommand {
         abstract: "Recommend for a users file (homepage) or a carts file (cart widget) from CSV history."
     )
 
-    @Option(help: "Products CSV (product_id,name,unit_price,category), plain or .gz.")
-    var catalog: String
-    @Option(help: "Training interactions CSV (customer_id,product_id,event,quantity,timestamp,basket_id).")
-    var events: String
+    @OptionGroup var data: OfflineDataFiles
     @Option(help: "Users file (header user_id): homepage lists, written as user_id,rank,product_id.")
     var users: String?
     @Option(help: "Carts file (basket_id,customer_id,timestamp,cart): cart lists, written as basket_id,rank,product_id.")
@@ -35,10 +32,7 @@ struct RecommendBatchCommand: AsyncParsableCommand {
     var gamma: Float?
     @Option(help: "The clock (YYYY-MM-DD); default: just after the last event.")
     var now: String?
-    @Option(help: "Bi-encoder directory for content candidates (skipped when missing).")
-    var biEncoder: String = ".models/all-MiniLM-L6-v2"
-    @Option(help: "Cross-encoder directory for --rerank on.")
-    var crossEncoder: String = "models/retail-reranker"
+    @OptionGroup var models: ModelDirectories
     @Option(help: "Rerank window: how many of the top blended items stage 3 scores (and --write-candidates writes).")
     var rerankWindow: Int = 20
     @Option(help: "Also write each list's rerank window as stage 3 sees it (query text, documents, signals) to this CSV, for training/.")
@@ -51,7 +45,7 @@ struct RecommendBatchCommand: AsyncParsableCommand {
         guard rerank == "on" || rerank == "off" else { throw ValidationError("--rerank must be on or off") }
         guard rerankWindow > 0 else { throw ValidationError("--rerank-window must be positive") }
         let started = Date()
-        let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
+        let dataset = try data.load()
         let clock: Date
         if let now {
             guard let parsed = RetailTimestamp.parse(now) else { throw ValidationError("--now must be YYYY-MM-DD") }
@@ -59,8 +53,7 @@ struct RecommendBatchCommand: AsyncParsableCommand {
         } else {
             clock = (dataset.interactions.last?.occurredAt ?? Date()).addingTimeInterval(1)
         }
-        let embeddings = try ProductEmbeddingCache.vectors(
-            for: dataset.products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { Self.log($0) })
+        let embeddings = try models.embeddings(for: dataset.products)
         var options = OfflineRecommender.Options()
         options.k = k
         options.excludePurchased = excludePurchased
@@ -68,10 +61,7 @@ struct RecommendBatchCommand: AsyncParsableCommand {
         options.cartWeights = Self.override(options.cartWeights, alpha, beta, gamma)
         var reranker: (any Reranker)? = nil
         if rerank == "on" {
-            let encoder = try CrossEncoder(modelDirectory: URL(fileURLWithPath: crossEncoder), threads: 2)
-            reranker = CrossEncoderReranker(
-                scorer: CrossEncoderPairScorer(encoder: encoder), catalog: StaticProductCatalog(dataset.products),
-                cache: InMemoryRerankScoreCache())
+            reranker = try models.reranker(for: dataset.products)
             options.rerankWindow = rerankWindow
         }
         // The recorder sits in stage 3's place and hands on to the model, if any: lists come out as without it.

@@ -24,24 +24,18 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Option(help: "The experiment key.")
     var experiment: String
-    @Option(help: "Interactions CSV, plain or .gz.")
-    var events: String
-    @Option(help: "Products CSV, plain or .gz.")
-    var catalog: String
+    @OptionGroup var data: OfflineDataFiles
     @Option(help: "History ends before this date (YYYY-MM-DD).")
     var split: String
     @Option(help: "Evaluation window ends before this date.")
     var end: String = "2011-09-01"
     @Option(help: "Experiment definitions file (.yaml, .yml or .json); default: the database.")
     var definitions: String?
-    @Option(help: "PostgreSQL URL when no --definitions (default: $DATABASE_URL, else $POSTGRES_URL).")
-    var databaseURL: String?
+    /// Read when no `--definitions` is given.
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "Tasks to run: A, C or AC.")
     var tasks: String = "AC"
-    @Option(help: "Bi-encoder directory (content candidates are skipped when missing).")
-    var biEncoder: String = ".models/all-MiniLM-L6-v2"
-    @Option(help: "Cross-encoder directory, loaded only when a variant sets rerank_window > 0.")
-    var crossEncoder: String = "models/retail-reranker"
+    @OptionGroup var models: ModelDirectories
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -65,12 +59,10 @@ struct ReplayCommand: AsyncParsableCommand {
         }
 
         let started = Date()
-        let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
+        let dataset = try data.load()
         let evaluation = EvaluationProtocol(events: dataset.interactions, splitDate: splitDate, endDate: endDate)
         let catalogSize = Set(dataset.products.map(\.id)).count
-        let embeddings = try ProductEmbeddingCache.vectors(
-            for: dataset.products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { RecommendBatchCommand.log($0) })
-        if embeddings == nil { RecommendBatchCommand.log("no bi-encoder at \(biEncoder): content candidates skipped (α has nothing to weigh)") }
+        let embeddings = try models.embeddings(for: dataset.products)
         let reranker = try makeReranker(for: definition, products: dataset.products)
 
         // One index build for all variants: a variant only changes per-request options.
@@ -131,14 +123,7 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             source = definitions
         } else {
-            let client = PostgresClient(configuration: PostgresConfiguration(url: try DatabaseURL.resolve(databaseURL), poolSize: 1))
-            do {
-                experiments = try await PostgresExperimentStore(client: client).loadExperiments()
-            } catch {
-                await client.close()
-                throw error
-            }
-            await client.close()
+            experiments = try await database.withClient { try await PostgresExperimentStore(client: $0).loadExperiments() }
             source = "the database"
         }
         guard let found = experiments.first(where: { $0.key == experiment }) else {
@@ -152,16 +137,11 @@ struct ReplayCommand: AsyncParsableCommand {
     private func makeReranker(for definition: Experiment, products: [Product]) throws -> (any Reranker)? {
         let reranking = definition.variants.filter { ($0.parameters.rerankWindow ?? 0) > 0 }.map(\.key)
         guard !reranking.isEmpty else { return nil }
-        let directory = URL(fileURLWithPath: crossEncoder)
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
-            // Silently skipping the rerank would report those variants as something they are not.
-            throw Self.failure("variant(s) \(reranking.joined(separator: ", ")) set rerank_window but there is no cross-encoder at \(crossEncoder) (--cross-encoder)")
+        guard models.hasCrossEncoder else {
+            throw Self.failure("variant(s) \(reranking.joined(separator: ", ")) set rerank_window but there is no cross-encoder at \(models.crossEncoder) (--cross-encoder)")
         }
         RecommendBatchCommand.log("cross-encoder for \(reranking.joined(separator: ", ")) (rerank_window > 0): expect minutes per task")
-        let encoder = try CrossEncoder(modelDirectory: directory, threads: 2)
-        return CrossEncoderReranker(
-            scorer: CrossEncoderPairScorer(encoder: encoder), catalog: StaticProductCatalog(products),
-            cache: InMemoryRerankScoreCache())
+        return try models.reranker(for: products)
     }
 
     /// Says why on stderr (without the usage text a `ValidationError` adds) and exits non-zero.

@@ -30,8 +30,16 @@ package struct CatalogReconciler: Service {
     /// Seconds re-read before the watermark (clock skew between replicas and late commits).
     let margin: Double
     let logger: Logger
+    /// Where the content index is saved with the watermark (nil: never), and how often; it is
+    /// also saved when the service stops.
+    let snapshotPath: String?
+    let snapshotInterval: Double
 
-    package init(repository: ProductRepository, catalog: LiveCatalog, indexes: LiveIndexes, models: ModelRuntime, bootstrap: StateBootstrap, changes: CatalogChangeNotice, interval: Double, margin: Double, logger: Logger) {
+    package init(repository: ProductRepository, catalog: LiveCatalog, indexes: LiveIndexes, models: ModelRuntime, bootstrap: StateBootstrap, changes: CatalogChangeNotice, interval: Double, margin: Double, logger: Logger,
+        snapshotPath: String? = nil, snapshotInterval: Double = 600
+    ) {
+        self.snapshotPath = snapshotPath
+        self.snapshotInterval = snapshotInterval
         self.repository = repository
         self.catalog = catalog
         self.indexes = indexes
@@ -45,6 +53,8 @@ package struct CatalogReconciler: Service {
 
     package func run() async throws {
         var watermark: Date?
+        var catchingUp = false
+        var lastSave = Date()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // In short steps, so a published change is read within one step.
             var waited = 0.0
@@ -53,10 +63,38 @@ package struct CatalogReconciler: Service {
                 waited += 0.02
             }
             guard bootstrap.isLoaded else { continue }
+            if watermark == nil, let saved = bootstrap.takeSnapshotWatermark() {
+                // The content index came from a snapshot: catch up from its watermark.
+                watermark = saved
+                catchingUp = true
+            }
             do {
-                watermark = try await reconcile(since: watermark)
+                watermark = try await reconcile(since: watermark, indexEverything: catchingUp)
+                catchingUp = false
+                if let watermark, Date().timeIntervalSince(lastSave) >= snapshotInterval {
+                    await saveSnapshot(watermark: watermark)
+                    lastSave = Date()
+                }
             } catch {
                 logger.debug("catalog reconciliation failed; retrying", metadata: ["error": "\(error)"])
+            }
+        }
+        if let watermark, !catchingUp { await saveSnapshot(watermark: watermark) }
+    }
+
+    /// Saves the content index with `watermark` on a thread of its own (a large index is a few
+    /// seconds of disk writes).
+    func saveSnapshot(watermark: Date) async {
+        guard let snapshotPath, let modelVersion = models.modelVersions["bi_encoder"] else { return }
+        let indexes = indexes, logger = logger
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                do {
+                    try indexes.saveVectorSnapshot(to: snapshotPath, modelVersion: modelVersion, watermark: watermark)
+                } catch {
+                    logger.warning("vector index snapshot not saved", metadata: ["error": "\(error)"])
+                }
+                done.resume()
             }
         }
     }
@@ -64,12 +102,15 @@ package struct CatalogReconciler: Service {
     /// One round: applies what changed after `since` (minus the margin), returns the new watermark.
     /// The first round (no watermark yet) re-reads the last minute, which covers the time
     /// between the start-up load and now.
+    /// With `indexEverything` (catching up a content index loaded from a snapshot, whose
+    /// attributes may be older than the catalog loaded at start) every changed row reaches the
+    /// index, not only those the catalog did not have.
     @discardableResult
-    func reconcile(since: Date?) async throws -> Date {
+    func reconcile(since: Date?, indexEverything: Bool = false) async throws -> Date {
         let now = try await repository.databaseNow()
         let from = (since ?? now.addingTimeInterval(-60)).addingTimeInterval(-margin)
         let changed = try await repository.changed(since: from).filter { product in
-            guard let served = catalog.product(product.id) else { return true }
+            guard !indexEverything, let served = catalog.product(product.id) else { return true }
             return !Self.sameServing(served, product)
         }
         if !changed.isEmpty {

@@ -22,13 +22,20 @@ package final class StateBootstrap: Sendable {
     let widgetTable: WidgetSettingsTable
     let redis: RedisClient
     let logger: Logger
+    /// The saved content index to start from (nil: build from the embeddings in PostgreSQL).
+    let vectorSnapshotPath: String?
     private let loaded = NIOLockedValueBox(false)
+    /// The catalog watermark of the snapshot the content index was loaded from, until the
+    /// reconciler takes it to catch up from there.
+    private let snapshotWatermark = NIOLockedValueBox<Date?>(nil)
 
     package init(
         products: ProductRepository, interactions: InteractionRepository, catalog: LiveCatalog, indexes: LiveIndexes,
         models: ModelRuntime, experiments: PostgresExperimentStore, router: ExperimentRouter,
-        widgetSettings: PostgresWidgetSettingsStore, widgetTable: WidgetSettingsTable, redis: RedisClient, logger: Logger
+        widgetSettings: PostgresWidgetSettingsStore, widgetTable: WidgetSettingsTable, redis: RedisClient, logger: Logger,
+        vectorSnapshotPath: String? = nil
     ) {
+        self.vectorSnapshotPath = vectorSnapshotPath
         self.products = products
         self.interactions = interactions
         self.catalog = catalog
@@ -44,6 +51,14 @@ package final class StateBootstrap: Sendable {
 
     var isLoaded: Bool { loaded.withLockedValue { $0 } }
 
+    /// The loaded snapshot's catalog watermark, once (the reconciler's first round starts there).
+    func takeSnapshotWatermark() -> Date? {
+        snapshotWatermark.withLockedValue { value in
+            defer { value = nil }
+            return value
+        }
+    }
+
     /// Loads everything unless already loaded; logs and returns false when PostgreSQL is down.
     @discardableResult
     package func loadIfPossible() async -> Bool {
@@ -51,17 +66,32 @@ package final class StateBootstrap: Sendable {
         do {
             let clock = ContinuousClock()
             let start = clock.now
+            // Writes from here on are logged for the index that replaces the exact one (a
+            // snapshot, an HNSW build), so none lands between reading the catalog and the swap.
+            indexes.servingVectors.beginReplacement()
             let all = try await products.all()
             catalog.upsert(all)
             var embedded = 0
             if let version = models.modelVersions["bi_encoder"] {
-                let vectors = try await products.embeddings(modelVersion: version)
-                for product in all where product.deletedAt == nil {
-                    if let vector = vectors[product.id] {
-                        indexes.vectors.upsert(product, vector: vector)
-                        embedded += 1
+                if let path = vectorSnapshotPath, let watermark = indexes.loadVectorSnapshot(from: path, modelVersion: version) {
+                    // The reconciler applies what changed after the watermark: no embedding read.
+                    snapshotWatermark.withLockedValue { $0 = watermark }
+                    embedded = indexes.vectors.count
+                    logger.info("vector index loaded from its snapshot", metadata: ["products": "\(embedded)", "watermark": "\(watermark)"])
+                } else {
+                    let vectors = try await products.embeddings(modelVersion: version)
+                    var batch: [(product: Product, vector: [Float])] = []
+                    for product in all where product.deletedAt == nil {
+                        if let vector = vectors[product.id] {
+                            indexes.vectors.upsert(product, vector: vector)
+                            batch.append((product, vector))
+                            embedded += 1
+                        }
                     }
+                    indexes.buildVectorIndexInBackground(batch)
                 }
+            } else {
+                indexes.servingVectors.cancelReplacement()
             }
             var events: [Interaction] = []
             try await interactions.forEachPage { page in events.append(contentsOf: page) }

@@ -30,6 +30,10 @@ extension ServiceConfiguration {
         default: break
         }
         if let kind = environment["HYBRIDRANK_VECTOR_INDEX"].flatMap(VectorIndexKind.init(argument:)) { self.vectorIndex = kind }
+        if let path = environment["HYBRIDRANK_VECTOR_SNAPSHOT"], !path.isEmpty { self.vectorSnapshotPath = path }
+        if let seconds = environment["HYBRIDRANK_VECTOR_SNAPSHOT_SECONDS"].flatMap(Double.init), seconds > 0 {
+            self.vectorSnapshotInterval = seconds
+        }
         if let entries = environment["HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES"].flatMap(Int.init), entries >= 0 {
             self.rerankLocalCacheEntries = entries
         }

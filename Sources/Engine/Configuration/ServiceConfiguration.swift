@@ -48,6 +48,12 @@ public struct ServiceConfiguration: Sendable {
     /// because on the mean of the backtest windows item2vec did not clear the bar to enter the
     /// default blend (docs/QUALITY.md), and training costs start-up time. `HYBRIDRANK_ITEM2VEC`.
     public var item2vec: Bool = false
+    /// Where the content index is saved with the bi-encoder version and the catalog watermark,
+    /// and loaded from at start (`HYBRIDRANK_VECTOR_SNAPSHOT`; nil: rebuilt from PostgreSQL at
+    /// every start — minutes for an HNSW index of a million products).
+    public var vectorSnapshotPath: String? = nil
+    /// Seconds between snapshot saves (and one when the service stops): what a restart replays.
+    public var vectorSnapshotInterval: Double = 600
     /// Largest `limit` a widget accepts.
     public var maximumLimit: Int = 100
     /// What every input to the HTTP API is held to (id and text lengths, time range, integer

@@ -12,7 +12,12 @@ import Support
 /// pipeline its sources. Popularity is the exception that lives in Redis (shared by replicas);
 /// the in-memory copy here is the fallback when Redis is down.
 public final class LiveIndexes: Sendable {
+    /// The content index as served (`servingVectors`): exact search until an HNSW index is built
+    /// or loaded, then that one.
     public let vectors: any ProductVectorIndex
+    let servingVectors: ServingVectorIndex
+    /// The kind the configuration asks for (what a build or a snapshot must give).
+    let vectorIndexKind: VectorIndexKind
     public let basketCoPurchase: CoPurchaseIndex
     public let customerCoPurchase: CoPurchaseIndex
     public let similarUsers: SimilarUsersIndex
@@ -33,7 +38,12 @@ public final class LiveIndexes: Sendable {
         catalog: LiveCatalog, redis: RedisClient, metrics: ServiceMetrics, logger: Logger, dimension: Int = 384,
         vectorIndex: VectorIndexKind = .exact, item2vec: Bool = false
     ) {
-        self.vectors = vectorIndex.makeIndex(dimension: dimension)
+        // Exact first whatever the kind: filling it is a copy per product, so content candidates
+        // are served from the start while an HNSW index builds (`buildVectorIndexInBackground`).
+        let serving = ServingVectorIndex(serving: VectorIndexKind.exact.makeIndex(dimension: dimension))
+        self.servingVectors = serving
+        self.vectors = serving
+        self.vectorIndexKind = vectorIndex
         self.basketCoPurchase = CoPurchaseIndex(configuration: .baskets)
         self.customerCoPurchase = CoPurchaseIndex(configuration: .customers)
         self.similarUsers = SimilarUsersIndex()

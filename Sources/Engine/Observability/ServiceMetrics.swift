@@ -66,25 +66,23 @@ public final class ServiceMetrics: Sendable {
         for (stage, histogram) in snapshot.stageDurations.sorted(by: { $0.key < $1.key }) {
             Self.append(histogram, name: "hybridrank_stage_duration_seconds", labels: "stage=\"\(stage)\"", to: &out)
         }
+        Self.append(snapshot.counters, kind: "counter", to: &out)
+        Self.append(snapshot.gauges.mapValues { $0() }, kind: "gauge", to: &out)
+        return out
+    }
+
+    /// Writes counter or gauge series sorted by name, with one `# HELP` / `# TYPE` header per
+    /// family (the series' name before its labels), as the exposition format asks.
+    private static func append(_ series: [String: Double], kind: String, to out: inout String) {
         var lastName = ""
-        for (series, value) in snapshot.counters.sorted(by: { $0.key < $1.key }) {
+        for (series, value) in series.sorted(by: { $0.key < $1.key }) {
             let name = String(series.prefix(while: { $0 != "{" }))
             if name != lastName {
-                out += "# HELP \(name) \(Self.help(for: name, kind: "counter"))\n# TYPE \(name) counter\n"
+                out += "# HELP \(name) \(help(for: name, kind: kind))\n# TYPE \(name) \(kind)\n"
                 lastName = name
             }
             out += "\(series) \(value)\n"
         }
-        lastName = ""
-        for (series, read) in snapshot.gauges.sorted(by: { $0.key < $1.key }) {
-            let name = String(series.prefix(while: { $0 != "{" }))
-            if name != lastName {
-                out += "# HELP \(name) \(Self.help(for: name, kind: "gauge"))\n# TYPE \(name) gauge\n"
-                lastName = name
-            }
-            out += "\(series) \(read())\n"
-        }
-        return out
     }
 
     /// What each counter and gauge family means, for its `# HELP` line. A family missing here

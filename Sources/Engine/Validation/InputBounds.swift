@@ -172,7 +172,7 @@ public struct InputBounds: Sendable {
                 let high = utf8.index(after: index)
                 guard high != utf8.endIndex else { return nil }
                 let low = utf8.index(after: high)
-                guard low != utf8.endIndex, let h = hexValue(utf8[high]), let l = hexValue(utf8[low]) else { return nil }
+                guard low != utf8.endIndex, let h = utf8[high].hexDigitValue, let l = utf8[low].hexDigitValue else { return nil }
                 bytes.append(h << 4 | l)
                 index = utf8.index(after: low)
             } else {
@@ -181,14 +181,5 @@ public struct InputBounds: Sendable {
             }
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

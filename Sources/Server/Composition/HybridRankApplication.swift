@@ -70,7 +70,8 @@ public enum HybridRankApplication {
         let bootstrap = StateBootstrap(
             products: productRepository, interactions: interactionRepository, catalog: catalog, indexes: indexes,
             models: models, experiments: experimentStore, router: experimentRouter,
-            widgetSettings: widgetSettingsStore, widgetTable: widgetSettings, redis: redis, logger: logger)
+            widgetSettings: widgetSettingsStore, widgetTable: widgetSettings, redis: redis, logger: logger,
+            vectorSnapshotPath: configuration.vectorSnapshotPath)
         await bootstrap.loadIfPossible()
 
         var reranker: CrossEncoderReranker?
@@ -146,7 +147,8 @@ public enum HybridRankApplication {
             ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval),
             CatalogReconciler(
                 repository: productRepository, catalog: catalog, indexes: indexes, models: models, bootstrap: bootstrap,
-                changes: catalogChanges, interval: configuration.catalogSyncInterval, margin: configuration.catalogSyncMargin, logger: logger),
+                changes: catalogChanges, interval: configuration.catalogSyncInterval, margin: configuration.catalogSyncMargin, logger: logger,
+                snapshotPath: configuration.vectorSnapshotPath, snapshotInterval: configuration.vectorSnapshotInterval),
             APIKeyRefresher(
                 repository: keyRepository, table: keyTable, interval: configuration.access.keyRefreshInterval, logger: logger))
         return app

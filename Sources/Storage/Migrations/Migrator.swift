@@ -5,12 +5,6 @@ public struct Migration: Sendable, Hashable {
     public var version: Int
     public var name: String
     public var sql: String
-
-    public init(version: Int, name: String, sql: String) {
-        self.version = version
-        self.name = name
-        self.sql = sql
-    }
 }
 
 /// An error reading the migrations directory. Names files, never their contents.

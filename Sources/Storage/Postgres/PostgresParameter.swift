@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A value bound to a `$n` placeholder. Values travel separately from the SQL text
 /// (`PQexecParams`), in PostgreSQL's text input format, so no value can change a statement.
@@ -137,19 +138,10 @@ enum PostgresBytes {
         var data = Data(capacity: utf8.count / 2)
         var index = 0
         while index < utf8.count {
-            guard let high = hexValue(utf8[index]), let low = hexValue(utf8[index + 1]) else { return nil }
+            guard let high = utf8[index].hexDigitValue, let low = utf8[index + 1].hexDigitValue else { return nil }
             data.append(high << 4 | low)
             index += 2
         }
         return data
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }
