@@ -8,6 +8,12 @@ public enum InteractionType: String, Sendable, Hashable, Codable, CaseIterable {
     case wishlistAdd = "wishlist_add"
     case purchase
     case recommendationClick = "recommendation_click"
+    /// A recommended item was on screen (reported by `widget.js` once the strip is visible).
+    /// Measurement only: it feeds the experiment tables (viewed strips, CTR on what was seen),
+    /// never the shopper's history, preference vector, co-purchase or popularity — seeing an item
+    /// the service chose says nothing about what the shopper wants, and counting it would make
+    /// every recommendation recommend itself.
+    case recommendationImpression = "recommendation_impression"
 
     /// Weight of one event in the user's preference vector (issue #3).
     public var preferenceWeight: Float {
@@ -18,8 +24,16 @@ public enum InteractionType: String, Sendable, Hashable, Codable, CaseIterable {
         case .recommendationClick: return 1.5
         case .view: return 1
         case .cartRemove: return -1
+        case .recommendationImpression: return 0
         }
     }
+
+    /// Whether the event says something about the shopper's taste and so enters their history,
+    /// the live indexes and the event stream. Impressions do not (see `recommendationImpression`).
+    public var isShopperSignal: Bool { self != .recommendationImpression }
+
+    /// Events that belong to a recommendation response and are meaningless without its `request_id`.
+    public var requiresRequestID: Bool { self == .recommendationClick || self == .recommendationImpression }
 }
 
 /// One user event on one product.

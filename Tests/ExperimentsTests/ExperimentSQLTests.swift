@@ -67,7 +67,10 @@ struct ExperimentSQLTests {
              ('u2','p1','purchase',7,NULL,'2026-11-22T12:00:00Z'),
              ('u2','p5','purchase',9,NULL,'2026-11-21T08:00:00Z'),
              ('u1','p3','purchase',100,NULL,'2026-11-10T08:00:00Z'),
-             ('u3','p7','recommendation_click',0,'r5','2026-11-21T09:01:00Z')
+             ('u3','p7','recommendation_click',0,'r5','2026-11-21T09:01:00Z'),
+             ('u1','p1','recommendation_impression',0,'r1','2026-11-20T10:00:01Z'),
+             ('u1','p2','recommendation_impression',0,'r1','2026-11-20T10:00:01Z'),
+             ('u2','p5','recommendation_impression',0,'r3','2026-11-20T23:30:02Z')
             """)
     }
 
@@ -75,7 +78,7 @@ struct ExperimentSQLTests {
         try await withMigratedSchema { client in
             try await seed(client)
             let rows = try await client.query(
-                "SELECT product_id, type, value, request_id, attributed_by FROM attributed_interactions($1, $2, $3::interval) ORDER BY interaction_id",
+                "SELECT product_id, type, value, request_id, attributed_by FROM attributed_interactions($1, $2, $3::interval) WHERE type <> 'recommendation_impression' ORDER BY interaction_id",
                 ["2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z", RollupSQL.defaultAttributionWindow])
             let seen = try rows.map { "\(try $0.string("request_id")):\(try $0.string("type")):\(try $0.string("product_id")):\(try $0.string("attributed_by"))" }
             #expect(seen == [
@@ -96,7 +99,8 @@ struct ExperimentSQLTests {
             try await seed(client)
             let snapshot = """
                 SELECT date::text || '|' || variant_key || '|' || widget || '|' || users_exposed || '|' || exposures || '|' ||
-                       items_shown || '|' || clicks || '|' || add_to_carts || '|' || purchases || '|' || revenue AS row
+                       items_shown || '|' || clicks || '|' || add_to_carts || '|' || purchases || '|' || revenue || '|' ||
+                       viewed_exposures AS row
                 FROM experiment_daily_performance ORDER BY date, variant_key, widget
                 """
             for day in ["2026-11-20", "2026-11-21"] {
@@ -104,9 +108,10 @@ struct ExperimentSQLTests {
             }
             let first = try await client.query(snapshot).map { try $0.string("row") }
             #expect(first == [
-                "2026-11-20|control|homepage|1|1|3|1|1|1|20",
-                "2026-11-20|treatment|homepage|1|2|3|1|0|2|24",
-                "2026-11-21|control|homepage|1|1|1|1|0|0|0",
+                // Two impressions of r1 are one viewed exposure; r2 was never seen, r3 was.
+                "2026-11-20|control|homepage|1|1|3|1|1|1|20|1",
+                "2026-11-20|treatment|homepage|1|2|3|1|0|2|24|1",
+                "2026-11-21|control|homepage|1|1|1|1|0|0|0|0",
             ])
             for day in ["2026-11-20", "2026-11-21", "2026-11-20"] {
                 try await client.execute(RollupSQL.daily, [day, RollupSQL.defaultAttributionWindow])
@@ -116,8 +121,9 @@ struct ExperimentSQLTests {
             try await client.execute("DELETE FROM exposures WHERE variant_key = 'treatment'")
             try await client.execute(RollupSQL.daily, ["2026-11-20", RollupSQL.defaultAttributionWindow])
             #expect(try await client.query(snapshot).map { try $0.string("row") } == [first[0], first[2]])
-            let view = try await client.query("SELECT ctr FROM experiment_performance WHERE date = '2026-11-20'")
+            let view = try await client.query("SELECT ctr, viewed_ctr FROM experiment_performance WHERE date = '2026-11-20'")
             #expect(try view.map { try $0.double("ctr") } == [1.0])
+            #expect(try view.map { try $0.double("viewed_ctr") } == [1.0])
             let series = try await client.query(RollupSQL.dailySeries, ["e"])
             #expect(series.count == 2)
         }

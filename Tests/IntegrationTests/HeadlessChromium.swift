@@ -20,9 +20,12 @@ struct HeadlessChromium {
         var description: String { "chromium exited with \(status): \(stderr.suffix(500))" }
     }
 
-    /// The serialised DOM of `url` once loaded.
-    func dumpDOM(url: String) throws -> String {
-        try run(["--dump-dom", url])
+    /// The serialised DOM of `url` once loaded (and its scripts have had the virtual-time budget),
+    /// in a window of `windowSize` ("width,height") when given: what is "on screen" depends on it.
+    /// `virtualTimeBudget` (ms): how long the page's timers may run; network waits beyond it cut
+    /// the page off, so a page that waits for its own requests needs more on a busy machine.
+    func dumpDOM(url: String, windowSize: String? = nil, virtualTimeBudget: Int = 5000) throws -> String {
+        try run((windowSize.map { ["--window-size=\($0)"] } ?? []) + ["--dump-dom", url], virtualTimeBudget: virtualTimeBudget)
     }
 
     /// A PNG of `url` at 1280 px wide.
@@ -53,14 +56,14 @@ struct HeadlessChromium {
         return (parts[0], parts[1], parts[2])
     }
 
-    private func run(_ arguments: [String]) throws -> String {
+    private func run(_ arguments: [String], virtualTimeBudget: Int = 5000) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("hr-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
         process.arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--virtual-time-budget=5000",
+            "--user-data-dir=\(profile.path)", "--virtual-time-budget=\(virtualTimeBudget)",
         ] + arguments
         // stdout through a pipe read to its end before waiting (a large DOM cannot block);
         // stderr (Chromium's chatter) to a file, read only when it failed.

@@ -89,7 +89,15 @@ struct ServerOutageTests {
             #expect(!ids.contains("kitchen-1") && !ids.contains("garden-2"))
             #expect(ids.count == 6)
             #expect(ids.count > 1 && ids[1] == "toys-4", "pinned at position 2: \(ids)")
+            // A pin past `limit` is dropped (the list has no such position); a malformed one is a 400.
+            let unpinned = productIDs(try await client.json("/v1/recommendations/homepage?limit=6").json)
             (status, json) = try await client.json("/v1/recommendations/homepage?limit=6&pin=9:toys-4")
+            #expect(status == 200)
+            #expect(productIDs(json) == unpinned, "the pin past limit changed nothing")
+            (status, json) = try await client.json("/v1/recommendations/homepage?limit=6&pin=101:toys-4")
+            #expect(status == 400)
+            #expect(errorField(json) == "pin")
+            (status, json) = try await client.json("/v1/recommendations/homepage?limit=6&pin=02:toys-4")
             #expect(status == 400)
             #expect(errorField(json) == "pin")
         }

@@ -30,12 +30,15 @@ struct InputBoundsTests {
         }
     }
 
-    @Test func idsAreBoundedInBytesAndFreeOfWhitespaceAndControls() {
+    @Test func idsAreBoundedInCodePointsAndFreeOfWhitespaceAndControls() {
         #expect(bounds.isValidID("café-1"))
         #expect(bounds.isValidID("SKU|85123A/2"))
         #expect(bounds.isValidID(String(repeating: "x", count: 256)))
         #expect(!bounds.isValidID(String(repeating: "x", count: 257)))
-        #expect(!bounds.isValidID(String(repeating: "é", count: 129)), "258 UTF-8 bytes")
+        #expect(bounds.isValidID(String(repeating: "é", count: 256)), "256 code points, 512 UTF-8 bytes")
+        #expect(!bounds.isValidID(String(repeating: "é", count: 257)))
+        #expect(bounds.isValidID(String(repeating: "😀", count: 256)), "the longest id is 1,024 bytes")
+        #expect(!bounds.isValidID(String(repeating: "e\u{301}", count: 129)), "258 code points, 129 characters as Swift counts them")
         #expect(!bounds.isValidID(""))
         #expect(!bounds.isValidID("a\u{0}b"))
         #expect(!bounds.isValidID("a\u{1F}b"))
@@ -55,7 +58,9 @@ struct InputBoundsTests {
         #expect(field { try bounds.checkText("é", field: "name") } == nil)
         #expect(field { try bounds.checkText(String(repeating: "é", count: 500), field: "name", maximumCharacters: 500) } == nil)
         #expect(field { try bounds.checkText(String(repeating: "é", count: 501), field: "name", maximumCharacters: 500) } == "name")
-        #expect(field { try bounds.checkText(String(repeating: "é", count: 129), field: "category", maximumBytes: 256) } == "category")
+        #expect(field { try bounds.checkText(String(repeating: "é", count: 257), field: "category", maximumCharacters: 256) } == "category")
+        // Code points, as JSON Schema's maxLength counts them, not grapheme clusters.
+        #expect(field { try bounds.checkText(String(repeating: "e\u{301}", count: 251), field: "name", maximumCharacters: 500) } == "name")
     }
 
     @Test func timestampsMustFallBetween1970And2200() {
@@ -136,5 +141,24 @@ struct InputBoundsTests {
         #expect(Date(timeIntervalSince1970: .infinity).postgresText == "infinity")
         #expect(EpochSeconds.floor(Date(timeIntervalSince1970: -0.5)) == -1)
         #expect(EpochSeconds.floor(Date(timeIntervalSince1970: 1e300)) == Int(EpochSeconds.limit))
+    }
+
+    /// `/openapi.json` states the id and text rules as regular expressions; over every code point
+    /// of the Basic Multilingual Plane (surrogates aside) they accept exactly what the service does,
+    /// so schemathesis's positive and negative conformance checks can hold on every id.
+    @Test func theDocumentedPatternsAreTheServicesRules() throws {
+        let id = try NSRegularExpression(pattern: IdentifierRule.pattern)
+        let text = try NSRegularExpression(pattern: InputBounds.textPattern)
+        func matches(_ regex: NSRegularExpression, _ value: String) -> Bool {
+            regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        }
+        var disagreements: [String] = []
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let value = "a" + String(Character(scalar)) + "b"
+            if matches(id, value) != bounds.isValidID(value) { disagreements.append("id U+\(String(scalar.value, radix: 16))") }
+            if matches(text, value) != InputBounds.isPrintableText(value) { disagreements.append("text U+\(String(scalar.value, radix: 16))") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(20))")
     }
 }

@@ -203,6 +203,27 @@ struct ServerLogicTests {
         }
     }
 
+    /// Every counter and gauge the sources create has its own HELP text (not the generic one that
+    /// keeps an undescribed family valid): found by reading the sources, so a family added later
+    /// without a description fails here.
+    @Test func everyMetricFamilyTheSourcesCreateIsDescribed() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let creation = try NSRegularExpression(pattern: #"(?:increment|registerGauge)\("(hybridrank_[a-z_]+)""#)
+        var families = Set<String>()
+        for case let file as URL in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in creation.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                families.insert(String(text[Range(match.range(at: 1), in: text)!]))
+            }
+        }
+        #expect(families.count >= 10, "\(families.sorted())")
+        for family in families.sorted() {
+            #expect(ServiceMetrics.helpTexts[family] != nil, "\(family) has no HELP text in ServiceMetrics.helpTexts")
+        }
+    }
+
     func metricsText(_ metrics: ServiceMetrics) -> [String] {
         metrics.prometheusText().split(separator: "\n").map(String.init)
     }

@@ -131,7 +131,7 @@ struct ImportParsingTests {
         let cases: [(String, String, String)] = [
             (",21232,purchase,1,2009-12-01T07:45:00,1", "user_id", "is missing"),
             ("1,,purchase,1,2009-12-01T07:45:00,1", "product_id", "is missing"),
-            ("1,2,like,1,2009-12-01T07:45:00,1", "event", "is not one of view, cart_add, cart_remove, wishlist_add, purchase, recommendation_click"),
+            ("1,2,like,1,2009-12-01T07:45:00,1", "event", "is not one of view, cart_add, cart_remove, wishlist_add, purchase, recommendation_click, recommendation_impression"),
             ("1,2,purchase,two,2009-12-01T07:45:00,1", "quantity", "is not an integer"),
             ("1,2,purchase,1.5,2009-12-01T07:45:00,1", "quantity", "is not an integer"),
             ("1,2,purchase,0,2009-12-01T07:45:00,1", "quantity", "is below 1"),

@@ -88,9 +88,15 @@ public final class ServiceMetrics: Sendable {
     /// What each counter and gauge family means, for its `# HELP` line. A family missing here
     /// still gets a HELP line naming its kind, so every family is described.
     static let helpTexts: [String: String] = [
-        "hybridrank_events_total": "Events accepted by POST /v1/events (durable in PostgreSQL), by type.",
+        "hybridrank_access_rejections_total": "Requests refused by access control, by reason (missing or invalid key, scope, origin).",
+        "hybridrank_events_total": "Events accepted by POST /v1/events (durable in PostgreSQL), by event type.",
         "hybridrank_events_rejected_total": "Events refused by POST /v1/events, by reason.",
         "hybridrank_exposure_queue_depth": "Exposures queued in memory and not yet written to PostgreSQL.",
+        "hybridrank_exposure_queue_oldest_age_seconds": "Age of the oldest exposure still queued in memory (0 when the queue is empty).",
+        "hybridrank_exposures_dead_lettered_total": "Exposures PostgreSQL refused for good (kept in the dead-letter log), by SQLSTATE.",
+        "hybridrank_exposures_dropped_total": "Exposures dropped because the in-memory queue was full, by reason.",
+        "hybridrank_rate_limit_local_checks_total": "Rate-limit checks made in this replica's memory because Redis was unavailable.",
+        "hybridrank_rate_limited_total": "Requests refused with 429 over the rate limit, by the caller's scope.",
         "hybridrank_redis_errors_total": "Redis calls that failed, by operation (the answer was degraded, not failed).",
         "hybridrank_rerank_cache_total": "Cross-encoder score look-ups, by result (hit or miss).",
     ]

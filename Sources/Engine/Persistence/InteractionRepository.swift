@@ -35,12 +35,14 @@ public struct InteractionRepository: Sendable {
         }
     }
 
-    /// A user's most recent events, newest first (the fallback when Redis has nothing).
+    /// A user's most recent events, newest first (the fallback when Redis has nothing); impressions
+    /// are not part of a shopper's history (`InteractionType.isShopperSignal`).
     public func recent(user: UserID, limit: Int) async throws -> [Interaction] {
         try await postgres.query(
             """
             SELECT user_id, product_id, type, quantity, value, request_id, basket_id, occurred_at
-            FROM interactions WHERE user_id = $1 ORDER BY occurred_at DESC LIMIT $2
+            FROM interactions WHERE user_id = $1 AND type <> 'recommendation_impression'
+            ORDER BY occurred_at DESC LIMIT $2
             """, [user, limit]
         ).map(Self.decode)
     }
@@ -52,14 +54,15 @@ public struct InteractionRepository: Sendable {
         return Set(try rows.map { try $0.string("product_id") })
     }
 
-    /// Streams the whole log in id order in pages (index rebuilds at start).
+    /// Streams the whole log in id order in pages (index rebuilds at start), impressions left out
+    /// as everywhere the indexes are fed.
     public func forEachPage(pageSize: Int = 50_000, _ body: ([Interaction]) throws -> Void) async throws {
         var lastID: Int64 = 0
         while true {
             let rows = try await postgres.query(
                 """
                 SELECT id, user_id, product_id, type, quantity, value, request_id, basket_id, occurred_at
-                FROM interactions WHERE id > $1 ORDER BY id LIMIT $2
+                FROM interactions WHERE id > $1 AND type <> 'recommendation_impression' ORDER BY id LIMIT $2
                 """, [lastID, pageSize])
             if rows.isEmpty { return }
             lastID = Int64(try rows[rows.count - 1].int("id"))

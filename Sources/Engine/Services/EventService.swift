@@ -42,9 +42,14 @@ public final class EventService: Sendable {
             metrics.increment("hybridrank_events_rejected_total", labels: ["reason": "postgres_unavailable"], by: Double(events.count))
             throw ServiceError.unavailable("PostgreSQL")
         }
-        metrics.increment("hybridrank_events_total", by: Double(events.count))
-        // Only genuinely new events change derived state (a retried batch must not double-count).
-        let fresh = zip(events, inserted).filter(\.1).map(\.0)
+        for (type, count) in Dictionary(grouping: events, by: \.type).mapValues(\.count) {
+            metrics.increment("hybridrank_events_total", labels: ["type": type.rawValue], by: Double(count))
+        }
+        // Only genuinely new events change derived state (a retried batch must not double-count),
+        // and only those that say something about the shopper: impressions are stored for the
+        // experiment tables and go nowhere else.
+        let fresh = zip(events, inserted).filter { $0.1 && $0.0.type.isShopperSignal }.map(\.0)
+        guard !fresh.isEmpty else { return events.count }
         indexes.apply(fresh)
         let hot = await shoppers.record(fresh, categoryOf: { self.catalog.product($0)?.category })
         if !hot { metrics.increment("hybridrank_redis_errors_total", labels: ["operation": "record_events"]) }

@@ -13,19 +13,21 @@ import Support
 /// Every DTO checks its fields here, so each refusal is a 400 naming the field
 /// (`events[3].timestamp`) and nothing reaches libpq that it would refuse or truncate.
 ///
-/// Lengths of ids and indexed text are in UTF-8 bytes (what the index stores); free text in
-/// characters (what a person counts). README "Errors" lists the defaults.
+/// Lengths are in characters, meaning Unicode code points: what JSON Schema's `maxLength` counts,
+/// so `/openapi.json` can state every bound exactly (and `pattern`s state the character rules:
+/// `IdentifierRule.pattern`, `InputBounds.textPattern`). Indexed values stay small in bytes too: a
+/// code point is at most 4 UTF-8 bytes. README "Input bounds" lists the defaults.
 public struct InputBounds: Sendable {
-    /// Product, user, basket, request, event and experiment ids, in UTF-8 bytes. Ids sit in btree
-    /// indexes (some composite, `interactions (user_id, occurred_at)`); 256 bytes stays far below
-    /// PostgreSQL's ~2,700-byte entry limit and above any id a shop uses.
-    public var maximumIDBytes: Int = IdentifierRule.maximumBytes
+    /// Product, user, basket, request, event and experiment ids, in code points. Ids sit in btree
+    /// indexes (some composite, `interactions (user_id, occurred_at)`); 256 code points (≤ 1,024
+    /// bytes) stay far below PostgreSQL's ~2,700-byte entry limit and above any id a shop uses.
+    public var maximumIDLength: Int = IdentifierRule.maximumLength
     /// Product names, in characters: they are shown in widgets and fed to the encoders.
     public var maximumNameCharacters: Int = 500
     /// Product descriptions, in characters: the bi-encoder reads only their start anyway.
     public var maximumDescriptionCharacters: Int = 10_000
-    /// Categories, in UTF-8 bytes: `products_category_live_idx` indexes them.
-    public var maximumCategoryBytes: Int = 256
+    /// Categories, in code points: `products_category_live_idx` indexes them (≤ 1,024 bytes).
+    public var maximumCategoryCharacters: Int = 256
     /// Search `q`, in characters: every character is encoded by the bi-encoder (cost).
     public var maximumQueryCharacters: Int = 1_000
     /// Earliest accepted event or product time: 1970-01-01T00:00:00Z. Nothing a shop records is
@@ -46,41 +48,53 @@ public struct InputBounds: Sendable {
     public var maximumProductBatch: Int = 1_000
     /// Product ids in a cart sent with `POST /v1/recommendations/cart`.
     public var maximumCartItems: Int = 500
-    /// Ids in a widget request's `exclude`.
-    public var maximumExcludedIDs: Int = 500
-    /// Entries in a widget request's `pin` (each position also ≤ `limit`).
-    public var maximumPins: Int = 100
+    /// A widget request's `exclude` (comma-separated ids, empty entries skipped), in characters.
+    /// The bound is the parameter's length, not an entry count: `/openapi.json`'s pattern can state
+    /// the entries' form but not their number (the regex engine schemathesis validates with refuses
+    /// counted repetitions of id-sized groups); the length is stated in the description.
+    public var maximumExcludeCharacters: Int = 8_192
+    /// A widget request's `pin` (comma-separated position:id entries), in characters; positions
+    /// are 1…100, so at most 100 pins take effect, and a pin past `limit` is dropped.
+    public var maximumPinCharacters: Int = 2_048
 
     public init() {}
 
     // MARK: - Checks (each throws a 400 naming `field`)
 
-    /// An id: non-empty, at most `maximumIDBytes` UTF-8 bytes, no whitespace or control characters.
+    /// An id: non-empty, at most `maximumIDLength` characters, no whitespace or control characters.
     public func checkID(_ id: String, field: String) throws {
         guard !id.isEmpty else { throw ServiceError.missing(field) }
         guard isValidID(id) else {
             throw ServiceError.invalid(
-                field, "\(field) must be 1–\(maximumIDBytes) UTF-8 bytes without whitespace or control characters")
+                field, "\(field) must be 1–\(maximumIDLength) characters without whitespace or control characters")
         }
     }
 
     /// The id rule as a predicate (widget settings' block lists and pins use it too).
     public func isValidID(_ id: String) -> Bool {
-        IdentifierRule.isValid(id, maximumBytes: maximumIDBytes)
+        IdentifierRule.isValid(id, maximumLength: maximumIDLength)
     }
 
-    /// Free text: at most `maximumCharacters` characters (and `maximumBytes` UTF-8 bytes when
-    /// given), no NUL and no control characters other than tab, line feed and carriage return.
-    public func checkText(_ text: String, field: String, maximumCharacters: Int? = nil, maximumBytes: Int? = nil) throws {
-        if let maximumBytes, text.utf8.count > maximumBytes {
-            throw ServiceError.invalid(field, "\(field) must be at most \(maximumBytes) UTF-8 bytes")
-        }
-        if let maximumCharacters, text.utf8.count > maximumCharacters, text.count > maximumCharacters {
+    /// Free text: at most `maximumCharacters` characters (code points), no NUL and no control
+    /// characters other than tab, line feed and carriage return (`textPattern`).
+    public func checkText(_ text: String, field: String, maximumCharacters: Int? = nil) throws {
+        if let maximumCharacters, text.utf8.count > maximumCharacters, text.unicodeScalars.count > maximumCharacters {
             throw ServiceError.invalid(field, "\(field) must be at most \(maximumCharacters) characters")
         }
         guard Self.isPrintableText(text) else {
             throw ServiceError.invalid(field, "\(field) must not contain NUL or control characters")
         }
+    }
+
+    /// `isPrintableText` as the regular expression `/openapi.json` states for free text (with the
+    /// length bound added: `textPattern(maximumCharacters:)`).
+    public static let textPattern = "^[^" + textExcludedCharacters + "]*$"
+
+    /// The characters free text may not hold, as the inside of a character class.
+    public static let textExcludedCharacters = #"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"#
+
+    public static func textPattern(minimumCharacters: Int = 0, maximumCharacters: Int) -> String {
+        "^[^" + textExcludedCharacters + "]{\(minimumCharacters),\(maximumCharacters)}$"
     }
 
     /// A point in time between `earliestTimestamp` and `latest` (default `latestTimestamp`).

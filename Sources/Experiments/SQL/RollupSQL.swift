@@ -3,7 +3,8 @@ public enum RollupSQL {
     /// Rebuilds one UTC day (by exposure date) in one statement, so it is atomic and idempotent:
     /// re-running a day upserts the same rows and deletes rows of variants no longer present.
     /// Attribution follows `attributed_interactions` (request id, or same-user purchases of an
-    /// exposed item within the window).
+    /// exposed item within the window). `viewed_exposures` counts the responses with at least one
+    /// `recommendation_impression` (their strip was on screen), by request id.
     ///
     /// Parameters: `$1` the day (`date`, e.g. `2026-11-21`), `$2` the attribution window
     /// (`interval` text, e.g. `24 hours`). Returns the number of rows upserted.
@@ -29,7 +30,8 @@ public enum RollupSQL {
                    count(*) FILTER (WHERE a.type = 'recommendation_click') AS clicks,
                    count(*) FILTER (WHERE a.type = 'cart_add') AS add_to_carts,
                    count(*) FILTER (WHERE a.type = 'purchase') AS purchases,
-                   coalesce(sum(a.value) FILTER (WHERE a.type = 'purchase'), 0) AS revenue
+                   coalesce(sum(a.value) FILTER (WHERE a.type = 'purchase'), 0) AS revenue,
+                   count(DISTINCT a.request_id) FILTER (WHERE a.type = 'recommendation_impression') AS viewed_exposures
             FROM bounds b, attributed_interactions(b.day_start, b.day_end, $2::interval) a
             WHERE a.experiment_key IS NOT NULL
             GROUP BY a.experiment_key, a.variant_key, a.widget
@@ -37,7 +39,8 @@ public enum RollupSQL {
         fresh AS (
             SELECT x.experiment_key, x.variant_key, x.widget, x.users_exposed, x.exposures, x.items_shown,
                    coalesce(v.clicks, 0) AS clicks, coalesce(v.add_to_carts, 0) AS add_to_carts,
-                   coalesce(v.purchases, 0) AS purchases, coalesce(v.revenue, 0) AS revenue
+                   coalesce(v.purchases, 0) AS purchases, coalesce(v.revenue, 0) AS revenue,
+                   coalesce(v.viewed_exposures, 0) AS viewed_exposures
             FROM exposed x
             LEFT JOIN events v
               ON v.experiment_key = x.experiment_key AND v.variant_key = x.variant_key AND v.widget = x.widget
@@ -51,15 +54,15 @@ public enum RollupSQL {
         )
         INSERT INTO experiment_daily_performance
             (date, experiment_key, variant_key, widget, users_exposed, exposures, items_shown,
-             clicks, add_to_carts, purchases, revenue, updated_at)
+             clicks, add_to_carts, purchases, revenue, viewed_exposures, updated_at)
         SELECT $1::date, f.experiment_key, f.variant_key, f.widget, f.users_exposed, f.exposures, f.items_shown,
-               f.clicks, f.add_to_carts, f.purchases, f.revenue, now()
+               f.clicks, f.add_to_carts, f.purchases, f.revenue, f.viewed_exposures, now()
         FROM fresh f
         ON CONFLICT (date, experiment_key, variant_key, widget) DO UPDATE SET
             users_exposed = EXCLUDED.users_exposed, exposures = EXCLUDED.exposures,
             items_shown = EXCLUDED.items_shown, clicks = EXCLUDED.clicks,
             add_to_carts = EXCLUDED.add_to_carts, purchases = EXCLUDED.purchases,
-            revenue = EXCLUDED.revenue, updated_at = now()
+            revenue = EXCLUDED.revenue, viewed_exposures = EXCLUDED.viewed_exposures, updated_at = now()
         """
 
     /// The default attribution window, as `interval` text for `$2`.
@@ -67,13 +70,13 @@ public enum RollupSQL {
 
     /// Daily series of one experiment for the dashboard, summed over widgets.
     /// `$1` experiment key. Columns: `date` (text, `YYYY-MM-DD`), `variant_key`, `users_exposed`,
-    /// `exposures`, `items_shown`, `clicks`, `add_to_carts`, `purchases`, `revenue`.
+    /// `exposures`, `items_shown`, `clicks`, `add_to_carts`, `purchases`, `revenue`, `viewed_exposures`.
     public static let dailySeries = """
         SELECT to_char(date, 'YYYY-MM-DD') AS date, variant_key,
                sum(users_exposed)::bigint AS users_exposed, sum(exposures)::bigint AS exposures,
                sum(items_shown)::bigint AS items_shown, sum(clicks)::bigint AS clicks,
                sum(add_to_carts)::bigint AS add_to_carts, sum(purchases)::bigint AS purchases,
-               sum(revenue) AS revenue
+               sum(revenue) AS revenue, sum(viewed_exposures)::bigint AS viewed_exposures
         FROM experiment_daily_performance
         WHERE experiment_key = $1
         GROUP BY date, variant_key

@@ -7,16 +7,17 @@ import Hummingbird
 /// Anything the table does not name needs an `admin` key: a route added later, a path with
 /// empty or dot segments, or a typo is closed until someone decides otherwise.
 public enum RouteAccess: Sendable, Equatable {
-    /// No key ever (`/health`, `/openapi.json`).
+    /// No key ever (`/health`, `/openapi.json`, `/widget.js`).
     case anyone
     /// A key of this scope or above (read routes only when `readAccess` is `.keyed`).
     case key(APIKeyScope)
 
     public static func of(method: HTTPRequest.Method, path: String) -> RouteAccess {
         switch path {
-        case "/health", "/openapi.json": return .anyone
+        case "/health", "/openapi.json", "/widget.js": return .anyone
         case "/v1/events": return method == .post ? .key(.ingest) : .key(.admin)
-        case "/v1/search", "/v1/recommendations/homepage", "/v1/recommendations/cart": return .key(.read)
+        case "/v1/search", "/v1/recommendations/homepage", "/v1/recommendations/cart", "/v1/recommendations/trending":
+            return .key(.read)
         default: break
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()

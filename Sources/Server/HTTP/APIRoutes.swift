@@ -20,5 +20,6 @@ public struct APIRoutes: Sendable {
         ExperimentRoutes(services: services).register(on: v1)
         WidgetSettingsRoutes(services: services).register(on: v1)
         DashboardRoutes(services: services).register(on: router)
+        StorefrontRoutes().register(on: router)
     }
 }

@@ -20,6 +20,10 @@ extension OpenAPIDocument {
             for (method, value) in item {
                 guard var operation = value as? [String: Any], let httpMethod = HTTPRequest.Method(method.uppercased()) else { continue }
                 var responses = operation["responses"] as? [String: Any] ?? [:]
+                // Any operation that takes input answers 400 (naming the field) for input it refuses.
+                if operation["parameters"] != nil || operation["requestBody"] != nil || path.contains("{") {
+                    responses["400"] = responses["400"] ?? ["$ref": "#/components/responses/BadRequest"]
+                }
                 switch RouteAccess.of(method: httpMethod, path: path) {
                 case .anyone:
                     operation["security"] = [[String: Any]]()
@@ -35,11 +39,25 @@ extension OpenAPIDocument {
                     responses["429"] = responses["429"] ?? ["$ref": "#/components/responses/TooManyRequests"]
                 }
                 operation["responses"] = responses
+                if var body = operation["requestBody"] as? [String: Any], var content = body["content"] as? [String: Any],
+                    var json = content["application/json"] as? [String: Any], let schema = json["schema"]
+                {
+                    json["schema"] = nullableOptionals(schema)
+                    content["application/json"] = json
+                    body["content"] = content
+                    operation["requestBody"] = body
+                }
                 item[method] = operation
             }
             paths[path] = item
         }
         document["paths"] = paths
+        if var schemas = components["schemas"] as? [String: Any] {
+            for (name, schema) in schemas where name != "Recommendations" && name != "Error" {
+                schemas[name] = nullableOptionals(schema)
+            }
+            components["schemas"] = schemas
+        }
         components["securitySchemes"] = [
             "bearerKey": [
                 "type": "http", "scheme": "bearer",
@@ -66,5 +84,37 @@ extension OpenAPIDocument {
         guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return json }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Request bodies decode an optional field sent as `null` as absent (Swift's `Decodable`), so
+    /// the document says so: every property an object does not require also takes `null`.
+    static func nullableOptionals(_ schema: Any) -> Any {
+        if let list = schema as? [Any] { return list.map(nullableOptionals) }
+        guard var object = schema as? [String: Any] else { return schema }
+        for key in ["items", "allOf", "oneOf", "anyOf", "not", "if", "then"] where object[key] != nil {
+            object[key] = nullableOptionals(object[key]!)
+        }
+        guard var properties = object["properties"] as? [String: Any] else { return object }
+        let required = Set(object["required"] as? [String] ?? [])
+        for (name, value) in properties {
+            var property = nullableOptionals(value) as? [String: Any] ?? [:]
+            if !required.contains(name) {
+                if let type = property["type"] as? String {
+                    property["type"] = [type, "null"]
+                } else if var types = property["type"] as? [String], !types.contains("null") {
+                    types.append("null")
+                    property["type"] = types
+                } else if property["$ref"] != nil {
+                    property = ["anyOf": [property, ["type": "null"]]]
+                }
+                if var values = property["enum"] as? [Any], !values.contains(where: { $0 is NSNull }) {
+                    values.append(NSNull())
+                    property["enum"] = values
+                }
+            }
+            properties[name] = property
+        }
+        object["properties"] = properties
+        return object
     }
 }

@@ -39,11 +39,17 @@ public struct QueryReader: Sendable {
         self.undecodable = []
     }
 
-    /// The value, or nil when absent or empty; throws for a value that is not percent-encoded
-    /// UTF-8 or that holds a control character.
-    public func string(_ name: String) throws -> String? {
+    /// The value, or nil when absent (or empty, when `emptyMeansAbsent`); throws for a value that
+    /// is not percent-encoded UTF-8 or that holds a control character. An empty value of a
+    /// parameter that cannot be empty (`user_id=`) is refused, not ignored: `/openapi.json` calls it
+    /// invalid (`minLength` 1), and a caller who sent it meant something.
+    public func string(_ name: String, emptyMeansAbsent: Bool = true) throws -> String? {
         if undecodable.contains(name) { throw APIError.invalid(name, "\(name) must be percent-encoded UTF-8") }
-        guard let value = parameters[name], !value.isEmpty else { return nil }
+        guard let value = parameters[name] else { return nil }
+        guard !value.isEmpty else {
+            if emptyMeansAbsent { return nil }
+            throw APIError.invalid(name, "\(name) must not be empty")
+        }
         guard !value.unicodeScalars.contains(where: InputBounds.isControl) else {
             throw APIError.invalid(name, "\(name) must not contain NUL or control characters")
         }
@@ -56,7 +62,7 @@ public struct QueryReader: Sendable {
     }
 
     public func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let raw = try string(name) else { return defaultValue }
+        guard let raw = try string(name, emptyMeansAbsent: false) else { return defaultValue }
         guard let value = Int(raw) else { throw APIError.invalid(name, "\(name) must be an integer") }
         guard range.contains(value) else {
             throw APIError.invalid(name, "\(name) must be between \(range.lowerBound) and \(range.upperBound)")
@@ -65,13 +71,13 @@ public struct QueryReader: Sendable {
     }
 
     public func double(_ name: String) throws -> Double? {
-        guard let raw = try string(name) else { return nil }
+        guard let raw = try string(name, emptyMeansAbsent: false) else { return nil }
         guard let value = Double(raw), value.isFinite else { throw APIError.invalid(name, "\(name) must be a number") }
         return value
     }
 
     public func bool(_ name: String, default defaultValue: Bool) throws -> Bool {
-        guard let raw = try string(name)?.lowercased() else { return defaultValue }
+        guard let raw = try string(name, emptyMeansAbsent: false)?.lowercased() else { return defaultValue }
         switch raw {
         case "true", "1", "yes", "on": return true
         case "false", "0", "no", "off": return false

@@ -43,7 +43,7 @@ struct RecommendationRoutes: Sendable {
             let category = try query.string("category")
             if let category {
                 let bounds = self.services.configuration.inputBounds
-                try bounds.checkText(category, field: "category", maximumBytes: bounds.maximumCategoryBytes)
+                try bounds.checkText(category, field: "category", maximumCharacters: bounds.maximumCategoryCharacters)
             }
             let served = await self.services.recommendations.trending(category: category, limit: limit, requestID: context.id)
             let response = RecommendationResponse(served, explain: false)
@@ -63,7 +63,7 @@ struct RecommendationRoutes: Sendable {
         let query = QueryReader(request.uri)
         let configuration = services.configuration
         let bounds = configuration.inputBounds
-        let userID = try bodyUser ?? query.string("user_id")
+        let userID = try bodyUser ?? query.string("user_id", emptyMeansAbsent: false)
         if let userID { try bounds.checkID(userID, field: "user_id") }
         var limit = try query.int("limit", default: 10, range: 1...configuration.maximumLimit)
         if let bodyLimit {
@@ -81,7 +81,7 @@ struct RecommendationRoutes: Sendable {
             text = q
             filter.category = try query.string("category")
             if let category = filter.category {
-                try bounds.checkText(category, field: "category", maximumBytes: bounds.maximumCategoryBytes)
+                try bounds.checkText(category, field: "category", maximumCharacters: bounds.maximumCategoryCharacters)
             }
             filter.minPrice = try query.double("price_min")
             filter.maxPrice = try query.double("price_max")
@@ -99,7 +99,7 @@ struct RecommendationRoutes: Sendable {
             // A category landing page: the homepage's personalisation, inside one category.
             filter.category = try query.string("category")
             if let category = filter.category {
-                try bounds.checkText(category, field: "category", maximumBytes: bounds.maximumCategoryBytes)
+                try bounds.checkText(category, field: "category", maximumCharacters: bounds.maximumCategoryCharacters)
             }
         }
         if let anchor {
@@ -112,24 +112,29 @@ struct RecommendationRoutes: Sendable {
         }
         // Business overrides: `exclude=a,b` (block list) and `pin=1:p7,3:p9` (1-based positions).
         var blockList = Set<ProductID>()
-        let excluded = (try query.string("exclude") ?? "").split(separator: ",").filter { !$0.isEmpty }
-        try bounds.checkCount(excluded.count, maximum: bounds.maximumExcludedIDs, field: "exclude")
-        for id in excluded {
+        let exclude = try query.string("exclude") ?? ""
+        try bounds.checkText(exclude, field: "exclude", maximumCharacters: bounds.maximumExcludeCharacters)
+        for id in exclude.split(separator: ",") {
             guard bounds.isValidID(String(id)) else {
-                throw APIError.invalid("exclude", "exclude must be comma-separated product ids of 1–\(bounds.maximumIDBytes) UTF-8 bytes")
+                throw APIError.invalid("exclude", "exclude must be comma-separated product ids of 1–\(bounds.maximumIDLength) characters without whitespace or control characters")
             }
             blockList.insert(String(id))
         }
         var pinned: [Int: ProductID] = [:]
-        let pins = (try query.string("pin") ?? "").split(separator: ",").filter { !$0.isEmpty }
-        try bounds.checkCount(pins.count, maximum: bounds.maximumPins, field: "pin")
-        for entry in pins {
+        let pin = try query.string("pin") ?? ""
+        try bounds.checkText(pin, field: "pin", maximumCharacters: bounds.maximumPinCharacters)
+        for entry in pin.split(separator: ",") {
             let parts = entry.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let position = Int(parts[0]), (1...limit).contains(position), bounds.isValidID(String(parts[1]))
+            // Positions are plain decimals 1…maximumLimit, as `/openapi.json`'s pattern states. A
+            // pin past this request's `limit` is dropped: the list has no such position (the
+            // document cannot tie one parameter's range to another's value, so it is not a 400).
+            guard parts.count == 2, let first = parts[0].first, first != "0", parts[0].count <= 3,
+                parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let position = Int(parts[0]),
+                (1...configuration.maximumLimit).contains(position), bounds.isValidID(String(parts[1]))
             else {
-                throw APIError.invalid("pin", "pin must be position:product_id pairs with 1 ≤ position ≤ limit")
+                throw APIError.invalid("pin", "pin must be position:product_id pairs with 1 ≤ position ≤ \(configuration.maximumLimit)")
             }
-            pinned[position - 1] = String(parts[1])
+            if position <= limit { pinned[position - 1] = String(parts[1]) }
         }
         let recommendationRequest = RecommendationRequest(
             widget: widget, userID: userID, anchorProductID: anchor, cartItems: cartItems ?? [], queryText: text,

@@ -52,7 +52,7 @@ public struct EventInput: Codable, Sendable {
         try bounds.checkInteger(quantity, in: bounds.eventQuantity, field: prefix + "quantity")
         let value = self.value ?? 0
         guard value.isFinite, value >= 0 else { throw APIError.invalid(prefix + "value", "value must be a non-negative number") }
-        if type == .recommendationClick, requestID == nil {
+        if type.requiresRequestID, requestID == nil {
             throw APIError.missing(prefix + "request_id")
         }
         if let requestID { try bounds.checkID(requestID, field: prefix + "request_id") }

@@ -34,7 +34,7 @@ public struct ProductInput: Codable, Sendable {
                 description, field: prefix + "description", maximumCharacters: bounds.maximumDescriptionCharacters)
         }
         if let category {
-            try bounds.checkText(category, field: prefix + "category", maximumBytes: bounds.maximumCategoryBytes)
+            try bounds.checkText(category, field: prefix + "category", maximumCharacters: bounds.maximumCategoryCharacters)
         }
         let price = self.price ?? 0
         guard price.isFinite, price >= 0 else { throw APIError.invalid(prefix + "price", "price must be a non-negative number") }
