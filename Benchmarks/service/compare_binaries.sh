@@ -32,7 +32,7 @@ runs=()
 n=0
 for bin in "$@"; do
     n=$((n + 1))
-    name="$(basename "$(dirname "$(dirname "$bin")")")-$(basename "$bin")"
+    name="$(basename "$(dirname "$bin")")"   # e.g. /tmp/hr/old/hybridrank -> old
     rcli --scan --pattern 'hr:ce:*' | xargs -r -n 500 redis-cli -h "${redis_host_port%%:*}" -p "${redis_host_port##*:}" del >/dev/null
     HYBRIDRANK_RATE_LIMITS=off "$bin" serve --port "$PORT" >"$OUT/run-$n.log" 2>&1 &
     pid=$!

@@ -13,7 +13,10 @@ Three steps, stdlib Python only (plus `psql` for the first), loopback only, boun
             experiment and degraded. Dropped: request_id, generated_at, timings_ms (and any "N ms"
             inside a note).
   compare   reports, request by request, whether two fetches agree: the same products in the same
-            order, the largest score difference, differing notes; exit 1 if any list differs.
+            order, the same positions, rules fired and notes, and the largest difference of each
+            number (scores, signals); exit 1 if anything but a number differs. Compare that spread
+            with two runs of the same binary: time-decayed popularity and co-purchase weights move
+            with the clock, and BLAS sums in an order that depends on its threads.
 
 Usage (repository root; a migrated, imported and embedded database; server on $URL):
   python3 Benchmarks/service/compare_responses.py requests --database-url "$DATABASE_URL" \
@@ -119,16 +122,41 @@ def cmd_fetch(args):
     print(f"{len(results)} answers ({bad} not 200) -> {args.out}")
 
 
+def strip_numbers(x):
+    """The answer with every float replaced by None: what must match exactly."""
+    if isinstance(x, dict):
+        return {k: strip_numbers(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [strip_numbers(v) for v in x]
+    return None if isinstance(x, float) else x
+
+
+def numeric_diffs(x, y, path, out):
+    """Largest absolute difference per field path (items' fields share one path)."""
+    if isinstance(x, dict) and isinstance(y, dict):
+        for k in set(x) | set(y):
+            numeric_diffs(x.get(k), y.get(k), f"{path}.{k}", out)
+    elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+        for p, q in zip(x, y):
+            numeric_diffs(p, q, path + "[]", out)
+    elif isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool):
+        out[path] = max(out.get(path, 0.0), abs(x - y))
+
+
 def cmd_compare(args):
+    """Products, order, positions, rules fired, notes, experiment and degraded must be equal;
+    numbers (scores and signals) are reported as the largest difference per field, to set against
+    the same binary's run-to-run spread (time-decayed popularity and co-purchase weights move
+    with the clock; BLAS sums in thread-dependent order)."""
     with open(args.a) as f:
         a = json.load(f)
     with open(args.b) as f:
         b = json.load(f)
     if [x["request"] for x in a] != [x["request"] for x in b]:
         sys.exit("the two files answer different request sets")
-    same_lists = same_all = 0
-    worst = 0.0
+    same_lists = same_structure = 0
     differing = []
+    fields = {}
     for x, y in zip(a, b):
         path = x["request"]["path"]
         if x["status"] != y["status"]:
@@ -136,30 +164,30 @@ def cmd_compare(args):
             continue
         if x["status"] != 200:
             same_lists += 1
-            same_all += x["answer"] == y["answer"]
+            same_structure += x["answer"] == y["answer"]
             continue
-        ia, ib = x["answer"]["items"], y["answer"]["items"]
-        ids_a, ids_b = [i["product_id"] for i in ia], [i["product_id"] for i in ib]
+        ids_a = [i["product_id"] for i in x["answer"]["items"]]
+        ids_b = [i["product_id"] for i in y["answer"]["items"]]
         if ids_a != ids_b:
             differing.append(f"{path}: products differ\n    {ids_a}\n    {ids_b}")
-            continue
-        same_lists += 1
-        diff = max((abs(p["score"] - q["score"]) for p, q in zip(ia, ib)), default=0.0)
-        worst = max(worst, diff)
-        if x["answer"] == y["answer"]:
-            same_all += 1
-        elif args.verbose:
-            for key in ("notes", "experiment", "degraded"):
-                if x["answer"][key] != y["answer"][key]:
-                    differing.append(f"{path}: {key} differ\n    {x['answer'][key]}\n    {y['answer'][key]}")
-            if x["answer"]["items"] != y["answer"]["items"]:
-                differing.append(f"{path}: same products, item details differ (largest score difference {diff:g})")
+        else:
+            same_lists += 1
+        numeric_diffs(x["answer"], y["answer"], "", fields)
+        if strip_numbers(x["answer"]) == strip_numbers(y["answer"]):
+            same_structure += 1
+        elif ids_a == ids_b:
+            for key in ("notes", "experiment", "degraded", "items"):
+                if strip_numbers(x["answer"][key]) != strip_numbers(y["answer"][key]):
+                    differing.append(f"{path}: {key} differ\n    {x['answer'][key]}\n    {y['answer'][key]}"
+                                     if args.verbose or key != "items" else f"{path}: item details differ (rules fired?)")
     n = len(a)
     print(f"{args.a} vs {args.b}: {n} requests; same products in the same order: {same_lists}/{n}; "
-          f"identical answers (scores, explain, notes): {same_all}/{n}; largest score difference {worst:g}")
+          f"same everything but numbers (positions, rules fired, notes): {same_structure}/{n}")
+    print("  largest numeric difference per field: " + ", ".join(
+        f"{k.lstrip('.')} {v:.2g}" for k, v in sorted(fields.items()) if v > 0) or "none")
     for line in differing:
         print("  " + line)
-    sys.exit(0 if same_lists == n else 1)
+    sys.exit(0 if same_lists == n and same_structure == n else 1)
 
 
 def main():
