@@ -32,8 +32,13 @@ echo "== test"
 mkdir -p "$LOCAL"
 # pipefail (set above) makes a failing `swift test` fail this script through the tee.
 swift test --skip-build 2>&1 | tee "$LOCAL/test.log"
-echo "== multi-process timing tests and the storefront, alone (replicas within 1 s; the fault test under load; the demo shop in the browser)"
-HYBRIDRANK_ISOLATED_TIMING_TESTS=1 swift test --skip-build --filter "ReplicaAgreementTests|FaultUnderLoadTests|StorefrontTests" 2>&1 \
+echo "== multi-process timing tests, alone (replicas within 1 s; the fault test under load)"
+HYBRIDRANK_ISOLATED_TIMING_TESTS=1 swift test --skip-build --filter "ReplicaAgreementTests|FaultUnderLoadTests" 2>&1 \
     | tee "$LOCAL/timing-test.log"
+# Apart from the fault test: the storefront's model loading and embedding starve its load loop,
+# so the PostgreSQL restart can pass unseen.
+echo "== storefront, alone (the demo shop through the real service and headless Chromium)"
+HYBRIDRANK_ISOLATED_TIMING_TESTS=1 swift test --skip-build --filter "StorefrontTests" 2>&1 \
+    | tee "$LOCAL/storefront-test.log"
 echo "== api fuzz (schemathesis against a live serve, bounded)"
 scripts/api-fuzz.sh 2>&1 | tee "$LOCAL/api-fuzz.log"
