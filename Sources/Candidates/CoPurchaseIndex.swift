@@ -301,8 +301,7 @@ extension CoPurchaseIndex.Configuration {
     /// halving every 400 days (a year-old basket still counts, but this season's more), neighbour
     /// scores raised to 1.5 before a cart's items are summed — tuned on task C of the validation
     /// split (docs/benchmarks/offline-quality.md). The service and the offline evaluation both use
-    /// it, so what is
-    /// measured is what is served.
+    /// it, so what is measured is what is served.
     public static let baskets = Self(normalization: .cosine, neighboursPerItem: 10, halfLifeDays: 400, exponent: 1.5)
     /// Customers ("customers who bought this also bought", the homepage): cosine, 8 neighbours,
     /// 180-day half-life — tuned on task A.
