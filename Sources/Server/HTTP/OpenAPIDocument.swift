@@ -181,7 +181,7 @@ enum OpenAPIDocument {
             "/v1/search": {"get": {"summary": "Semantic search: bi-encoder query vector plus filters",
                 "parameters": [{"name":"q","in":"query","required":true,"schema":\(queryTextSchema(minLength: 1, maxLength: 1000))},
                                {"name":"category","in":"query","description":"matched without regard to case","schema":\(queryTextSchema(maxLength: 256))},
-                               {"name":"price_min","in":"query","schema":{"type":"number"}},
+                               {"name":"price_min","in":"query","description":"at most price_max (a 400 naming price_min otherwise)","schema":{"type":"number"}},
                                {"name":"price_max","in":"query","schema":{"type":"number"}},
                                {"name":"currency","in":"query","description":"only products priced in this ISO 4217 currency; a price filter without it holds in the catalog's main currency when the catalog mixes currencies","schema":{"type":"string","pattern":"^[A-Za-z]{3}$"}},
                                {"name":"in_stock","in":"query","description":"true or absent: only products in stock; false: sold-out products too","schema":{"type":"boolean"}}, \(widgetParameters)],
