@@ -28,7 +28,8 @@ done
 : "${REDIS_URL:?api-fuzz needs REDIS_URL (scripts/services.sh start)}"
 BIN="$(swift build --show-bin-path)/hybridrank"
 [[ -x "$BIN" ]] || { echo "api-fuzz: $BIN is missing (swift build --build-tests)" >&2; exit 2; }
-python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check 'schemathesis==4.32.5'
+python3 -c 'import schemathesis, jsonschema' 2>/dev/null ||
+    python3 -m pip install -q --disable-pip-version-check 'schemathesis==4.32.5' 'jsonschema==4.26.0'
 
 # A schema of its own in the test database, a Redis database the test suite does not use.
 SCHEMA="fuzz_$(date +%s)_$$"
