@@ -25,7 +25,7 @@ public struct OfflineRecommender: Sendable {
         public var collaborativeAgreement: Float = ScoredItem.defaultAgreement
         /// Stage 1 drops the candidates the exclusion rule would remove before the blend
         /// (`RecommendationPipeline.dropsExcludedCandidates`).
-        public var dropExcludedCandidates: Bool = false
+        public var dropExcludedCandidates: Bool = true
         /// Candidates each source proposes for the homepage and for the cart (the widgets'
         /// serving defaults, `PipelineOptions.defaults(for:)`).
         public var homepageCandidatesPerSource: Int = PipelineOptions().defaults(for: .homepage).candidatesPerSource
