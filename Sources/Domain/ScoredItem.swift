@@ -32,11 +32,15 @@ public struct ScoredItem: Sendable, Hashable {
     /// plus a share of the weaker, so agreement between the two counts for more.
     public var collaborative: Float { Self.collaborative(coPurchase: coPurchase, similarUsers: similarUsers) }
 
-    /// `collaborative` from the two signals (stage 2 blends before it makes items).
+    /// `collaborative` from the two signals (stage 2 blends before it makes items): the stronger
+    /// plus `agreement` × the weaker, capped at 1.
     @inlinable
-    public static func collaborative(coPurchase: Float, similarUsers: Float) -> Float {
+    public static func collaborative(coPurchase: Float, similarUsers: Float, agreement: Float = defaultAgreement) -> Float {
         let strong = max(coPurchase, similarUsers)
         let weak = min(coPurchase, similarUsers)
-        return min(1, strong + 0.25 * weak)
+        return min(1, strong + agreement * weak)
     }
+
+    /// The share of the weaker collaborative signal added to the stronger one.
+    public static let defaultAgreement: Float = 0.25
 }

@@ -21,7 +21,15 @@ public struct OfflineRecommender: Sendable {
         public var normalization: BlendedScorer.Normalization = .maxScaled
         /// The content source's normalisation, when it differs (`BlendedScorer.contentNormalization`).
         public var contentNormalization: BlendedScorer.Normalization? = nil
-        public var candidatesPerSource: Int = 100
+        /// The share of the weaker collaborative signal added to the stronger (`BlendedScorer`).
+        public var collaborativeAgreement: Float = ScoredItem.defaultAgreement
+        /// Stage 1 drops the candidates the exclusion rule would remove before the blend
+        /// (`RecommendationPipeline.dropsExcludedCandidates`).
+        public var dropExcludedCandidates: Bool = true
+        /// Candidates each source proposes for the homepage and for the cart (the widgets'
+        /// serving defaults, `PipelineOptions.defaults(for:)`).
+        public var homepageCandidatesPerSource: Int = PipelineOptions().defaults(for: .homepage).candidatesPerSource
+        public var cartCandidatesPerSource: Int = PipelineOptions().defaults(for: .cart).candidatesPerSource
         public var popularity = PopularityIndex.Configuration()
         public var customerCoPurchase = CoPurchaseIndex.Configuration.customers
         public var basketCoPurchase = CoPurchaseIndex.Configuration.baskets
@@ -47,7 +55,7 @@ public struct OfflineRecommender: Sendable {
 
     /// Only the per-request part may change after init (`sharingIndexes(variant:excludePurchased:)`).
     public private(set) var options: Options
-    public let pipeline: RecommendationPipeline
+    public private(set) var pipeline: RecommendationPipeline
     public let catalog: StaticProductCatalog
     public let now: Date
     public let historyByUser: [UserID: [Interaction]]
@@ -100,7 +108,14 @@ public struct OfflineRecommender: Sendable {
             vectors = nil
         }
         fillGlobal = popularity.top(200, now: now).map(\.productID)
-        pipeline = RecommendationPipeline(sources: sources, scorer: BlendedScorer(normalization: options.normalization, contentNormalization: options.contentNormalization), reranker: reranker)
+        pipeline = RecommendationPipeline(
+            sources: sources, scorer: Self.scorer(options), reranker: reranker, dropsExcludedCandidates: options.dropExcludedCandidates)
+    }
+
+    private static func scorer(_ options: Options) -> BlendedScorer {
+        BlendedScorer(
+            normalization: options.normalization, contentNormalization: options.contentNormalization,
+            collaborativeAgreement: options.collaborativeAgreement)
     }
 
     /// This recommender with another variant and exclusion setting, sharing every index already
@@ -114,15 +129,23 @@ public struct OfflineRecommender: Sendable {
     }
 
     /// This recommender serving `request`'s per-request fields (k, exclusion, widget weights,
-    /// candidates per source, rerank window, variant) over the indexes already built; `request`'s
-    /// build-time fields are ignored (`buildsSameIndexes` says whether they matter).
+    /// candidates per source, rerank window, variant, the scorer's settings, candidate dropping)
+    /// over the indexes already built; `request`'s build-time fields are ignored
+    /// (`buildsSameIndexes` says whether they matter).
     public func sharingIndexes(requestOptions request: Options) -> OfflineRecommender {
         var copy = self
+        copy.options.normalization = request.normalization
+        copy.options.contentNormalization = request.contentNormalization
+        copy.options.collaborativeAgreement = request.collaborativeAgreement
+        copy.options.dropExcludedCandidates = request.dropExcludedCandidates
+        copy.pipeline.scorer = Self.scorer(request)
+        copy.pipeline.dropsExcludedCandidates = request.dropExcludedCandidates
         copy.options.k = request.k
         copy.options.excludePurchased = request.excludePurchased
         copy.options.homepageWeights = request.homepageWeights
         copy.options.cartWeights = request.cartWeights
-        copy.options.candidatesPerSource = request.candidatesPerSource
+        copy.options.homepageCandidatesPerSource = request.homepageCandidatesPerSource
+        copy.options.cartCandidatesPerSource = request.cartCandidatesPerSource
         copy.options.rerankWindow = request.rerankWindow
         copy.options.variant = request.variant
         return copy
@@ -136,9 +159,14 @@ public struct OfflineRecommender: Sendable {
         request.excludePurchased = b.excludePurchased
         request.homepageWeights = b.homepageWeights
         request.cartWeights = b.cartWeights
-        request.candidatesPerSource = b.candidatesPerSource
+        request.homepageCandidatesPerSource = b.homepageCandidatesPerSource
+        request.cartCandidatesPerSource = b.cartCandidatesPerSource
         request.rerankWindow = b.rerankWindow
         request.variant = b.variant
+        request.normalization = b.normalization
+        request.contentNormalization = b.contentNormalization
+        request.collaborativeAgreement = b.collaborativeAgreement
+        request.dropExcludedCandidates = b.dropExcludedCandidates
         return request == b
     }
 
@@ -150,7 +178,7 @@ public struct OfflineRecommender: Sendable {
             let contexts = batch.map { user in
                 context(RecommendationRequest(widget: .homepage, userID: user, filter: ProductFilter(inStockOnly: false), limit: options.k), user: user)
             }
-            let lists = try await run(contexts, weights: options.homepageWeights)
+            let lists = try await run(contexts, weights: options.homepageWeights, candidatesPerSource: options.homepageCandidatesPerSource)
             for (user, list) in zip(batch, lists) { result[user] = list }
         }
         return result
@@ -168,7 +196,7 @@ public struct OfflineRecommender: Sendable {
                         limit: options.k),
                     user: query.customerID)
             }
-            let lists = try await run(contexts, weights: options.cartWeights)
+            let lists = try await run(contexts, weights: options.cartWeights, candidatesPerSource: options.cartCandidatesPerSource)
             for (query, list) in zip(batch, lists) { result[query.basketID] = list }
         }
         return result
@@ -182,8 +210,8 @@ public struct OfflineRecommender: Sendable {
         return shopper
     }
 
-    private func run(_ contexts: [ShopperContext], weights: RankingWeights) async throws -> [[ProductID]] {
-        var pipelineOptions = PipelineOptions(weights: weights, candidatesPerSource: options.candidatesPerSource)
+    private func run(_ contexts: [ShopperContext], weights: RankingWeights, candidatesPerSource: Int) async throws -> [[ProductID]] {
+        var pipelineOptions = PipelineOptions(weights: weights, candidatesPerSource: candidatesPerSource)
         if let variant = options.variant { pipelineOptions = pipelineOptions.applying(variant) }
         pipelineOptions.rerank.window = reranking ? rerankWindow : 0
         pipelineOptions.rules.excludePurchased = options.excludePurchased

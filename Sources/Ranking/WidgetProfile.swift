@@ -74,6 +74,7 @@ public struct WidgetProfile: Sendable {
     /// The service defaults adjusted for this widget, before widget settings and any experiment
     /// variant apply:
     /// - homepage: discovery, so products the user already bought are excluded; weights tuned on task A;
+    ///   each source proposes `homepageCandidatesPerSource` candidates;
     /// - cart: weights tuned on task C (basket completion);
     /// - frequently bought together: co-purchase evidence dominates, similarity is the fallback;
     /// - product / frequently bought together / cart: the anchor and cart items are excluded;
@@ -89,6 +90,7 @@ public struct WidgetProfile: Sendable {
         case .homepage:
             options.weights = .homepageDefault
             options.rules.excludePurchased = true
+            options.candidatesPerSource = Self.homepageCandidatesPerSource
         case .cart:
             options.weights = .cartDefault
             options.rules.excludeContext = true
@@ -106,6 +108,14 @@ public struct WidgetProfile: Sendable {
         }
         return options
     }
+
+    /// Candidates each source proposes for the homepage (the other widgets keep
+    /// `PipelineOptions.candidatesPerSource`, 100). A shopper's own purchases rank high in the
+    /// customer co-occurrence of their history and are dropped before the blend
+    /// (`RecommendationPipeline.dropsExcludedCandidates`), so a heavy buyer had few servable
+    /// co-purchase candidates left of 100; 200 lifted task A on every backtest window (issue #20,
+    /// docs/QUALITY.md). A widget setting or variant's `candidates_per_source` still overrides it.
+    public static let homepageCandidatesPerSource = 200
 
     /// How far back the cart and frequently-bought-together widgets look for purchases not to
     /// suggest again (`exclude_recent_purchases_days` overrides it per widget or variant). One

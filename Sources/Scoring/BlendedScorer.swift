@@ -19,10 +19,17 @@ public struct BlendedScorer: CandidateScorer {
     /// nearest products bunch near the top, so `x / max` barely separates them while min-max
     /// spreads them over [0, 1]. `nil` = `normalization`.
     public var contentNormalization: Normalization?
+    /// The share of the weaker of co-purchase and similar users added to the stronger in the
+    /// collaborative signal (`ScoredItem.collaborative`).
+    public var collaborativeAgreement: Float
 
-    public init(normalization: Normalization = .maxScaled, contentNormalization: Normalization? = nil) {
+    public init(
+        normalization: Normalization = .maxScaled, contentNormalization: Normalization? = nil,
+        collaborativeAgreement: Float = ScoredItem.defaultAgreement
+    ) {
         self.normalization = normalization
         self.contentNormalization = contentNormalization
+        self.collaborativeAgreement = collaborativeAgreement
     }
 
     /// How `origin`'s scores are normalised.
@@ -86,7 +93,8 @@ public struct BlendedScorer: CandidateScorer {
         }
         let blendedScores = signals.map { signal in
             weights.content * signal.content
-                + weights.collaborative * ScoredItem.collaborative(coPurchase: signal.coPurchase, similarUsers: signal.similarUsers)
+                + weights.collaborative * ScoredItem.collaborative(
+                    coPurchase: signal.coPurchase, similarUsers: signal.similarUsers, agreement: collaborativeAgreement)
                 + weights.popularity * signal.popularity
                 + weights.item2vec * signal.item2vec
         }

@@ -44,6 +44,20 @@ struct PipelineOverrides: ParsableArguments {
     var basketHalfLife: Double = 400
     @Option(help: "Basket co-occurrence neighbour scores raised to this power before seeds are summed.")
     var basketExponent: Float = CoPurchaseIndex.Configuration.baskets.exponent
+    @Option(help: "Candidates each source proposes for the homepage before the blend (default: the widget's serving default).")
+    var homepageCandidatesPerSource: Int?
+    @Option(help: "Candidates each source proposes for the cart before the blend (default: the widget's serving default).")
+    var cartCandidatesPerSource: Int?
+    @Option(help: "Share of the weaker of co-purchase and similar users added to the stronger in the collaborative signal.")
+    var collaborativeAgreement: Float = ScoredItem.defaultAgreement
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Stage 1 drops the candidates the exclusion rule would remove (purchases on the homepage, cart items) before the blend.")
+    var dropExcludedCandidates = OfflineRecommender.Options().dropExcludedCandidates
+    @Option(help: "Similar users: neighbours per user.")
+    var similarUsersNeighbours: Int = SimilarUsersIndex.Configuration().neighbours
+    @Option(help: "Similar users: half-life of an event's weight in days.")
+    var similarUsersHalfLife: Double = SimilarUsersIndex.Configuration().halfLifeDays
     @Option(help: "Homepage seed half-life in days.")
     var seedHalfLife: Double = 30
     @Flag(help: "Leave out the similar-users source.")
@@ -92,6 +106,17 @@ struct PipelineOverrides: ParsableArguments {
             seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
             cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity)
         options.useSimilarUsers = !noSimilarUsers
+        options.similarUsers = SimilarUsersIndex.Configuration(neighbours: similarUsersNeighbours, halfLifeDays: similarUsersHalfLife)
+        if let homepageCandidatesPerSource {
+            guard homepageCandidatesPerSource >= 1 else { throw ValidationError("--homepage-candidates-per-source must be at least 1") }
+            options.homepageCandidatesPerSource = homepageCandidatesPerSource
+        }
+        if let cartCandidatesPerSource {
+            guard cartCandidatesPerSource >= 1 else { throw ValidationError("--cart-candidates-per-source must be at least 1") }
+            options.cartCandidatesPerSource = cartCandidatesPerSource
+        }
+        options.collaborativeAgreement = collaborativeAgreement
+        options.dropExcludedCandidates = dropExcludedCandidates
         if let homepageWeights { options.homepageWeights = try Self.parseWeights(homepageWeights) }
         if let cartWeights { options.cartWeights = try Self.parseWeights(cartWeights) }
         if let item2vecWeights {

@@ -40,6 +40,12 @@ struct WidgetProfileTests {
         #expect(base.defaults(for: .search).rerank.window == 0)
         #expect(!base.defaults(for: .search).rules.fill)
         #expect(base.defaults(for: .frequentlyBoughtTogether).weights.collaborative == 1)
+        // Issue #20 (docs/QUALITY.md): the homepage's sources propose 200, the other widgets 100.
+        #expect(base.defaults(for: .homepage).candidatesPerSource == 200)
+        #expect(base.defaults(for: .cart).candidatesPerSource == 100)
+        var parameters = VariantParameters()
+        parameters.candidatesPerSource = 50
+        #expect(base.defaults(for: .homepage).applying(parameters).candidatesPerSource == 50)
     }
 
     /// Which widget reads which part of the shopper's state (`ShopperStateNeeds`).
