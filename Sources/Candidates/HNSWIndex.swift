@@ -51,7 +51,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     /// Per node: the product it holds ("" for a slot freed by repair) and its filter attributes.
     private var nodeIDs: [ProductID] = []
     private var attributes: [RowAttributes] = []
-    private var nodesByID: [ProductID: Int32] = [:]
+    private var nodesByID = NodeIDTable()
     private var attributeCodes = AttributeCodes()
     /// Tombstoned nodes not yet repaired, and slots repair freed (reused before new ones).
     private var tombstoned: [Int32] = []
@@ -82,10 +82,11 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     public var count: Int { lock.withReadLock { nodesByID.count } }
 
     /// Bytes per node: the graph's block (vector, level-0 links, header), upper lists averaged,
-    /// lock byte, id, attributes, the id map's share, the visited tag.
+    /// lock byte, id, attributes, the id table's share, the visited tag.
     public var approximateBytesPerNode: Int {
         lock.withReadLock {
-            hr_hnsw_bytes(graph) + MemoryLayout<ProductID>.stride + MemoryLayout<RowAttributes>.stride + 40 + 2
+            hr_hnsw_bytes(graph) + MemoryLayout<ProductID>.stride + MemoryLayout<RowAttributes>.stride
+                + nodesByID.bytes / max(1, nodeIDs.count) + 2
         }
     }
 
@@ -98,7 +99,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
         precondition(vector.count == dimension, "vector dimension mismatch")
         lock.withWriteLock {
             let row = attributeCodes.row(for: product)
-            if let existing = nodesByID[product.id] {
+            if let existing = nodesByID.find(product.id, ids: nodeIDs) {
                 let same = vector.withUnsafeBufferPointer { v in
                     memcmp(hr_hnsw_vector(graph, existing), v.baseAddress!, dimension * MemoryLayout<Float>.stride) == 0
                 }
@@ -130,12 +131,12 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
             // Exact capacities: doubling would leave up to half of each array unused.
             nodeIDs.reserveCapacity(nodeIDs.count + products.count)
             attributes.reserveCapacity(attributes.count + products.count)
-            nodesByID.reserveCapacity(nodesByID.count + products.count)
+            nodesByID.reserveCapacity(nodesByID.count + products.count, ids: nodeIDs)
             var nodes: [Int32] = []
             nodes.reserveCapacity(products.count)
             for (position, item) in products.enumerated() {
                 // Present already, or twice in this batch: applied one by one afterwards.
-                guard nodesByID[item.product.id] == nil else {
+                guard nodesByID.find(item.product.id, ids: nodeIDs) == nil else {
                     later.append(position)
                     continue
                 }
@@ -167,7 +168,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     /// Removes a product from results at once. - Complexity: O(1) (a repair when due).
     public func delete(_ productID: ProductID) {
         lock.withWriteLock {
-            guard let node = nodesByID[productID] else { return }
+            guard let node = nodesByID.find(productID, ids: nodeIDs) else { return }
             tombstoneLocked(node)
             repairIfDueLocked()
         }
@@ -180,7 +181,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
 
     public func vector(of productID: ProductID) -> [Float]? {
         lock.withReadLock {
-            guard let node = nodesByID[productID] else { return nil }
+            guard let node = nodesByID.find(productID, ids: nodeIDs) else { return nil }
             return Array(UnsafeBufferPointer(start: hr_hnsw_vector(graph, node), count: dimension))
         }
     }
@@ -194,10 +195,10 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     public func search(_ query: [Float], k: Int, ef: Int, filter: ProductFilter = .none, excluding: Set<ProductID> = []) -> [(productID: ProductID, score: Float)] {
         precondition(query.count == dimension, "query dimension mismatch")
         return lock.withReadLock {
-            guard !nodesByID.isEmpty, k > 0 else { return [] }
+            guard nodesByID.count > 0, k > 0 else { return [] }
             let compiled = attributeCodes.compile(filter)
             let trivial = compiled.isTrivial
-            let excludedNodes = excluding.isEmpty ? [] : Set(excluding.compactMap { nodesByID[$0] })
+            let excludedNodes = excluding.isEmpty ? [] : Set(excluding.compactMap { nodesByID.find($0, ids: nodeIDs) })
             var width = max(ef, k)
             let total = nodeIDs.count
             return query.withUnsafeBufferPointer { q in
@@ -277,9 +278,9 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
             index.attributeCodes = codes
             index.tombstoned = tombstoned
             index.freeNodes = freeNodes
-            index.nodesByID.reserveCapacity(count)
+            index.nodesByID.reserveCapacity(count, ids: ids)
             for (node, id) in ids.enumerated() where !id.isEmpty && hr_hnsw_is_deleted(graph, Int32(node)) == 0 {
-                index.nodesByID[id] = Int32(node)
+                index.nodesByID.insert(Int32(node), ids: ids)
             }
             return (index, metadata)
         }
@@ -300,7 +301,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
             nodeIDs.append(id)
             attributes.append(row)
         }
-        nodesByID[id] = node
+        nodesByID.insert(node, ids: nodeIDs)
         return node
     }
 
@@ -312,7 +313,7 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     }
 
     private func tombstoneLocked(_ node: Int32) {
-        nodesByID[nodeIDs[Int(node)]] = nil
+        nodesByID.remove(nodeIDs[Int(node)], ids: nodeIDs)
         hr_hnsw_set_deleted(graph, node, 1)
         tombstoned.append(node)
     }
