@@ -81,8 +81,8 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
     /// Live (not deleted) products.
     public var count: Int { lock.withReadLock { nodesByID.count } }
 
-    /// Bytes per node: the graph's block (vector, level-0 links, header), upper lists averaged,
-    /// lock byte, id, attributes, the id table's share, the visited tag.
+    /// Bytes per node: the graph's block (vector, level-0 links, header with the lock byte),
+    /// upper lists averaged, id, attributes, the id table's share, the visited tag.
     public var approximateBytesPerNode: Int {
         lock.withReadLock {
             hr_hnsw_bytes(graph) + MemoryLayout<ProductID>.stride + MemoryLayout<RowAttributes>.stride
