@@ -24,9 +24,11 @@ enum { FLAG_DELETED = 1, FLAG_UNLINKED = 2 };
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* Block layout: header (8 bytes), maxM0 links, dim floats. */
+/* Block layout: header (8 bytes), maxM0 links, dim floats. The node's spin lock is a header byte
+   (maxM0 ≤ 254 fits the count in one byte): no lock array beside the blocks. */
 typedef struct {
-    uint16_t count;
+    uint8_t count;
+    _Atomic uint8_t lock;
     uint8_t level;
     uint8_t flags;
     int32_t upper; /* index into upper_lists, -1 when level 0 */
@@ -54,7 +56,6 @@ struct hr_hnsw {
     size_t block_size, capacity;
     _Atomic size_t node_count;
     char *blocks;
-    _Atomic uint8_t *locks;
     int32_t **upper_lists;
     size_t upper_count, upper_cap;
     int32_t entry;
@@ -89,15 +90,15 @@ static inline int32_t *list_of(const hr_hnsw *h, int32_t node, int level, size_t
     return l + 1;
 }
 static inline void set_count(hr_hnsw *h, int32_t node, int level, size_t count) {
-    if (level == 0) header(h, node)->count = (uint16_t)count;
+    if (level == 0) header(h, node)->count = (uint8_t)count;
     else upper_list(h, node, level)[0] = (int32_t)count;
 }
 
-/* A one-byte spin lock per node (a mutex per node would cost 40 bytes of it). Lists are held for
+/* A one-byte spin lock per node, in its header (a mutex per node would cost 40 bytes of it). Lists are held for
    a few hundred nanoseconds; after a short spin the waiter yields, so a holder the scheduler
    preempted (more threads than cores) is not waited for a whole time slice. */
 static inline void lock_node(hr_hnsw *h, int32_t node) {
-    _Atomic uint8_t *l = &h->locks[node];
+    _Atomic uint8_t *l = &header(h, node)->lock;
     for (;;) {
         if (!atomic_exchange_explicit(l, 1, memory_order_acquire)) return;
         unsigned spins = 0;
@@ -107,7 +108,7 @@ static inline void lock_node(hr_hnsw *h, int32_t node) {
         }
     }
 }
-static inline void unlock_node(hr_hnsw *h, int32_t node) { atomic_store_explicit(&h->locks[node], 0, memory_order_release); }
+static inline void unlock_node(hr_hnsw *h, int32_t node) { atomic_store_explicit(&header(h, node)->lock, 0, memory_order_release); }
 
 /* Heaps on pair arrays. */
 static inline void min_push(pair *heap, size_t *n, pair p) {
@@ -223,7 +224,6 @@ void hr_hnsw_destroy(hr_hnsw *h) {
     for (size_t i = 0; i < h->upper_count; i++) free(h->upper_lists[i]);
     free(h->upper_lists);
     free(h->blocks);
-    free((void *)h->locks);
     for (scratch *s = h->pool; s;) {
         scratch *next = s->next;
         free(s->visited); free(s->top); free(s->cand); free(s->sorted); free(s->links);
@@ -242,10 +242,6 @@ int hr_hnsw_reserve(hr_hnsw *h, size_t capacity) {
     char *blocks = realloc(h->blocks, capacity * h->block_size);
     if (!blocks) return -1;
     h->blocks = blocks;
-    _Atomic uint8_t *locks = realloc((void *)h->locks, capacity);
-    if (!locks) return -1;
-    memset((void *)(locks + h->capacity), 0, capacity - h->capacity);
-    h->locks = locks;
     h->capacity = capacity;
     return 0;
 }
@@ -297,6 +293,7 @@ int hr_hnsw_prepare(hr_hnsw *h, int32_t node, const float *vector, int level) {
         pthread_mutex_unlock(&h->upper_lock);
     }
     hd->count = 0;
+    atomic_store_explicit(&hd->lock, 0, memory_order_relaxed);
     hd->level = (uint8_t)level;
     hd->flags = 0;
     hd->upper = upper;
@@ -603,13 +600,13 @@ size_t hr_hnsw_repair(hr_hnsw *h) {
 
 size_t hr_hnsw_bytes(const hr_hnsw *h) {
     size_t n = hr_hnsw_node_count(h);
-    if (!n) return h->block_size + 1;
+    if (!n) return h->block_size;
     size_t upper = 0;
     for (size_t i = 0; i < n; i++) {
         node_header *hd = header(h, (int32_t)i);
         if (hd->upper >= 0) upper += (size_t)hd->level * (h->m + 1) * sizeof(int32_t) + 16 + sizeof(int32_t *);
     }
-    return h->block_size + 1 + upper / n;
+    return h->block_size + upper / n;
 }
 
 #define HNSW_MAGIC 0x31574e534852ULL /* "HRSNW1" */
@@ -639,6 +636,7 @@ hr_hnsw *hr_hnsw_read(FILE *f) {
     if (n && fread(h->blocks, h->block_size, n, f) != n) { hr_hnsw_destroy(h); return NULL; }
     for (size_t i = 0; i < n; i++) {
         node_header *hd = header(h, (int32_t)i);
+        atomic_store_explicit(&hd->lock, 0, memory_order_relaxed);
         if (hd->level == 0) { hd->upper = -1; continue; }
         size_t ints = (size_t)hd->level * (h->m + 1);
         int32_t *l = malloc(ints * sizeof(int32_t));

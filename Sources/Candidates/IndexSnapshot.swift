@@ -42,7 +42,8 @@ public struct IndexSnapshotError: Error, CustomStringConvertible, Sendable {
 /// renamed, so a crash mid-write leaves the previous snapshot in place.
 struct SnapshotFile {
     static let magic: UInt32 = 0x4852_5649  // "HRVI"
-    static let formatVersion: UInt32 = 1
+    /// 2: `RowAttributes` 16 bytes (fields reordered), the HNSW node lock in the block header.
+    static let formatVersion: UInt32 = 2
     enum Kind: UInt8 { case exact = 0, hnsw = 1 }
 
     let file: UnsafeMutablePointer<FILE>

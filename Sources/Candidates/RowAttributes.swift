@@ -2,12 +2,15 @@ import Domain
 
 /// The filterable attributes of one indexed product, stored next to its vector so a filtered
 /// search checks plain numbers, never strings (categories are interned to codes).
+///
+/// Fields widest first: 15 bytes, a stride of 16 (declared category first, the padding after it and
+/// after `available` made it 24: 8 bytes a product in every index). Snapshots hold the raw rows.
 public struct RowAttributes: Sendable, Hashable, BitwiseCopyable {
-    public var categoryCode: Int32
     public var price: Double
-    public var available: Bool
-    /// The price's currency, interned (`AttributeCodes`); fits in the padding after `available`.
+    public var categoryCode: Int32
+    /// The price's currency, interned (`AttributeCodes`).
     public var currencyCode: Int16
+    public var available: Bool
 
     public init(categoryCode: Int32, price: Double, available: Bool, currencyCode: Int16 = 0) {
         self.categoryCode = categoryCode

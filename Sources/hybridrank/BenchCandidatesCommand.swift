@@ -330,7 +330,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         print("HNSW comparison vectors: \(source)")
         var report: [String: Any] = [
             "n": n, "dimension": dimension, "m": m, "ef_construction": efConstruction, "k": k, "queries": requests,
-            "vectors": vectors, "vector_source": source, "date": ISO8601DateFormatter().string(from: Date()),
+            "vectors": vectors, "vector_source": source, "date": ISO8601DateFormatter().string(from: Date()), "load_average_start": Self.loadAverage(),
             "kernel_path": ["portable", "avx2+fma", "avx512f"][Int(hr_kernel_path_selected())],
         ]
         let exact = VectorIndex(dimension: dimension)
@@ -409,10 +409,13 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         }
         hnsw = nil
         if buildThreads > 1 {
+            let loadBefore = Self.loadAverage()
             let start = Date()
+            let cpuStart = Self.processCPUSeconds()
             let parallel = HNSWIndex(dimension: dimension, configuration: configuration)
             parallel.insert(batch, threads: buildThreads)
             let seconds = Date().timeIntervalSince(start)
+            let cpuSeconds = Self.processCPUSeconds() - cpuStart
             var found = 0
             for q in 0..<requests {
                 let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
@@ -426,6 +429,14 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             report["swift_parallel_build_seconds"] = seconds
             report["swift_parallel_speedup"] = buildSeconds / seconds
             report["swift_parallel_recall_at_max_ef"] = recall
+            // CPU seconds over wall seconds: how many cores the build actually had (2.0 on two
+            // free cores); with the one-thread build's figures, it tells a slow machine from a slow build.
+            report["swift_parallel_build_cpu_seconds"] = cpuSeconds
+            report["swift_parallel_cores_used"] = cpuSeconds / seconds
+            report["load_average_before_parallel_build"] = loadBefore
+            report["load_average_after_parallel_build"] = Self.loadAverage()
+            print(String(format: "  parallel build CPU time %.1f s (%.2f cores busy on average); ", cpuSeconds, cpuSeconds / seconds)
+                + "load average \(loadBefore) before, \(Self.loadAverage()) after")
         }
         defer { if !json.isEmpty { Self.writeJSON(report, to: json) } }
         guard !python.isEmpty else { return }
@@ -475,6 +486,12 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else { return }
         FileManager.default.createFile(atPath: path, contents: data)
         print("JSON written to \(path)")
+    }
+
+    /// The 1-, 5- and 15-minute load averages (`/proc/loadavg`), "" where unreadable.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     /// CPU time this process has used (all threads): on a machine shared with other work it

@@ -106,6 +106,55 @@ import TestSupport
         }
     }
 
+    /// The id table (open addressing, backward-shift deletes) behind upserts, deletes and lookups:
+    /// grown one product at a time and by batches, emptied in an interleaved order and refilled,
+    /// and rebuilt by a snapshot load, every id must still map to its own vector.
+    @Test func everyIdMapsToItsVectorThroughGrowthDeletesAndReloads() throws {
+        let d = 4
+        func vector(_ i: Int, _ version: Int = 0) -> [Float] {
+            let a = Float(i) * 0.37 + Float(version) * 0.11
+            let v: [Float] = [cos(a), sin(a), cos(a * 0.5) * 0.25, Float(i % 7) * 0.01 + 0.05]
+            let norm = v.map { $0 * $0 }.reduce(0, +).squareRoot()
+            return v.map { $0 / norm }
+        }
+        let hnsw = HNSWIndex(dimension: d, configuration: .init(m: 4, efConstruction: 16, efSearch: 16, repairFraction: 0.2))
+        for i in 0..<700 { hnsw.upsert(Product(id: "id-\(i)", name: ""), vector: vector(i)) }
+        hnsw.insert((700..<1_500).map { (product: Product(id: "id-\($0)", name: ""), vector: vector($0)) }, threads: 2)
+        #expect(hnsw.count == 1_500)
+        var live = [Int: Int]()  // id → version
+        for i in 0..<1_500 { live[i] = 0 }
+        // Deletes in an order that leaves runs of collisions to shift back, updates in between.
+        for i in stride(from: 0, to: 1_500, by: 2) {
+            hnsw.delete("id-\(i)")
+            live[i] = nil
+            if i % 10 == 4 {
+                hnsw.upsert(Product(id: "id-\(i + 1)", name: ""), vector: vector(i + 1, 1))
+                live[i + 1] = 1
+            }
+        }
+        hnsw.delete("absent")
+        for i in stride(from: 0, to: 600, by: 4) {
+            hnsw.upsert(Product(id: "id-\(i)", name: ""), vector: vector(i, 2))
+            live[i] = 2
+        }
+        func check(_ index: HNSWIndex) {
+            #expect(index.count == live.count)
+            for i in 0..<1_500 {
+                if let version = live[i] {
+                    #expect(index.vector(of: "id-\(i)") == vector(i, version), "id-\(i)")
+                } else {
+                    #expect(index.vector(of: "id-\(i)") == nil, "id-\(i) deleted")
+                }
+            }
+        }
+        check(hnsw)
+        let url = Self.temporaryURL("ids")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try hnsw.save(to: url, metadata: IndexSnapshotMetadata(modelVersion: "v", catalogWatermark: Date()))
+        let (loaded, _) = try HNSWIndex.load(from: url)
+        check(loaded)
+    }
+
     @Test func saveThenLoadAnswersIdentically() throws {
         let n = 1_500, d = 16
         let vectors = TestFixtures.randomUnitVectors(count: n, dimension: d, seed: 4)
