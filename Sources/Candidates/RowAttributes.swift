@@ -7,14 +7,7 @@ public struct RowAttributes: Sendable, Hashable, BitwiseCopyable {
     public var price: Double
     public var available: Bool
     /// The price's currency, interned (`AttributeCodes`); fits in the padding after `available`.
-    public var currencyCode: Int16
-
-    public init(categoryCode: Int32, price: Double, available: Bool, currencyCode: Int16 = 0) {
-        self.categoryCode = categoryCode
-        self.price = price
-        self.available = available
-        self.currencyCode = currencyCode
-    }
+    public var currencyCode: Int16 = 0
 }
 
 /// Interns the strings rows are filtered on (categories, currencies) into small codes, so the
