@@ -110,48 +110,30 @@ static inline void lock_node(hr_hnsw *h, int32_t node) {
 }
 static inline void unlock_node(hr_hnsw *h, int32_t node) { atomic_store_explicit(&header(h, node)->lock, 0, memory_order_release); }
 
-/* Heaps on pair arrays. */
-static inline void min_push(pair *heap, size_t *n, pair p) {
+/* Heaps on pair arrays: a min-heap (MIN_HEAP, the lowest score on top) or a max-heap (MAX_HEAP).
+   Every call names its kind with the constant, so each inlined copy compares one way only. */
+enum { MIN_HEAP = 0, MAX_HEAP = 1 };
+/* Whether score `a` sits strictly above, or at or above, score `b` in a heap of that kind. */
+static inline int heap_above(float a, float b, int kind) { return kind == MAX_HEAP ? a > b : a < b; }
+static inline int heap_at_or_above(float a, float b, int kind) { return kind == MAX_HEAP ? a >= b : a <= b; }
+static inline void heap_push(pair *heap, size_t *n, pair p, int kind) {
     size_t c = (*n)++;
     while (c > 0) {
         size_t parent = (c - 1) / 2;
-        if (heap[parent].s <= p.s) break;
+        if (heap_at_or_above(heap[parent].s, p.s, kind)) break;
         heap[c] = heap[parent];
         c = parent;
     }
     heap[c] = p;
 }
-static inline void min_pop(pair *heap, size_t *n) {
+static inline void heap_pop(pair *heap, size_t *n, int kind) {
     pair last = heap[--(*n)];
     size_t size = *n, c = 0;
     for (;;) {
         size_t l = 2 * c + 1;
         if (l >= size) break;
-        if (l + 1 < size && heap[l + 1].s < heap[l].s) l++;
-        if (heap[l].s >= last.s) break;
-        heap[c] = heap[l];
-        c = l;
-    }
-    if (size) heap[c] = last;
-}
-static inline void max_push(pair *heap, size_t *n, pair p) {
-    size_t c = (*n)++;
-    while (c > 0) {
-        size_t parent = (c - 1) / 2;
-        if (heap[parent].s >= p.s) break;
-        heap[c] = heap[parent];
-        c = parent;
-    }
-    heap[c] = p;
-}
-static inline void max_pop(pair *heap, size_t *n) {
-    pair last = heap[--(*n)];
-    size_t size = *n, c = 0;
-    for (;;) {
-        size_t l = 2 * c + 1;
-        if (l >= size) break;
-        if (l + 1 < size && heap[l + 1].s > heap[l].s) l++;
-        if (heap[l].s <= last.s) break;
+        if (l + 1 < size && heap_above(heap[l + 1].s, heap[l].s, kind)) l++;
+        if (heap_at_or_above(last.s, heap[l].s, kind)) break;
         heap[c] = heap[l];
         c = l;
     }
@@ -324,15 +306,15 @@ static size_t search_layer(hr_hnsw *h, scratch *s, const float *q, int32_t entry
     const size_t dim = h->dim;
     const dot_fn dot = h->dot;
     pair e = {entry_s, entry};
-    min_push(s->top, &nt, e);
+    heap_push(s->top, &nt, e, MIN_HEAP);
     if (grow((void **)&s->cand, &s->cand_cap, 64, sizeof(pair))) abort();
-    max_push(s->cand, &nc, e);
+    heap_push(s->cand, &nc, e, MAX_HEAP);
     visited[entry] = tag;
     float lower = entry_s;
     while (nc) {
         pair cur = s->cand[0];
         if (cur.s < lower && nt == ef) break;
-        max_pop(s->cand, &nc);
+        heap_pop(s->cand, &nc, MAX_HEAP);
         size_t count;
         int32_t *list;
         if (locked || level > 0) {
@@ -358,10 +340,10 @@ static size_t search_layer(hr_hnsw *h, scratch *s, const float *q, int32_t entry
             if (nt < ef || sim > lower) {
                 if (grow((void **)&s->cand, &s->cand_cap, nc + 1, sizeof(pair))) abort();
                 pair p = {sim, n};
-                max_push(s->cand, &nc, p);
+                heap_push(s->cand, &nc, p, MAX_HEAP);
                 __builtin_prefetch(links0(h, s->cand[0].id));
-                min_push(s->top, &nt, p);
-                if (nt > ef) min_pop(s->top, &nt);
+                heap_push(s->top, &nt, p, MIN_HEAP);
+                if (nt > ef) heap_pop(s->top, &nt, MIN_HEAP);
                 lower = s->top[0].s;
             }
         }
@@ -420,7 +402,7 @@ static size_t drain_sorted(scratch *s, size_t nt) {
     size_t n = nt;
     while (nt) {
         s->sorted[nt - 1] = s->top[0];
-        min_pop(s->top, &nt);
+        heap_pop(s->top, &nt, MIN_HEAP);
     }
     return n;
 }
@@ -520,7 +502,7 @@ size_t hr_hnsw_search(hr_hnsw *h, const float *query, size_t ef, int32_t *out_no
     while (nt) {
         out_nodes[nt - 1] = s->top[0].id;
         out_scores[nt - 1] = s->top[0].s;
-        min_pop(s->top, &nt);
+        heap_pop(s->top, &nt, MIN_HEAP);
     }
     release(h, s);
     return n;

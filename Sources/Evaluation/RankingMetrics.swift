@@ -14,31 +14,14 @@ public struct RankingMetrics: Sendable, Hashable, Codable {
     public var coverage: Double
     public var distinctItems: Int
 
-    public init(evaluated: Int, recall: Double, ndcg: Double, hitRate: Double, mrr: Double, coverage: Double, distinctItems: Int) {
-        self.evaluated = evaluated
-        self.recall = recall
-        self.ndcg = ndcg
-        self.hitRate = hitRate
-        self.mrr = mrr
-        self.coverage = coverage
-        self.distinctItems = distinctItems
-    }
-
     /// One evaluated key's values, the terms `score` averages: what a paired bootstrap resamples.
     public struct KeyScore: Sendable, Hashable {
-        public var recall: Double
-        public var ndcg: Double
+        public var recall: Double = 0
+        public var ndcg: Double = 0
         /// 1 when any of the first K products is relevant, else 0.
-        public var hit: Double
+        public var hit: Double = 0
         /// 1 / rank of the first relevant product in the first K, else 0 (MRR's term).
-        public var reciprocalRank: Double
-
-        public init(recall: Double = 0, ndcg: Double = 0, hit: Double = 0, reciprocalRank: Double = 0) {
-            self.recall = recall
-            self.ndcg = ndcg
-            self.hit = hit
-            self.reciprocalRank = reciprocalRank
-        }
+        public var reciprocalRank: Double = 0
     }
 
     /// Metrics of per-key lists against per-key truth sets (tasks A and B, or C with one hidden item).

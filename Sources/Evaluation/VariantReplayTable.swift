@@ -18,14 +18,6 @@ public struct VariantReplayTable: Sendable {
         /// α, β, γ the variant actually ranks with on this task's widget (its overrides on the defaults).
         public var rankingWeights: RankingWeights
         public var metrics: RankingMetrics
-
-        public init(task: String, variant: String, trafficWeight: Double, rankingWeights: RankingWeights, metrics: RankingMetrics) {
-            self.task = task
-            self.variant = variant
-            self.trafficWeight = trafficWeight
-            self.rankingWeights = rankingWeights
-            self.metrics = metrics
-        }
     }
 
     public let experimentKey: String

@@ -3,38 +3,18 @@ public struct RerankReport: Sendable, Hashable, Codable {
     /// `RerankOptions.window`.
     public var windowRequested: Int
     /// Items actually rescored (smaller when the list is shorter or the budget shrank it).
-    public var windowUsed: Int
+    public var windowUsed: Int = 0
     /// Logits served from the score cache.
-    public var cacheHits: Int
+    public var cacheHits: Int = 0
     /// Logits computed by the model for this list (0 on a fully cached context).
-    public var modelPairs: Int
+    public var modelPairs: Int = 0
     /// Whether the latency budget shrank the window.
-    public var shrunkForBudget: Bool
+    public var shrunkForBudget: Bool = false
     /// Where the query text came from.
-    public var querySource: RerankQueryBuilder.Source
+    public var querySource: RerankQueryBuilder.Source = .none
     /// Why the list was left as blended, if it was ("no_context", "model_error", "disabled").
     public var skippedReason: String?
     public var modelVersion: String?
-
-    public init(
-        windowRequested: Int,
-        windowUsed: Int = 0,
-        cacheHits: Int = 0,
-        modelPairs: Int = 0,
-        shrunkForBudget: Bool = false,
-        querySource: RerankQueryBuilder.Source = .none,
-        skippedReason: String? = nil,
-        modelVersion: String? = nil
-    ) {
-        self.windowRequested = windowRequested
-        self.windowUsed = windowUsed
-        self.cacheHits = cacheHits
-        self.modelPairs = modelPairs
-        self.shrunkForBudget = shrunkForBudget
-        self.querySource = querySource
-        self.skippedReason = skippedReason
-        self.modelVersion = modelVersion
-    }
 
     /// One human-readable line for the response's `notes`.
     public var note: String {

@@ -5,6 +5,7 @@ import Domain
 import Evaluation
 import Foundation
 import Scoring
+import Support
 
 #if canImport(Glibc)
 import Glibc
@@ -272,10 +273,10 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             marks.append(end)
             precondition(!items.isEmpty)
             if r >= 20 {
-                samples.append(Self.ms(start.duration(to: end)))
+                samples.append(start.duration(to: end).inMilliseconds)
                 var previous = start
                 for (step, mark) in marks.enumerated() {
-                    stepSamples[step].append(Self.ms(previous.duration(to: mark)))
+                    stepSamples[step].append(previous.duration(to: mark).inMilliseconds)
                     previous = mark
                 }
             }
@@ -344,7 +345,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
             let start = clock.now
             let result = exact.search(query, k: k, filter: .none, excluding: [])
-            exactSamples.append(Self.ms(start.duration(to: clock.now)))
+            exactSamples.append(start.duration(to: clock.now).inMilliseconds)
             truth.append(result.map { Int32($0.productID.dropFirst())! })
         }
         print("exact search \(n) products: " + Self.summary(exactSamples))
@@ -380,7 +381,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
                 let start = clock.now
                 let result = hnsw!.search(query, k: k, ef: e, filter: .none, excluding: [])
                 cpu += Self.processCPUSeconds() - cpuStart
-                samples.append(Self.ms(start.duration(to: clock.now)))
+                samples.append(start.duration(to: clock.now).inMilliseconds)
                 let want = Set(truth[q])
                 found += result.filter { want.contains(Int32($0.productID.dropFirst())!) }.count
             }
@@ -498,10 +499,6 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     /// moves far less than wall time, so one-thread ratios in CPU time are the steadier ones.
     static func processCPUSeconds() -> Double {
         Double(clock()) / Double(CLOCKS_PER_SEC)
-    }
-
-    static func ms(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 
     static func summary(_ samples: [Double]) -> String {

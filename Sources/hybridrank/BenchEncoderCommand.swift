@@ -1,4 +1,6 @@
 import ArgumentParser
+import Domain
+import Evaluation
 import Foundation
 import MiniLM
 
@@ -199,27 +201,11 @@ struct BenchEncoderCommand: ParsableCommand {
         return titles.dropFirst(5).prefix(20).map { (query: query, document: $0) }
     }
 
-    /// The first `count` product names of products.csv.gz (read through `gzip -dc`), or a small
-    /// built-in list repeated when the data is not there.
+    /// The first `count` product names of products.csv.gz (read as the offline commands read
+    /// it), or a small built-in list repeated when the data is not there.
     static func productTitles(shared: String, count: Int) -> [String] {
-        let path = URL(fileURLWithPath: shared).appendingPathComponent("data/online-retail/products.csv.gz").path
-        var names: [String] = []
-        if FileManager.default.fileExists(atPath: path) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["gzip", "-dc", path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            if (try? process.run()) != nil {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
-                    let fields = csvFields(line)
-                    if fields.count >= 2 { names.append(fields[1]) }
-                    if names.count == count { break }
-                }
-            }
-        }
+        let url = URL(fileURLWithPath: shared).appendingPathComponent("data/online-retail/products.csv.gz")
+        var names = ((try? RetailDataset.loadProducts(catalog: url)) ?? []).prefix(count).map(\.name)
         if names.count < count {
             let fallback = [
                 "WHITE HANGING HEART T-LIGHT HOLDER", "REGENCY CAKESTAND 3 TIER", "JUMBO BAG RED RETROSPOT",
@@ -229,32 +215,6 @@ struct BenchEncoderCommand: ParsableCommand {
             while names.count < count { names.append(fallback[names.count % fallback.count]) }
         }
         return names
-    }
-
-    /// Splits one CSV line, honouring double-quoted fields.
-    static func csvFields(_ line: Substring) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var iterator = line.makeIterator()
-        while let character = iterator.next() {
-            if quoted {
-                if character == "\"" {
-                    quoted = false
-                } else {
-                    current.append(character)
-                }
-            } else if character == "\"" {
-                quoted = true
-            } else if character == "," {
-                fields.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        fields.append(current)
-        return fields
     }
 
     // MARK: - Measuring

@@ -1,6 +1,6 @@
 import Candidates
 import Domain
-import Evaluation
+@testable import Evaluation
 import Experiments
 import Foundation
 import Rerank

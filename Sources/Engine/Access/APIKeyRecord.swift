@@ -13,13 +13,4 @@ public struct APIKeyRecord: Sendable, Equatable {
     public var revokedAt: Date?
 
     public var isActive: Bool { revokedAt == nil }
-
-    public init(id: String, name: String, scope: APIKeyScope, digest: String, createdAt: Date, revokedAt: Date? = nil) {
-        self.id = id
-        self.name = name
-        self.scope = scope
-        self.digest = digest
-        self.createdAt = createdAt
-        self.revokedAt = revokedAt
-    }
 }

@@ -19,9 +19,7 @@ package struct APIKeyRefresher: Service {
 
     package func run() async throws {
         var failing = false
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
-            if Task.isShuttingDownGracefully || Task.isCancelled { break }
+        await runPeriodically(every: interval) {
             do {
                 table.install(try await repository.all())
                 if failing { logger.notice("api keys read again") }

@@ -12,8 +12,7 @@ package struct ExperimentRefresher: Service {
     }
 
     package func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
+        await runPeriodically(every: interval) {
             if bootstrap.isLoaded {
                 await bootstrap.refreshSettings()
             } else {

@@ -79,13 +79,12 @@ package struct PerformanceRollupService: Service {
     }
 
     package func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await runPeriodically(every: interval, startsAtOnce: true) {
             do {
                 try await results.rollUpRecentDays(windowSeconds: windowSeconds)
             } catch {
                 logger.debug("performance rollup failed; will retry", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
         }
     }
 }

@@ -16,13 +16,6 @@ public struct ServedRecommendation: Sendable {
         /// Every stage's scores and the rules that fired, when the list came from the pipeline
         /// (nil for the trending list, which runs no stage beyond popularity).
         public var scored: ScoredItem?
-
-        public init(product: Product, score: Float, position: Int, scored: ScoredItem? = nil) {
-            self.product = product
-            self.score = score
-            self.position = position
-            self.scored = scored
-        }
     }
 
     public var requestID: String
@@ -39,21 +32,4 @@ public struct ServedRecommendation: Sendable {
     public var degraded: [String]
     /// Explain's notes (where the options came from, the rerank window, removals); nil unless asked.
     public var notes: [String]?
-
-    public init(
-        requestID: String, widget: String, selection: VariantSelection?, modelVersions: [String: String],
-        items: [Item], generatedAt: Date, timings: StageTimings, totalMilliseconds: Double, degraded: [String],
-        notes: [String]?
-    ) {
-        self.requestID = requestID
-        self.widget = widget
-        self.selection = selection
-        self.modelVersions = modelVersions
-        self.items = items
-        self.generatedAt = generatedAt
-        self.timings = timings
-        self.totalMilliseconds = totalMilliseconds
-        self.degraded = degraded
-        self.notes = notes
-    }
 }

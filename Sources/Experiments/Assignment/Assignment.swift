@@ -11,13 +11,6 @@ public struct Assignment: Sendable, Hashable, Codable {
     public var inNamespace: Bool
     public var bucket: Double?
 
-    public init(variation: Int, inExperiment: Bool, inNamespace: Bool, bucket: Double?) {
-        self.variation = variation
-        self.inExperiment = inExperiment
-        self.inNamespace = inNamespace
-        self.bucket = bucket
-    }
-
     /// Not in the experiment: the unit sees the service defaults and is not counted.
     public static func excluded(inNamespace: Bool, bucket: Double?) -> Assignment {
         Assignment(variation: -1, inExperiment: false, inNamespace: inNamespace, bucket: bucket)

@@ -3,11 +3,6 @@ public struct BucketRange: Sendable, Hashable, Codable {
     public var start: Double
     public var end: Double
 
-    public init(start: Double, end: Double) {
-        self.start = start
-        self.end = end
-    }
-
     /// Whether `n` lies in `[start, end)`.
     @inlinable
     public func contains(_ n: Double) -> Bool { n >= start && n < end }

@@ -27,21 +27,15 @@ public struct DataImporter: Sendable {
 
     /// Imports products (CSV or NDJSON); new or changed products count as imported.
     public func importCatalog(path: String) async throws -> ImportSummary {
-        let format = try Self.format(of: path)
         let now = Date()
-        let progress = showProgress
-        let keep = maxReportedRejections
-        return try await postgres.withTransaction { connection in
-            try connection.execute(
-                """
-                CREATE TEMP TABLE import_products (
-                    line int, id text, name text, description text, category text, price double precision,
-                    currency text, stock_quantity int, in_stock boolean, promoted boolean,
-                    created_at timestamptz, updated_at timestamptz
-                ) ON COMMIT DROP
-                """)
-            let feed = try StagingFeed(path: path, format: format, label: "catalog", progress: progress, keep: keep) {
-                (record: ImportRecord) throws(ImportRowError) -> String in
+        return try await stageAndMerge(
+            path: path, kind: "catalog", stagingTable: "import_products",
+            columns: """
+                line int, id text, name text, description text, category text, price double precision,
+                currency text, stock_quantity int, in_stock boolean, promoted boolean,
+                created_at timestamptz, updated_at timestamptz
+                """,
+            encode: { (record: ImportRecord) throws(ImportRowError) -> String in
                 let product = try CatalogRecordParser.product(from: record, now: now)
                 return PostgresCopyText.line([
                     String(record.line), product.id, product.name, product.description, product.category,
@@ -49,29 +43,27 @@ public struct DataImporter: Sendable {
                     product.inStock.postgresText, product.promoted.postgresText, product.createdAt.postgresText,
                     product.updatedAt.postgresText,
                 ])
-            }
-            let staged = try connection.copyIn("COPY import_products FROM STDIN", lines: feed)
-            try feed.finish()
-            let imported = try connection.execute(
-                """
-                INSERT INTO products (id, name, description, category, price, currency, stock_quantity, in_stock,
-                                      promoted, created_at, updated_at)
-                SELECT DISTINCT ON (id) id, name, description, category, price, currency, stock_quantity, in_stock,
-                       promoted, created_at, updated_at
-                FROM import_products ORDER BY id, line DESC
-                ON CONFLICT (id) DO UPDATE SET
-                    name = EXCLUDED.name, description = EXCLUDED.description, category = EXCLUDED.category,
-                    price = EXCLUDED.price, currency = EXCLUDED.currency, stock_quantity = EXCLUDED.stock_quantity,
-                    in_stock = EXCLUDED.in_stock, promoted = EXCLUDED.promoted, updated_at = EXCLUDED.updated_at,
-                    deleted_at = NULL
-                WHERE (products.name, products.description, products.category, products.price, products.currency,
-                       products.stock_quantity, products.in_stock, products.promoted, products.deleted_at)
-                      IS DISTINCT FROM
-                      (EXCLUDED.name, EXCLUDED.description, EXCLUDED.category, EXCLUDED.price, EXCLUDED.currency,
-                       EXCLUDED.stock_quantity, EXCLUDED.in_stock, EXCLUDED.promoted, NULL::timestamptz)
-                """)
-            return feed.summary(kind: "catalog", staged: staged, imported: imported)
-        }
+            },
+            merge: { connection in
+                try connection.execute(
+                    """
+                    INSERT INTO products (id, name, description, category, price, currency, stock_quantity, in_stock,
+                                          promoted, created_at, updated_at)
+                    SELECT DISTINCT ON (id) id, name, description, category, price, currency, stock_quantity, in_stock,
+                           promoted, created_at, updated_at
+                    FROM import_products ORDER BY id, line DESC
+                    ON CONFLICT (id) DO UPDATE SET
+                        name = EXCLUDED.name, description = EXCLUDED.description, category = EXCLUDED.category,
+                        price = EXCLUDED.price, currency = EXCLUDED.currency, stock_quantity = EXCLUDED.stock_quantity,
+                        in_stock = EXCLUDED.in_stock, promoted = EXCLUDED.promoted, updated_at = EXCLUDED.updated_at,
+                        deleted_at = NULL
+                    WHERE (products.name, products.description, products.category, products.price, products.currency,
+                           products.stock_quantity, products.in_stock, products.promoted, products.deleted_at)
+                          IS DISTINCT FROM
+                          (EXCLUDED.name, EXCLUDED.description, EXCLUDED.category, EXCLUDED.price, EXCLUDED.currency,
+                           EXCLUDED.stock_quantity, EXCLUDED.in_stock, EXCLUDED.promoted, NULL::timestamptz)
+                    """)
+            })
     }
 
     // MARK: Events
@@ -80,19 +72,13 @@ public struct DataImporter: Sendable {
     /// catalog price (import the catalog first). Refreshes `orders` for the baskets touched and
     /// adds unknown users to `users`.
     public func importEvents(path: String) async throws -> ImportSummary {
-        let format = try Self.format(of: path)
-        let progress = showProgress
-        let keep = maxReportedRejections
-        return try await postgres.withTransaction { connection in
-            try connection.execute(
-                """
-                CREATE TEMP TABLE import_events (
-                    line int, event_key text, user_id text, product_id text, type text, quantity int,
-                    value double precision, request_id text, basket_id text, occurred_at timestamptz
-                ) ON COMMIT DROP
-                """)
-            let feed = try StagingFeed(path: path, format: format, label: "events", progress: progress, keep: keep) {
-                (record: ImportRecord) throws(ImportRowError) -> String in
+        try await stageAndMerge(
+            path: path, kind: "events", stagingTable: "import_events",
+            columns: """
+                line int, event_key text, user_id text, product_id text, type text, quantity int,
+                value double precision, request_id text, basket_id text, occurred_at timestamptz
+                """,
+            encode: { (record: ImportRecord) throws(ImportRowError) -> String in
                 let event = try EventRecordParser.event(from: record)
                 let interaction = event.interaction
                 return PostgresCopyText.line([
@@ -101,68 +87,82 @@ public struct DataImporter: Sendable {
                     event.hasValue ? interaction.value.postgresText : nil, interaction.requestID, interaction.basketID,
                     interaction.occurredAt.postgresText,
                 ])
-            }
-            let staged = try connection.copyIn("COPY import_events FROM STDIN", lines: feed)
-            try feed.finish()
-            let imported = try connection.execute(
-                """
-                INSERT INTO interactions (event_key, user_id, product_id, type, quantity, value, request_id, basket_id,
-                                          occurred_at)
-                SELECT s.event_key, s.user_id, s.product_id, s.type, s.quantity,
-                       COALESCE(s.value, CASE WHEN s.type = 'purchase' THEN s.quantity * COALESCE(p.price, 0) ELSE 0 END),
-                       s.request_id, s.basket_id, s.occurred_at
-                FROM import_events s LEFT JOIN products p ON p.id = s.product_id
-                ORDER BY s.line
-                ON CONFLICT (event_key) DO NOTHING
-                """)
-            if imported > 0 {
-                try connection.execute(
+            },
+            merge: { connection in
+                let imported = try connection.execute(
                     """
-                    INSERT INTO orders (id, user_id, placed_at, item_count, total_value)
-                    SELECT basket_id, min(user_id), min(occurred_at), count(*), sum(value)
-                    FROM interactions
-                    WHERE type = 'purchase' AND basket_id IN
-                          (SELECT DISTINCT basket_id FROM import_events WHERE type = 'purchase' AND basket_id IS NOT NULL)
-                    GROUP BY basket_id
-                    ON CONFLICT (id) DO UPDATE SET
-                        user_id = EXCLUDED.user_id, placed_at = EXCLUDED.placed_at,
-                        item_count = EXCLUDED.item_count, total_value = EXCLUDED.total_value
+                    INSERT INTO interactions (event_key, user_id, product_id, type, quantity, value, request_id, basket_id,
+                                              occurred_at)
+                    SELECT s.event_key, s.user_id, s.product_id, s.type, s.quantity,
+                           COALESCE(s.value, CASE WHEN s.type = 'purchase' THEN s.quantity * COALESCE(p.price, 0) ELSE 0 END),
+                           s.request_id, s.basket_id, s.occurred_at
+                    FROM import_events s LEFT JOIN products p ON p.id = s.product_id
+                    ORDER BY s.line
+                    ON CONFLICT (event_key) DO NOTHING
                     """)
-                try connection.execute(
-                    """
-                    INSERT INTO users (id, created_at)
-                    SELECT user_id, min(occurred_at) FROM import_events GROUP BY user_id
-                    ON CONFLICT (id) DO NOTHING
-                    """)
-            }
-            return feed.summary(kind: "events", staged: staged, imported: imported)
-        }
+                if imported > 0 {
+                    try connection.execute(
+                        """
+                        INSERT INTO orders (id, user_id, placed_at, item_count, total_value)
+                        SELECT basket_id, min(user_id), min(occurred_at), count(*), sum(value)
+                        FROM interactions
+                        WHERE type = 'purchase' AND basket_id IN
+                              (SELECT DISTINCT basket_id FROM import_events WHERE type = 'purchase' AND basket_id IS NOT NULL)
+                        GROUP BY basket_id
+                        ON CONFLICT (id) DO UPDATE SET
+                            user_id = EXCLUDED.user_id, placed_at = EXCLUDED.placed_at,
+                            item_count = EXCLUDED.item_count, total_value = EXCLUDED.total_value
+                        """)
+                    try connection.execute(
+                        """
+                        INSERT INTO users (id, created_at)
+                        SELECT user_id, min(occurred_at) FROM import_events GROUP BY user_id
+                        ON CONFLICT (id) DO NOTHING
+                        """)
+                }
+                return imported
+            })
     }
 
     // MARK: Customers
 
     /// Imports customers (`customer_id,country`) into `users`; new or changed count as imported.
     public func importCustomers(path: String) async throws -> ImportSummary {
+        try await stageAndMerge(
+            path: path, kind: "customers", stagingTable: "import_users",
+            columns: "line int, id text, country text",
+            encode: { (record: ImportRecord) throws(ImportRowError) -> String in
+                let customer = try CustomerRecordParser.customer(from: record)
+                return PostgresCopyText.line([String(record.line), customer.id, customer.country])
+            },
+            merge: { connection in
+                try connection.execute(
+                    """
+                    INSERT INTO users (id, country)
+                    SELECT DISTINCT ON (id) id, country FROM import_users ORDER BY id, line DESC
+                    ON CONFLICT (id) DO UPDATE SET country = EXCLUDED.country
+                    WHERE users.country IS DISTINCT FROM EXCLUDED.country
+                    """)
+            })
+    }
+
+    /// The steps every import shares, in one transaction: a temporary `stagingTable` of
+    /// `columns`, the file's good rows (each encoded by `encode`) copied into it, then `merge`,
+    /// which moves them into the real tables and returns how many it stored.
+    private func stageAndMerge(
+        path: String, kind: String, stagingTable: String, columns: String,
+        encode: @escaping @Sendable (ImportRecord) throws(ImportRowError) -> String,
+        merge: @escaping @Sendable (PostgresConnection) throws -> Int
+    ) async throws -> ImportSummary {
         let format = try Self.format(of: path)
         let progress = showProgress
         let keep = maxReportedRejections
         return try await postgres.withTransaction { connection in
-            try connection.execute("CREATE TEMP TABLE import_users (line int, id text, country text) ON COMMIT DROP")
-            let feed = try StagingFeed(path: path, format: format, label: "customers", progress: progress, keep: keep) {
-                (record: ImportRecord) throws(ImportRowError) -> String in
-                let customer = try CustomerRecordParser.customer(from: record)
-                return PostgresCopyText.line([String(record.line), customer.id, customer.country])
-            }
-            let staged = try connection.copyIn("COPY import_users FROM STDIN", lines: feed)
+            try connection.execute("CREATE TEMP TABLE \(stagingTable) (\(columns)) ON COMMIT DROP")
+            let feed = try StagingFeed(path: path, format: format, label: kind, progress: progress, keep: keep, encode: encode)
+            let staged = try connection.copyIn("COPY \(stagingTable) FROM STDIN", lines: feed)
             try feed.finish()
-            let imported = try connection.execute(
-                """
-                INSERT INTO users (id, country)
-                SELECT DISTINCT ON (id) id, country FROM import_users ORDER BY id, line DESC
-                ON CONFLICT (id) DO UPDATE SET country = EXCLUDED.country
-                WHERE users.country IS DISTINCT FROM EXCLUDED.country
-                """)
-            return feed.summary(kind: "customers", staged: staged, imported: imported)
+            return feed.summary(kind: kind, staged: staged, imported: try merge(connection))
         }
     }
 

@@ -5,11 +5,6 @@ public struct ImportRecord: Sendable, Hashable {
     public var line: Int
     public var fields: [String: String]
 
-    public init(line: Int, fields: [String: String]) {
-        self.line = line
-        self.fields = fields
-    }
-
     /// The first present, non-blank value among `names` (aliases such as `user_id`/`customer_id`),
     /// trimmed of surrounding spaces.
     public func value(_ names: [String]) -> String? {

@@ -20,22 +20,6 @@ public struct EventInput: Codable, Sendable {
         case requestID = "request_id", basketID = "basket_id", timestamp, eventID = "event_id"
     }
 
-    public init(
-        userID: String? = nil, productID: String? = nil, event: String? = nil, quantity: Int? = nil,
-        value: Double? = nil, requestID: String? = nil, basketID: String? = nil, timestamp: Date? = nil,
-        eventID: String? = nil
-    ) {
-        self.userID = userID
-        self.productID = productID
-        self.event = event
-        self.quantity = quantity
-        self.value = value
-        self.requestID = requestID
-        self.basketID = basketID
-        self.timestamp = timestamp
-        self.eventID = eventID
-    }
-
     /// Validates the event against `bounds`; errors name the field, prefixed for batches
     /// (`events[2].event`).
     public func validated(now: Date, prefix: String = "", bounds: InputBounds = InputBounds()) throws -> Interaction {

@@ -71,23 +71,6 @@ public struct ProductInput: Codable, Sendable {
     static func isValidID(_ id: String) -> Bool {
         InputBounds().isValidID(id)
     }
-
-    public init(
-        productID: String? = nil, name: String? = nil, description: String? = nil, category: String? = nil,
-        price: Double? = nil, currency: String? = nil, stockQuantity: Int? = nil, inStock: Bool? = nil,
-        promoted: Bool? = nil, createdAt: Date? = nil
-    ) {
-        self.productID = productID
-        self.name = name
-        self.description = description
-        self.category = category
-        self.price = price
-        self.currency = currency
-        self.stockQuantity = stockQuantity
-        self.inStock = inStock
-        self.promoted = promoted
-        self.createdAt = createdAt
-    }
 }
 
 /// What product routes answer with.
