@@ -22,15 +22,7 @@ struct NodeIDTable {
     }
 
     func find(_ id: ProductID, ids: [ProductID]) -> Int32? {
-        guard !slots.isEmpty else { return nil }
-        var i = home(id)
-        while true {
-            let node = slots[i]
-            if node == Self.empty { return nil }
-            if ids[Int(node)] == id { return node }
-            i += 1
-            if i == slots.count { i = 0 }
-        }
+        slot(of: id, ids: ids).map { slots[$0] }
     }
 
     /// Adds `node` under `ids[node]`, which must not be present yet.
@@ -39,12 +31,7 @@ struct NodeIDTable {
             // Grow to a load of one half (doubling the entries a large table is sized for).
             rehash(to: max(16, 2 * (count + 1)), ids: ids)
         }
-        var i = home(ids[Int(node)])
-        while slots[i] != Self.empty {
-            i += 1
-            if i == slots.count { i = 0 }
-        }
-        slots[i] = node
+        slots[freeSlot(from: home(ids[Int(node)]))] = node
         count += 1
     }
 
@@ -52,15 +39,7 @@ struct NodeIDTable {
     /// probe lengths stay those of the live entries.
     @discardableResult
     mutating func remove(_ id: ProductID, ids: [ProductID]) -> Int32? {
-        guard !slots.isEmpty else { return nil }
-        var i = home(id)
-        while true {
-            let node = slots[i]
-            if node == Self.empty { return nil }
-            if ids[Int(node)] == id { break }
-            i += 1
-            if i == slots.count { i = 0 }
-        }
+        guard let i = slot(of: id, ids: ids) else { return nil }
         let removed = slots[i]
         var hole = i
         var j = i
@@ -97,13 +76,31 @@ struct NodeIDTable {
         slots.append(contentsOf: repeatElement(Self.empty, count: size))
         count = 0
         for node in old where node != Self.empty {
-            var i = home(ids[Int(node)])
-            while slots[i] != Self.empty {
-                i += 1
-                if i == slots.count { i = 0 }
-            }
-            slots[i] = node
+            slots[freeSlot(from: home(ids[Int(node)]))] = node
             count += 1
         }
+    }
+
+    /// The slot holding `id`'s node, probing linearly from its home; nil at the first free slot.
+    private func slot(of id: ProductID, ids: [ProductID]) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        var i = home(id)
+        while true {
+            let node = slots[i]
+            if node == Self.empty { return nil }
+            if ids[Int(node)] == id { return i }
+            i += 1
+            if i == slots.count { i = 0 }
+        }
+    }
+
+    /// The first free slot at or after `start`, cyclically (the load bound keeps one free).
+    private func freeSlot(from start: Int) -> Int {
+        var i = start
+        while slots[i] != Self.empty {
+            i += 1
+            if i == slots.count { i = 0 }
+        }
+        return i
     }
 }
