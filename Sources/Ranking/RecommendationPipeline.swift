@@ -147,17 +147,10 @@ public struct RecommendationPipeline: Sendable {
         }
     }
 
-    /// What the exclusion rule of `job` would remove whatever its score: the purchases when it
-    /// excludes them, the cart items and anchor when it excludes the context.
+    /// What the exclusion rule of `job` would remove whatever its score
+    /// (`ExclusionRule.unconditionalExclusions`).
     static func excludedCandidates(for job: RankingJob) -> Set<ProductID> {
-        let rules = job.options.rules
-        let request = job.shopper.request
-        var excluded: Set<ProductID> = rules.excludePurchased ? job.shopper.purchased : []
-        if rules.excludeContext {
-            excluded.formUnion(request.cartItems)
-            if let anchor = request.anchorProductID { excluded.insert(anchor) }
-        }
-        return excluded
+        ExclusionRule(options: job.options.rules).unconditionalExclusions(for: job.shopper)
     }
 
     /// Whether `job` asks the source of `origin`: its widget uses that source (`WidgetProfile`) and,

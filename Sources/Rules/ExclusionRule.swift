@@ -39,6 +39,19 @@ public struct ExclusionRule: Rule {
         return nil
     }
 
+    /// The products this rule removes from any list for `shopper` whatever their score: the
+    /// purchases when `excludePurchased`, the cart items and anchor when `excludeContext` (the
+    /// cases of `exclusionLabel` that depend on neither the block list nor recency). The pipeline
+    /// drops them before the blend (`RecommendationPipeline.dropsExcludedCandidates`).
+    public func unconditionalExclusions(for shopper: ShopperContext) -> Set<ProductID> {
+        var excluded: Set<ProductID> = excludePurchased ? shopper.purchased : []
+        if excludeContext {
+            excluded.formUnion(shopper.request.cartItems)
+            if let anchor = shopper.request.anchorProductID { excluded.insert(anchor) }
+        }
+        return excluded
+    }
+
     /// A linear scan of the (bounded) recent history: cheaper than building a set for the few
     /// products a cart or FBT list checks.
     private func boughtRecently(_ productID: ProductID, context: RuleContext) -> Bool {
