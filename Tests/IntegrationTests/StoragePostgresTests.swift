@@ -206,6 +206,28 @@ struct StoragePostgresTests {
         }
     }
 
+    /// Every replica's catalog reconciler asks for the embeddings changed since its watermark a
+    /// few times a second; without an index on (model_version, updated_at) each ask scanned every
+    /// embedding of the model (2 GB at a million products).
+    @Test func changedEmbeddingsAreReadThroughAnIndex() async throws {
+        try await StorageTestEnvironment.withSchema("t_pg_embidx") { client, _ in
+            let directory = StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
+            try await Migrator(client: client, directory: directory).migrate()
+            try await client.execute(
+                """
+                INSERT INTO product_embeddings (product_id, model_version, vector, updated_at)
+                SELECT 'p' || i, 'm', ARRAY[0.5]::real[], now() - i * interval '1 minute'
+                FROM generate_series(1, 5000) AS i
+                """)
+            try await client.execute("ANALYZE product_embeddings")
+            let plan = try await client.query(
+                "EXPLAIN SELECT product_id, vector FROM product_embeddings WHERE model_version = 'm' AND updated_at > now() - interval '10 minutes'"
+            ).map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
+            #expect(plan.contains("product_embeddings_model_updated_idx"), "\(plan)")
+            #expect(!plan.contains("Seq Scan"), "\(plan)")
+        }
+    }
+
     /// Restarts a private PostgreSQL (its own data directory and port, so the other tests keep
     /// their server) while a client holds connections to it.
     @Test(.timeLimit(.minutes(2)))
