@@ -52,6 +52,8 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     var biEncoder: String = ".models/all-MiniLM-L6-v2"
     @Option(help: "Standard deviation of the noise added per component when tiling real vectors.")
     var perturbation: Float = 0.01
+    @Option(help: "Seed of both libraries' level draws (hnswlib's random_seed), for recall over several builds.")
+    var graphSeed: UInt64 = 42
     @Option(help: "Threads for the parallel HNSW build measured after the one-thread one (1 skips it).")
     var buildThreads: Int = 2
     @Option(help: "Where to save and reload the built HNSW index to time a snapshot (empty skips it).")
@@ -353,7 +355,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         let batch = (0..<n).map { row in
             (product: Product(id: "p\(row)", name: ""), vector: Array(matrix[(row * dimension)..<((row + 1) * dimension)]))
         }
-        let configuration = HNSWIndex.Configuration(m: m, efConstruction: efConstruction)
+        let configuration = HNSWIndex.Configuration(m: m, efConstruction: efConstruction, seed: graphSeed)
         let rssBefore = Self.residentBytes()
         let buildStart = Date()
         let buildCPUStart = Self.processCPUSeconds()
@@ -452,6 +454,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         process.arguments = [
             python, "Benchmarks/candidates/hnswlib_compare.py", "--base", basePath, "--queries", queryPath, "--truth", truthPath,
             "--dim", "\(dimension)", "--k", "\(k)", "--m", "\(m)", "--ef-construction", "\(efConstruction)", "--ef", ef, "--threads", "1",
+            "--seed", "\(graphSeed)",
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
