@@ -30,6 +30,9 @@ public struct OfflineRecommender: Sendable {
         /// serving defaults, `PipelineOptions.defaults(for:)`).
         public var homepageCandidatesPerSource: Int = PipelineOptions().defaults(for: .homepage).candidatesPerSource
         public var cartCandidatesPerSource: Int = PipelineOptions().defaults(for: .cart).candidatesPerSource
+        /// How the homepage's γ shrinks with the shopper's purchases (`PopularityShrinkage`, the
+        /// widget's serving default); `nil` = one γ for everyone.
+        public var homepagePopularityShrinkage: PopularityShrinkage? = PipelineOptions().defaults(for: .homepage).popularityShrinkage
         public var popularity = PopularityIndex.Configuration()
         public var customerCoPurchase = CoPurchaseIndex.Configuration.customers
         public var basketCoPurchase = CoPurchaseIndex.Configuration.baskets
@@ -129,9 +132,9 @@ public struct OfflineRecommender: Sendable {
     }
 
     /// This recommender serving `request`'s per-request fields (k, exclusion, widget weights,
-    /// candidates per source, rerank window, variant, the scorer's settings, candidate dropping)
-    /// over the indexes already built; `request`'s build-time fields are ignored
-    /// (`buildsSameIndexes` says whether they matter).
+    /// candidates per source, the homepage's popularity shrinkage, rerank window, variant, the
+    /// scorer's settings, candidate dropping) over the indexes already built; `request`'s
+    /// build-time fields are ignored (`buildsSameIndexes` says whether they matter).
     public func sharingIndexes(requestOptions request: Options) -> OfflineRecommender {
         var copy = self
         copy.options.normalization = request.normalization
@@ -146,6 +149,7 @@ public struct OfflineRecommender: Sendable {
         copy.options.cartWeights = request.cartWeights
         copy.options.homepageCandidatesPerSource = request.homepageCandidatesPerSource
         copy.options.cartCandidatesPerSource = request.cartCandidatesPerSource
+        copy.options.homepagePopularityShrinkage = request.homepagePopularityShrinkage
         copy.options.rerankWindow = request.rerankWindow
         copy.options.variant = request.variant
         return copy
@@ -161,6 +165,7 @@ public struct OfflineRecommender: Sendable {
         request.cartWeights = b.cartWeights
         request.homepageCandidatesPerSource = b.homepageCandidatesPerSource
         request.cartCandidatesPerSource = b.cartCandidatesPerSource
+        request.homepagePopularityShrinkage = b.homepagePopularityShrinkage
         request.rerankWindow = b.rerankWindow
         request.variant = b.variant
         request.normalization = b.normalization
@@ -178,7 +183,9 @@ public struct OfflineRecommender: Sendable {
             let contexts = batch.map { user in
                 context(RecommendationRequest(widget: .homepage, userID: user, filter: ProductFilter(inStockOnly: false), limit: options.k), user: user)
             }
-            let lists = try await run(contexts, weights: options.homepageWeights, candidatesPerSource: options.homepageCandidatesPerSource)
+            let lists = try await run(
+                contexts, weights: options.homepageWeights, candidatesPerSource: options.homepageCandidatesPerSource,
+                popularityShrinkage: options.homepagePopularityShrinkage)
             for (user, list) in zip(batch, lists) { result[user] = list }
         }
         return result
@@ -196,7 +203,8 @@ public struct OfflineRecommender: Sendable {
                         limit: options.k),
                     user: query.customerID)
             }
-            let lists = try await run(contexts, weights: options.cartWeights, candidatesPerSource: options.cartCandidatesPerSource)
+            let lists = try await run(
+                contexts, weights: options.cartWeights, candidatesPerSource: options.cartCandidatesPerSource, popularityShrinkage: nil)
             for (query, list) in zip(batch, lists) { result[query.basketID] = list }
         }
         return result
@@ -210,8 +218,11 @@ public struct OfflineRecommender: Sendable {
         return shopper
     }
 
-    private func run(_ contexts: [ShopperContext], weights: RankingWeights, candidatesPerSource: Int) async throws -> [[ProductID]] {
-        var pipelineOptions = PipelineOptions(weights: weights, candidatesPerSource: candidatesPerSource)
+    private func run(
+        _ contexts: [ShopperContext], weights: RankingWeights, candidatesPerSource: Int, popularityShrinkage: PopularityShrinkage?
+    ) async throws -> [[ProductID]] {
+        var pipelineOptions = PipelineOptions(
+            weights: weights, candidatesPerSource: candidatesPerSource, popularityShrinkage: popularityShrinkage)
         if let variant = options.variant { pipelineOptions = pipelineOptions.applying(variant) }
         pipelineOptions.rerank.window = reranking ? rerankWindow : 0
         pipelineOptions.rules.excludePurchased = options.excludePurchased

@@ -10,16 +10,26 @@ public struct PipelineOptions: Sendable, Hashable, Codable {
     public var candidatesPerSource: Int
     public var rerank: RerankOptions
     public var rules: RuleOptions
+    /// γ per shopper, shrinking with how much they have bought (`PopularityShrinkage`); `nil` =
+    /// the same `weights.popularity` for everyone.
+    public var popularityShrinkage: PopularityShrinkage?
 
     public init(
         weights: RankingWeights = RankingWeights(),
         candidatesPerSource: Int = 100,
         rerank: RerankOptions = RerankOptions(),
-        rules: RuleOptions = RuleOptions()
+        rules: RuleOptions = RuleOptions(),
+        popularityShrinkage: PopularityShrinkage? = nil
     ) {
         self.weights = weights
         self.candidatesPerSource = candidatesPerSource
         self.rerank = rerank
         self.rules = rules
+        self.popularityShrinkage = popularityShrinkage
+    }
+
+    /// The blend weights for `shopper`: `weights`, with γ shrunk by `popularityShrinkage` when set.
+    public func weights(for shopper: ShopperContext) -> RankingWeights {
+        popularityShrinkage.map { $0.weights(weights, for: shopper) } ?? weights
     }
 }

@@ -105,12 +105,14 @@ public struct RecommendationPipeline: Sendable {
         }
         timings.candidates = start.duration(to: clock.now).inMilliseconds
 
-        // Stage 2: normalise per source and blend with the variant's α/β/γ.
+        // Stage 2: normalise per source and blend with the variant's α/β/γ (γ per shopper when
+        // the options shrink it).
         start = clock.now
         let depths = jobs.map { job in
             max(rankingDepth, 2 * job.shopper.request.limit + job.options.rerank.window)
         }
-        var lists = scorer.score(merged, weights: jobs.map(\.options.weights), depths: depths)
+        let weights = jobs.map { $0.options.weights(for: $0.shopper) }
+        var lists = scorer.score(merged, weights: weights, depths: depths)
         timings.scoring = start.duration(to: clock.now).inMilliseconds
 
         // Stage 4a, eligibility (stock, exclusions), runs before stage 3 so the rerank window is

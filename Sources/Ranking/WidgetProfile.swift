@@ -74,7 +74,8 @@ public struct WidgetProfile: Sendable {
     /// The service defaults adjusted for this widget, before widget settings and any experiment
     /// variant apply:
     /// - homepage: discovery, so products the user already bought are excluded; weights tuned on task A;
-    ///   each source proposes `homepageCandidatesPerSource` candidates;
+    ///   each source proposes `homepageCandidatesPerSource` candidates; γ shrinks per shopper by
+    ///   `homepagePopularityShrinkage`;
     /// - cart: weights tuned on task C (basket completion);
     /// - frequently bought together: co-purchase evidence dominates, similarity is the fallback;
     /// - product / frequently bought together / cart: the anchor and cart items are excluded;
@@ -91,6 +92,7 @@ public struct WidgetProfile: Sendable {
             options.weights = .homepageDefault
             options.rules.excludePurchased = true
             options.candidatesPerSource = Self.homepageCandidatesPerSource
+            options.popularityShrinkage = Self.homepagePopularityShrinkage
         case .cart:
             options.weights = .cartDefault
             options.rules.excludeContext = true
@@ -116,6 +118,11 @@ public struct WidgetProfile: Sendable {
     /// co-purchase candidates left of 100; 200 lifted task A on every backtest window (issue #20,
     /// docs/QUALITY.md). A widget setting or variant's `candidates_per_source` still overrides it.
     public static let homepageCandidatesPerSource = 200
+
+    /// How the homepage's γ shrinks with the shopper's purchases (`PopularityShrinkage`); `nil` =
+    /// the same γ for every shopper. Measured on the three backtest windows (issue #20,
+    /// docs/QUALITY.md).
+    public static let homepagePopularityShrinkage: PopularityShrinkage? = nil
 
     /// How far back the cart and frequently-bought-together widgets look for purchases not to
     /// suggest again (`exclude_recent_purchases_days` overrides it per widget or variant). One

@@ -2,6 +2,7 @@ import ArgumentParser
 import Candidates
 import Domain
 import Evaluation
+import Ranking
 import Scoring
 
 /// The pipeline settings `eval` and each `backtest` variant may override, with the serving
@@ -48,6 +49,11 @@ struct PipelineOverrides: ParsableArguments {
     var homepageCandidatesPerSource: Int?
     @Option(help: "Candidates each source proposes for the cart before the blend (default: the widget's serving default).")
     var cartCandidatesPerSource: Int?
+    @Option(
+        help: "Homepage γ per shopper, γ·k/(k+n) with n the distinct products they bought: this is k (0 = one γ for everyone; default: the widget's serving default).")
+    var homepagePopularityHalving: Float?
+    @Option(help: "With --homepage-popularity-halving: count only products bought in the last N days before the window (default: every purchase).")
+    var homepagePopularityHalvingDays: Int?
     @Option(help: "Share of the weaker of co-purchase and similar users added to the stronger in the collaborative signal.")
     var collaborativeAgreement: Float = ScoredItem.defaultAgreement
     @Flag(
@@ -114,6 +120,14 @@ struct PipelineOverrides: ParsableArguments {
         if let cartCandidatesPerSource {
             guard cartCandidatesPerSource >= 1 else { throw ValidationError("--cart-candidates-per-source must be at least 1") }
             options.cartCandidatesPerSource = cartCandidatesPerSource
+        }
+        if let homepagePopularityHalving {
+            guard homepagePopularityHalving >= 0 else { throw ValidationError("--homepage-popularity-halving must be at least 0") }
+            options.homepagePopularityShrinkage = homepagePopularityHalving > 0
+                ? PopularityShrinkage(halvingPurchases: homepagePopularityHalving, windowDays: homepagePopularityHalvingDays)
+                : nil
+        } else if homepagePopularityHalvingDays != nil {
+            throw ValidationError("--homepage-popularity-halving-days needs --homepage-popularity-halving")
         }
         options.collaborativeAgreement = collaborativeAgreement
         options.dropExcludedCandidates = dropExcludedCandidates
