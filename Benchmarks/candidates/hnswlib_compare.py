@@ -23,6 +23,8 @@ ap.add_argument("--ef-construction", type=int, default=200)
 ap.add_argument("--ef", default="16,32,64,128,256")
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--seed", type=int, default=100, help="hnswlib's random_seed (its level draws)")
+ap.add_argument("--parallel-threads", type=int, default=1,
+                help="also time a second build on this many threads (its own scaling, the peer for a parallel build)")
 a = ap.parse_args()
 
 base = np.fromfile(a.base, dtype=np.float32).reshape(-1, a.dim)
@@ -52,4 +54,14 @@ for ef in [int(x) for x in a.ef.split(",")]:
     rows.append({"ef": ef, "recall": found / (len(queries) * a.k), "qps": len(queries) / elapsed,
                  "qps_batch": len(queries) / batch, "qps_cpu": len(queries) / elapsed_cpu,
                  "qps_batch_cpu": len(queries) / batch_cpu})
-print(json.dumps({"n": len(base), "build_seconds": build, "build_cpu_seconds": build_cpu, "build_threads": a.threads, "sweep": rows}))
+result = {"n": len(base), "build_seconds": build, "build_cpu_seconds": build_cpu, "build_threads": a.threads, "sweep": rows}
+if a.parallel_threads > 1:
+    del index
+    parallel = hnswlib.Index(space="ip", dim=a.dim)
+    parallel.init_index(max_elements=len(base), ef_construction=a.ef_construction, M=a.m, random_seed=a.seed)
+    parallel.set_num_threads(a.parallel_threads)
+    t, c = time.perf_counter(), time.process_time()
+    parallel.add_items(base, np.arange(len(base)))
+    result.update(parallel_build_seconds=time.perf_counter() - t, parallel_build_cpu_seconds=time.process_time() - c,
+                  parallel_build_threads=a.parallel_threads)
+print(json.dumps(result))

@@ -454,7 +454,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         process.arguments = [
             python, "Benchmarks/candidates/hnswlib_compare.py", "--base", basePath, "--queries", queryPath, "--truth", truthPath,
             "--dim", "\(dimension)", "--k", "\(k)", "--m", "\(m)", "--ef-construction", "\(efConstruction)", "--ef", ef, "--threads", "1",
-            "--seed", "\(graphSeed)",
+            "--seed", "\(graphSeed)", "--parallel-threads", "\(buildThreads)",
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -473,6 +473,10 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         if let peerCPU = peer["build_cpu_seconds"] as? Double {
             report["build_speed_ratio_cpu"] = peerCPU / buildCPUSeconds
             print(String(format: "build speed in CPU time: %.2f× hnswlib's", peerCPU / buildCPUSeconds))
+        }
+        if let parallel = peer["parallel_build_seconds"] as? Double, let single = peer["build_seconds"] as? Double {
+            // The peer for "parallel build ≥ 1.7× one thread": the reference library's own scaling here.
+            print(String(format: "hnswlib parallel build on %d threads: %.1f s (%.2f× its one-thread build)", buildThreads, parallel, single / parallel))
         }
         for (mine, theirs) in zip(swiftSweep, peer["sweep"] as? [[String: Any]] ?? []) {
             guard let e = mine["ef"] as? Int, let q = mine["qps"] as? Double, let r = mine["recall"] as? Double,
