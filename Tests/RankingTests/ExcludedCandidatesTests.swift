@@ -8,16 +8,6 @@ import TestSupport
 
 @testable import Ranking
 
-/// A source with a fixed list of one origin: pure logic, no servers.
-private struct ListSource: CandidateSource {
-    let origin: CandidateOrigin
-    let list: [Candidate]
-
-    func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
-        contexts.map { _ in Array(list.prefix(limit)) }
-    }
-}
-
 @Suite("Stage 1 drops the candidates the exclusion rule would remove")
 struct ExcludedCandidatesTests {
     /// Co-purchase proposes the shopper's own purchase P first (raw 1.0) and A (0.5); popularity
@@ -27,11 +17,11 @@ struct ExcludedCandidatesTests {
         let products = ["P", "A", "B"].map { RulesFixture.product($0) }
         let pipeline = RecommendationPipeline(
             sources: [
-                ListSource(origin: .coPurchase, list: [
+                FixedCandidateSource(origin: .coPurchase, list: [
                     Candidate(productID: "P", origin: .coPurchase, rawScore: 1),
                     Candidate(productID: "A", origin: .coPurchase, rawScore: 0.5),
                 ]),
-                ListSource(origin: .popularity, list: [Candidate(productID: "B", origin: .popularity, rawScore: 1)]),
+                FixedCandidateSource(origin: .popularity, list: [Candidate(productID: "B", origin: .popularity, rawScore: 1)]),
             ],
             scorer: BlendedScorer(), reranker: nil, dropsExcludedCandidates: drops)
         var options = PipelineOptions(weights: RankingWeights(content: 0, collaborative: 0.5, popularity: 0.4))

@@ -8,16 +8,6 @@ import TestSupport
 
 @testable import Ranking
 
-/// A source with a fixed list of one origin: pure logic, no servers.
-private struct FixedListSource: CandidateSource {
-    let origin: CandidateOrigin
-    let list: [Candidate]
-
-    func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
-        contexts.map { _ in Array(list.prefix(limit)) }
-    }
-}
-
 @Suite("The homepage's popularity weight shrinks with the shopper's purchases")
 struct PopularityShrinkageTests {
     static let now = RulesFixture.now
@@ -71,8 +61,8 @@ struct PopularityShrinkageTests {
     func ranked(purchases: Int, shrinkage: PopularityShrinkage?) async throws -> [ProductID] {
         let pipeline = RecommendationPipeline(
             sources: [
-                FixedListSource(origin: .coPurchase, list: [Candidate(productID: "A", origin: .coPurchase, rawScore: 1)]),
-                FixedListSource(origin: .popularity, list: [Candidate(productID: "B", origin: .popularity, rawScore: 1)]),
+                FixedCandidateSource(origin: .coPurchase, list: [Candidate(productID: "A", origin: .coPurchase, rawScore: 1)]),
+                FixedCandidateSource(origin: .popularity, list: [Candidate(productID: "B", origin: .popularity, rawScore: 1)]),
             ],
             scorer: BlendedScorer(), reranker: nil)
         var options = PipelineOptions(
