@@ -302,4 +302,30 @@ import TestSupport
         for i in 1_000..<1_400 { #expect(loaded.search(vectors[i], k: 1).first?.productID == "p\(i)") }
         for i in stride(from: 0, to: 300, by: 3) { #expect(loaded.vector(of: "p\(i)") == nil) }
     }
+
+    /// The blocks (vectors and level-0 lists) are what a search reads at random: their mapping must
+    /// carry the huge-page advice (`hg` in smaps' VmFlags) wherever the kernel has transparent huge pages.
+    @Test func graphBlocksAreAdvisedForHugePages() throws {
+        #if os(Linux)
+        guard FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled") else { return }
+        let graph = try #require(hr_hnsw_create(384, 16, 100))
+        defer { hr_hnsw_destroy(graph) }
+        #expect(hr_hnsw_reserve(graph, 20_000) == 0)  // about 33 MB of blocks
+        let middle = UInt(bitPattern: hr_hnsw_vector(graph, 10_000))
+        let smaps = try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)
+        var inside = false
+        var flags: Substring?
+        for line in smaps.split(separator: "\n") {
+            if let dash = line.firstIndex(of: "-"), let space = line.firstIndex(of: " "), dash < space,
+               let low = UInt(line[..<dash], radix: 16), let high = UInt(line[line.index(after: dash)..<space], radix: 16) {
+                inside = low <= middle && middle < high
+            } else if inside, line.hasPrefix("VmFlags:") {
+                flags = line
+                break
+            }
+        }
+        let found = try #require(flags)
+        #expect(found.split(separator: " ").contains("hg"))
+        #endif
+    }
 }
