@@ -7,8 +7,13 @@ sweeps ef and prints one JSON object: build seconds and, per ef, recall@k and si
 (queries one at a time, like a request: `qps`; and all in one call, hnswlib's C++ loop without
 the per-call Python overhead: `qps_batch`); each also in process CPU time (`*_cpu`), which a
 machine shared with other work disturbs far less than wall time.
+
+With --serve the sweep is driven from outside, so that the two libraries' queries interleave in
+time: after the build it prints one JSON line (the build), then answers each line `sweep EF` on
+standard input with one JSON line (that ef's row, as above) until `quit`; the parallel build, if
+asked for, follows and its JSON line is the last.
 """
-import argparse, json, time
+import argparse, json, sys, time
 import numpy as np
 import hnswlib
 
@@ -25,6 +30,7 @@ ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--seed", type=int, default=100, help="hnswlib's random_seed (its level draws)")
 ap.add_argument("--parallel-threads", type=int, default=1,
                 help="also time a second build on this many threads (its own scaling, the peer for a parallel build)")
+ap.add_argument("--serve", action="store_true", help="answer `sweep EF` lines on stdin (see above)")
 a = ap.parse_args()
 
 base = np.fromfile(a.base, dtype=np.float32).reshape(-1, a.dim)
@@ -37,8 +43,10 @@ t, c = time.perf_counter(), time.process_time()
 index.add_items(base, np.arange(len(base)))
 build, build_cpu = time.perf_counter() - t, time.process_time() - c
 index.set_num_threads(1)
-rows = []
-for ef in [int(x) for x in a.ef.split(",")]:
+
+
+def sweep(ef):
+    """One pass over the queries at `ef`: per query from Python, then as one batch call."""
     index.set_ef(max(ef, a.k))
     found = 0
     t, c = time.perf_counter(), time.process_time()
@@ -51,9 +59,22 @@ for ef in [int(x) for x in a.ef.split(",")]:
     t, c = time.perf_counter(), time.process_time()
     index.knn_query(queries, k=a.k, num_threads=1)
     batch, batch_cpu = time.perf_counter() - t, time.process_time() - c
-    rows.append({"ef": ef, "recall": found / (len(queries) * a.k), "qps": len(queries) / elapsed,
-                 "qps_batch": len(queries) / batch, "qps_cpu": len(queries) / elapsed_cpu,
-                 "qps_batch_cpu": len(queries) / batch_cpu})
+    return {"ef": ef, "recall": found / (len(queries) * a.k), "qps": len(queries) / elapsed,
+            "qps_batch": len(queries) / batch, "qps_cpu": len(queries) / elapsed_cpu,
+            "qps_batch_cpu": len(queries) / batch_cpu}
+
+
+rows = []
+if a.serve:
+    print(json.dumps({"n": len(base), "build_seconds": build, "build_cpu_seconds": build_cpu, "build_threads": a.threads}), flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        if words[0] == "sweep":
+            print(json.dumps(sweep(int(words[1]))), flush=True)
+else:
+    rows = [sweep(int(x)) for x in a.ef.split(",")]
 result = {"n": len(base), "build_seconds": build, "build_cpu_seconds": build_cpu, "build_threads": a.threads, "sweep": rows}
 if a.parallel_threads > 1:
     del index

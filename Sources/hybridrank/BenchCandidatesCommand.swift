@@ -54,6 +54,8 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     var perturbation: Float = 0.01
     @Option(help: "Seed of both libraries' level draws (hnswlib's random_seed), for recall over several builds.")
     var graphSeed: UInt64 = 42
+    @Option(help: "Rounds of the QPS comparison with hnswlib kept running beside this process: each round sweeps every ef on the Swift index, then on hnswlib's, so both are measured in the same minutes (0: hnswlib sweeps once, after the Swift run).")
+    var rounds: Int = 5
     @Option(help: "Threads for the parallel HNSW build measured after the one-thread one (1 skips it).")
     var buildThreads: Int = 2
     @Option(help: "Where to save and reload the built HNSW index to time a snapshot (empty skips it).")
@@ -374,23 +376,9 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         let efs = ef.split(separator: ",").compactMap { Int($0) }
         var swiftSweep: [[String: Any]] = []
         for e in efs {
-            var samples: [Double] = []
-            var found = 0
-            var cpu = 0.0
-            for q in 0..<requests {
-                let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
-                let cpuStart = Self.processCPUSeconds()
-                let start = clock.now
-                let result = hnsw!.search(query, k: k, ef: e, filter: .none, excluding: [])
-                cpu += Self.processCPUSeconds() - cpuStart
-                samples.append(start.duration(to: clock.now).inMilliseconds)
-                let want = Set(truth[q])
-                found += result.filter { want.contains(Int32($0.productID.dropFirst())!) }.count
-            }
-            let total = samples.reduce(0, +)
-            let recall = Double(found) / Double(requests * k), qps = Double(requests) / (total / 1000)
-            swiftSweep.append(["ef": e, "recall": recall, "qps": qps, "qps_cpu": Double(requests) / cpu])
-            print(String(format: "swift HNSW ef=%d: recall@10 %.4f, QPS %.0f (one thread), ", e, recall, qps) + Self.summary(samples))
+            let (row, samples) = sweep(hnsw!, ef: e, queries: queries, truth: truth, k: k)
+            swiftSweep.append(row)
+            print(String(format: "swift HNSW ef=%d: recall@10 %.4f, QPS %.0f (one thread), ", e, row["recall"] as! Double, row["qps"] as! Double) + Self.summary(samples))
         }
         report["swift_sweep"] = swiftSweep
         if !snapshot.isEmpty {
@@ -409,6 +397,11 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             report["snapshot_load_seconds"] = loadSeconds
             report["snapshot_bytes"] = size
             try? FileManager.default.removeItem(at: url)
+        }
+        let peerArguments = try writePeerFiles(matrix: matrix, queries: queries, truth: truth, k: k, efs: efs)
+        var interleaved: (peer: [String: Any], swift: [[String: Any]])?
+        if let arguments = peerArguments, rounds > 0 {
+            interleaved = try interleave(hnsw!, arguments: arguments, efs: efs, queries: queries, truth: truth, k: k, report: &report)
         }
         hnsw = nil
         if buildThreads > 1 {
@@ -442,28 +435,26 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
                 + "load average \(loadBefore) before, \(Self.loadAverage()) after")
         }
         defer { if !json.isEmpty { Self.writeJSON(report, to: json) } }
-        guard !python.isEmpty else { return }
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let basePath = scratch + "/base.f32", queryPath = scratch + "/queries.f32", truthPath = scratch + "/truth.i32"
-        try matrix.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: basePath))
-        try queries.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: queryPath))
-        let flatTruth = truth.flatMap { $0 }
-        try flatTruth.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: truthPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            python, "Benchmarks/candidates/hnswlib_compare.py", "--base", basePath, "--queries", queryPath, "--truth", truthPath,
-            "--dim", "\(dimension)", "--k", "\(k)", "--m", "\(m)", "--ef-construction", "\(efConstruction)", "--ef", ef, "--threads", "1",
-            "--seed", "\(graphSeed)", "--parallel-threads", "\(buildThreads)",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        print("hnswlib (same vectors, same M/efConstruction, build on one thread, queries one at a time): " + String(decoding: output, as: UTF8.self))
-        try? FileManager.default.removeItem(atPath: basePath)
-        guard let peer = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else { return }
+        guard let arguments = peerArguments else { return }
+        let peer: [String: Any]
+        if let interleaved {
+            peer = interleaved.peer
+            swiftSweep = interleaved.swift
+        } else {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [python, "Benchmarks/candidates/hnswlib_compare.py"] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            print("hnswlib (same vectors, same M/efConstruction, build on one thread, queries one at a time): " + String(decoding: output, as: UTF8.self))
+            guard let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else { return }
+            peer = object
+        }
+        try? FileManager.default.removeItem(atPath: scratch + "/base.f32")
+
         report["hnswlib"] = peer
         var ratios: [[String: Any]] = []
         if let peerBuild = peer["build_seconds"] as? Double {
@@ -488,6 +479,91 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             print(String(format: "ef %d: QPS %.2f× hnswlib, recall %+.4f against hnswlib's", e, q / pq, r - pr))
         }
         report["ratios"] = ratios
+    }
+
+    /// One pass of every query at `ef` through `index`, one at a time as requests come: the sweep
+    /// row (recall against `truth`, QPS in wall and in CPU time) and the per-query milliseconds.
+    func sweep(_ index: HNSWIndex, ef e: Int, queries: [Float], truth: [[Int32]], k: Int) -> (row: [String: Any], samples: [Double]) {
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        samples.reserveCapacity(requests)
+        var found = 0
+        var cpu = 0.0
+        for q in 0..<requests {
+            let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
+            let cpuStart = Self.processCPUSeconds()
+            let start = clock.now
+            let result = index.search(query, k: k, ef: e, filter: .none, excluding: [])
+            cpu += Self.processCPUSeconds() - cpuStart
+            samples.append(start.duration(to: clock.now).inMilliseconds)
+            let want = Set(truth[q])
+            found += result.filter { want.contains(Int32($0.productID.dropFirst())!) }.count
+        }
+        let total = samples.reduce(0, +)
+        let row: [String: Any] = ["ef": e, "recall": Double(found) / Double(requests * k), "qps": Double(requests) / (total / 1000), "qps_cpu": Double(requests) / cpu]
+        return (row, samples)
+    }
+
+    /// Writes the vectors and the exact truth for hnswlib; returns the script's arguments (nil when
+    /// `--python` is empty: no peer run).
+    func writePeerFiles(matrix: [Float], queries: [Float], truth: [[Int32]], k: Int, efs: [Int]) throws -> [String]? {
+        guard !python.isEmpty else { return nil }
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let basePath = scratch + "/base.f32", queryPath = scratch + "/queries.f32", truthPath = scratch + "/truth.i32"
+        try matrix.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: basePath))
+        try queries.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: queryPath))
+        let flatTruth = truth.flatMap { $0 }
+        try flatTruth.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: truthPath))
+        return [
+            "--base", basePath, "--queries", queryPath, "--truth", truthPath,
+            "--dim", "\(dimension)", "--k", "\(k)", "--m", "\(m)", "--ef-construction", "\(efConstruction)", "--ef", ef, "--threads", "1",
+            "--seed", "\(graphSeed)", "--parallel-threads", "\(buildThreads)",
+        ]
+    }
+
+    /// The QPS comparison in rounds: hnswlib built once in a process of its own, then each round
+    /// sweeps every ef on `index` and at once on hnswlib's. Per ef the ratio of each round is kept
+    /// and the median reported; the returned sweeps (per-ef medians of each field) and the peer's
+    /// build feed the same ratio lines as a single sweep would.
+    func interleave(_ index: HNSWIndex, arguments: [String], efs: [Int], queries: [Float], truth: [[Int32]], k: Int,
+                    report: inout [String: Any]) throws -> (peer: [String: Any], swift: [[String: Any]]) {
+        let peer = try HNSWPeerProcess(python: python, arguments: arguments)
+        guard var built = peer.readJSON() else { throw ValidationError("hnswlib_compare.py --serve printed no build line") }
+        print("hnswlib built on one thread in \(String(format: "%.1f", built["build_seconds"] as? Double ?? 0)) s; \(rounds) interleaved rounds of \(requests) queries per ef")
+        var mine: [Int: [[String: Any]]] = [:], theirs: [Int: [[String: Any]]] = [:]
+        var rows: [[String: Any]] = []
+        for round in 1...rounds {
+            for e in efs {
+                let row = sweep(index, ef: e, queries: queries, truth: truth, k: k).row
+                guard let other = peer.sweep(ef: e) else { throw ValidationError("hnswlib_compare.py stopped answering") }
+                mine[e, default: []].append(row)
+                theirs[e, default: []].append(other)
+                let cpuRatio = (row["qps_cpu"] as! Double) / (other["qps_cpu"] as? Double ?? .nan)
+                let batchRatio = (row["qps_cpu"] as! Double) / (other["qps_batch_cpu"] as? Double ?? .nan)
+                rows.append(["round": round, "ef": e, "swift": row, "hnswlib": other, "qps_ratio_cpu": cpuRatio, "qps_ratio_cpu_vs_batch": batchRatio])
+            }
+            print("round \(round) of \(rounds), load average \(Self.loadAverage())")
+        }
+        if let last = peer.finish() { built.merge(last.filter { $0.key.hasPrefix("parallel_") }) { _, new in new } }
+        report["interleaved_rounds"] = rows
+        func medians(_ byEF: [Int: [[String: Any]]]) -> [[String: Any]] {
+            efs.map { e in
+                var row: [String: Any] = ["ef": e]
+                for key in ["recall", "qps", "qps_cpu", "qps_batch", "qps_batch_cpu"] {
+                    let values = (byEF[e] ?? []).compactMap { $0[key] as? Double }.sorted()
+                    if !values.isEmpty { row[key] = values[values.count / 2] }
+                }
+                return row
+            }
+        }
+        for e in efs {
+            let ratios = rows.filter { $0["ef"] as? Int == e }.compactMap { $0["qps_ratio_cpu_vs_batch"] as? Double }.sorted()
+            guard let low = ratios.first, let high = ratios.last else { continue }
+            print(String(format: "ef %d: Swift QPS ÷ hnswlib's C++ batch loop, CPU time, per round: median %.2f× (%.2f–%.2f over %d rounds)",
+                         e, ratios[ratios.count / 2], low, high, ratios.count))
+        }
+        built["sweep"] = medians(theirs)
+        return (built, medians(mine))
     }
 
     static func writeJSON(_ object: [String: Any], to path: String) {
