@@ -54,7 +54,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
     var perturbation: Float = 0.01
     @Option(help: "Seed of both libraries' level draws (hnswlib's random_seed), for recall over several builds.")
     var graphSeed: UInt64 = 42
-    @Option(help: "Rounds of the QPS comparison with hnswlib kept running beside this process: each round sweeps every ef on the Swift index, then on hnswlib's, so both are measured in the same minutes (0: hnswlib sweeps once, after the Swift run).")
+    @Option(help: "Rounds of the QPS comparison with hnswlib kept running beside this process: after one untimed warm-up sweep of each, each round sweeps every ef on the Swift index, then on hnswlib's, so both are measured in the same minutes (0: hnswlib sweeps once, after the Swift run).")
     var rounds: Int = 5
     @Option(help: "Threads for the parallel HNSW build measured after the one-thread one (1 skips it).")
     var buildThreads: Int = 2
@@ -530,6 +530,12 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         let peer = try HNSWPeerProcess(python: python, arguments: arguments)
         guard var built = peer.readJSON() else { throw ValidationError("hnswlib_compare.py --serve printed no build line") }
         print("hnswlib built on one thread in \(String(format: "%.1f", built["build_seconds"] as? Double ?? 0)) s; \(rounds) interleaved rounds of \(requests) queries per ef")
+        // One sweep of each at every ef before the timed rounds, not kept: the first sweeps after a
+        // build were outliers in every series (docs/benchmarks/vector-search.md, fourth pass).
+        for e in efs {
+            _ = sweep(index, ef: e, queries: queries, truth: truth, k: k)
+            guard peer.sweep(ef: e) != nil else { throw ValidationError("hnswlib_compare.py stopped answering") }
+        }
         var mine: [Int: [[String: Any]]] = [:], theirs: [Int: [[String: Any]]] = [:]
         var rows: [[String: Any]] = []
         for round in 1...rounds {
