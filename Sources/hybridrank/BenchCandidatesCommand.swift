@@ -398,7 +398,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             report["snapshot_bytes"] = size
             try? FileManager.default.removeItem(at: url)
         }
-        let peerArguments = try writePeerFiles(matrix: matrix, queries: queries, truth: truth, k: k, efs: efs)
+        let peerArguments = try writePeerFiles(matrix: matrix, queries: queries, truth: truth, k: k)
         var interleaved: (peer: [String: Any], swift: [[String: Any]])?
         if let arguments = peerArguments, rounds > 0 {
             interleaved = try interleave(hnsw!, arguments: arguments, efs: efs, queries: queries, truth: truth, k: k, report: &report)
@@ -506,7 +506,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
 
     /// Writes the vectors and the exact truth for hnswlib; returns the script's arguments (nil when
     /// `--python` is empty: no peer run).
-    func writePeerFiles(matrix: [Float], queries: [Float], truth: [[Int32]], k: Int, efs: [Int]) throws -> [String]? {
+    func writePeerFiles(matrix: [Float], queries: [Float], truth: [[Int32]], k: Int) throws -> [String]? {
         guard !python.isEmpty else { return nil }
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let basePath = scratch + "/base.f32", queryPath = scratch + "/queries.f32", truthPath = scratch + "/truth.i32"
@@ -536,14 +536,11 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             _ = sweep(index, ef: e, queries: queries, truth: truth, k: k)
             guard peer.sweep(ef: e) != nil else { throw ValidationError("hnswlib_compare.py stopped answering") }
         }
-        var mine: [Int: [[String: Any]]] = [:], theirs: [Int: [[String: Any]]] = [:]
         var rows: [[String: Any]] = []
         for round in 1...rounds {
             for e in efs {
                 let row = sweep(index, ef: e, queries: queries, truth: truth, k: k).row
                 guard let other = peer.sweep(ef: e) else { throw ValidationError("hnswlib_compare.py stopped answering") }
-                mine[e, default: []].append(row)
-                theirs[e, default: []].append(other)
                 let cpuRatio = (row["qps_cpu"] as! Double) / (other["qps_cpu"] as? Double ?? .nan)
                 let batchRatio = (row["qps_cpu"] as! Double) / (other["qps_batch_cpu"] as? Double ?? .nan)
                 rows.append(["round": round, "ef": e, "swift": row, "hnswlib": other, "qps_ratio_cpu": cpuRatio, "qps_ratio_cpu_vs_batch": batchRatio])
@@ -552,11 +549,13 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         }
         if let last = peer.finish() { built.merge(last.filter { $0.key.hasPrefix("parallel_") }) { _, new in new } }
         report["interleaved_rounds"] = rows
-        func medians(_ byEF: [Int: [[String: Any]]]) -> [[String: Any]] {
+        /// Per ef, the median over the rounds of each field of one library's rows ("swift" or "hnswlib").
+        func medians(_ library: String) -> [[String: Any]] {
             efs.map { e in
+                let sweeps = rows.filter { $0["ef"] as? Int == e }.compactMap { $0[library] as? [String: Any] }
                 var row: [String: Any] = ["ef": e]
                 for key in ["recall", "qps", "qps_cpu", "qps_batch", "qps_batch_cpu"] {
-                    let values = (byEF[e] ?? []).compactMap { $0[key] as? Double }.sorted()
+                    let values = sweeps.compactMap { $0[key] as? Double }.sorted()
                     if !values.isEmpty { row[key] = values[values.count / 2] }
                 }
                 return row
@@ -568,8 +567,8 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
             print(String(format: "ef %d: Swift QPS ÷ hnswlib's C++ batch loop, CPU time, per round: median %.2f× (%.2f–%.2f over %d rounds)",
                          e, ratios[ratios.count / 2], low, high, ratios.count))
         }
-        built["sweep"] = medians(theirs)
-        return (built, medians(mine))
+        built["sweep"] = medians("hnswlib")
+        return (built, medians("swift"))
     }
 
     static func writeJSON(_ object: [String: Any], to path: String) {

@@ -312,7 +312,7 @@ import TestSupport
         defer { hr_hnsw_destroy(graph) }
         #expect(hr_hnsw_reserve(graph, 20_000) == 0)  // about 33 MB of blocks
         let middle = UInt(bitPattern: hr_hnsw_vector(graph, 10_000))
-        // Read to the end: /proc files report size 0, which String(contentsOfFile:) takes at its word.
+        // Read to the end: String(contentsOfFile:) stops after its first read of a /proc file (a few KB).
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/smaps"))
         defer { try? handle.close() }
         let smaps = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
