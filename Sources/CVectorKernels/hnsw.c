@@ -11,7 +11,8 @@
  * HNSW graph core, following hnswlib (hnswalg.h): the level-0 list and the vector of a node in one
  * block (`data_level0_memory_`), upper lists apart, getNeighborsByHeuristic2 for neighbour
  * selection, searchBaseLayer(ST) for the beam, visited sets tagged by epoch and heaps kept per
- * thread in a pool (no allocation per query once warm), per-node spin locks for parallel links.
+ * thread in a pool (no allocation per query once warm), per-node spin locks for parallel links
+ * (taken by writers only: a build's searches read lists without them, see read_list).
  */
 
 typedef float (*dot_fn)(const float *, const float *, size_t);
@@ -90,10 +91,14 @@ static inline int32_t *list_of(const hr_hnsw *h, int32_t node, int level, size_t
     *count = (size_t)l[0];
     return l + 1;
 }
+/* Publishes a list's new length after its entries: a release store, paired with read_list's
+   acquire load by threads that read lists without the lock while others link. */
 static inline void set_count(hr_hnsw *h, int32_t node, int level, size_t count) {
-    if (level == 0) header(h, node)->count = (uint8_t)count;
-    else upper_list(h, node, level)[0] = (int32_t)count;
+    if (level == 0) __atomic_store_n(&header(h, node)->count, (uint8_t)count, __ATOMIC_RELEASE);
+    else __atomic_store_n(&upper_list(h, node, level)[0], (int32_t)count, __ATOMIC_RELEASE);
 }
+/* Writes one list entry that lock-free readers may be loading at the same moment. */
+static inline void store_link(int32_t *list, size_t i, int32_t node) { __atomic_store_n(&list[i], node, __ATOMIC_RELAXED); }
 
 /* A one-byte spin lock per node, in its header (a mutex per node would cost 40 bytes of it). Lists are held for
    a few hundred nanoseconds; after a short spin the waiter yields, so a holder the scheduler
@@ -264,11 +269,11 @@ void hr_hnsw_set_deleted(hr_hnsw *h, int32_t node, int deleted) {
 }
 int hr_hnsw_is_deleted(const hr_hnsw *h, int32_t node) { return header(h, node)->flags & FLAG_DELETED ? 1 : 0; }
 
-int hr_hnsw_prepare(hr_hnsw *h, int32_t node, const float *vector, int level) {
+/* Writes a node's vector, level and empty lists. `reused`: the slot held a node before (its upper
+   lists are reused); otherwise its block is fresh memory and nothing in it is read. */
+static int prepare_node(hr_hnsw *h, int32_t node, const float *vector, int level, int reused) {
     if (node < 0 || (size_t)node >= h->capacity || level < 0 || level > 255) return -1;
     node_header *hd = header(h, node);
-    size_t count = hr_hnsw_node_count(h);
-    int reused = (size_t)node < count;
     int32_t upper = reused ? hd->upper : -1;
     int old_level = reused ? hd->level : 0;
     if (level > 0) {
@@ -305,19 +310,47 @@ int hr_hnsw_prepare(hr_hnsw *h, int32_t node, const float *vector, int level) {
     return 0;
 }
 
-/* Copies a node's list on `level` into the scratch (under its lock when `locked`). */
-static size_t read_list(hr_hnsw *h, scratch *s, int32_t node, int level, int locked) {
+int hr_hnsw_prepare(hr_hnsw *h, int32_t node, const float *vector, int level) {
+    return prepare_node(h, node, vector, level, node >= 0 && (size_t)node < hr_hnsw_node_count(h));
+}
+
+int hr_hnsw_prepare_fresh(hr_hnsw *h, int32_t node, const float *vector, int level) {
+    /* Not decided from the node count: a concurrent preparer of a higher node may have raised it. */
+    return prepare_node(h, node, vector, level, 0);
+}
+
+/* Copies a node's list on `level` into the scratch. While other threads link (`concurrent`), the
+   copy is taken without the node's lock, as a reader of a list a writer may be changing: the count
+   is loaded with acquire (writers store it with release after the entries it covers), each entry
+   with a relaxed load. Whatever interleaving it sees, every entry read is the id of a prepared
+   node (lists only ever hold those), so the worst a race does is route this search through a list
+   one update old, as taking the lock a moment earlier would. Locking here instead made every
+   expanded node's header line change hands between the cores (a locked exchange is a write),
+   and the hub nodes near the entry point are expanded by every insert. */
+static size_t read_list(hr_hnsw *h, scratch *s, int32_t node, int level, int concurrent) {
+    if (!concurrent) {
+        size_t count;
+        int32_t *l = list_of(h, node, level, &count);
+        memcpy(s->links, l, count * sizeof(int32_t));
+        return count;
+    }
+    int32_t *l;
     size_t count;
-    if (locked) lock_node(h, node);
-    int32_t *l = list_of(h, node, level, &count);
-    memcpy(s->links, l, count * sizeof(int32_t));
-    if (locked) unlock_node(h, node);
+    if (level == 0) {
+        count = __atomic_load_n(&header(h, node)->count, __ATOMIC_ACQUIRE);
+        l = links0(h, node);
+    } else {
+        int32_t *u = upper_list(h, node, level);
+        count = (size_t)__atomic_load_n(&u[0], __ATOMIC_ACQUIRE);
+        l = u + 1;
+    }
+    for (size_t i = 0; i < count; i++) s->links[i] = __atomic_load_n(&l[i], __ATOMIC_RELAXED);
     return count;
 }
 
 /* hnswlib's searchBaseLayer: the `ef` best nodes reachable from `entry` on `level`, left in
    s->top (a min-heap); returns how many. */
-static size_t search_layer(hr_hnsw *h, scratch *s, const float *q, int32_t entry, float entry_s, size_t ef, int level, int locked) {
+static size_t search_layer(hr_hnsw *h, scratch *s, const float *q, int32_t entry, float entry_s, size_t ef, int level, int concurrent) {
     uint16_t tag = next_epoch(s);
     uint16_t *visited = s->visited;
     size_t nt = 0, nc = 0;
@@ -336,8 +369,8 @@ static size_t search_layer(hr_hnsw *h, scratch *s, const float *q, int32_t entry
         heap_pop(s->cand, &nc, MAX_HEAP);
         size_t count;
         int32_t *list;
-        if (locked || level > 0) {
-            count = read_list(h, s, cur.id, level, locked);
+        if (concurrent || level > 0) {
+            count = read_list(h, s, cur.id, level, concurrent);
             list = s->links;
         } else {
             list = list_of(h, cur.id, 0, &count);
@@ -371,11 +404,11 @@ static size_t search_layer(hr_hnsw *h, scratch *s, const float *q, int32_t entry
 }
 
 /* Greedy descent on one upper level (hnswlib's first loop in addPoint / searchKnn). */
-static void greedy(hr_hnsw *h, scratch *s, const float *q, int level, int32_t *cur, float *cur_s, int locked) {
+static void greedy(hr_hnsw *h, scratch *s, const float *q, int level, int32_t *cur, float *cur_s, int concurrent) {
     int changed = 1;
     while (changed) {
         changed = 0;
-        size_t count = read_list(h, s, *cur, level, locked);
+        size_t count = read_list(h, s, *cur, level, concurrent);
         for (size_t j = 0; j < count; j++) {
             int32_t n = s->links[j];
             float sim = h->dot(q, vec(h, n), h->dim);
@@ -439,7 +472,7 @@ static int32_t connect(hr_hnsw *h, scratch *s, int32_t node, size_t found, int l
     lock_node(h, node);
     size_t count;
     int32_t *own = list_of(h, node, level, &count);
-    for (size_t i = 0; i < n; i++) own[i] = chosen[i];
+    for (size_t i = 0; i < n; i++) store_link(own, i, chosen[i]);
     set_count(h, node, level, n);
     unlock_node(h, node);
     const float *v = vec(h, node);
@@ -451,7 +484,7 @@ static int32_t connect(hr_hnsw *h, scratch *s, int32_t node, size_t found, int l
         for (size_t j = 0; j < count; j++) if (list[j] == node) { present = 1; break; }
         if (!present) {
             if (count < cap) {
-                list[count] = node;
+                store_link(list, count, node);
                 set_count(h, other, level, count + 1);
             } else {
                 const float *ov = vec(h, other);
@@ -464,7 +497,7 @@ static int32_t connect(hr_hnsw *h, scratch *s, int32_t node, size_t found, int l
                 }
                 sort_desc(s->sorted, count + 1);
                 size_t kept = heuristic(h, s->sorted, count + 1, cap);
-                for (size_t j = 0; j < kept; j++) list[j] = s->sorted[j].id;
+                for (size_t j = 0; j < kept; j++) store_link(list, j, s->sorted[j].id);
                 set_count(h, other, level, kept);
             }
         }
@@ -509,6 +542,18 @@ void hr_hnsw_link(hr_hnsw *h, int32_t node) {
         pthread_mutex_unlock(&h->global);
     }
     release(h, s);
+}
+
+void hr_hnsw_link_claimed(hr_hnsw *h, const int32_t *nodes, size_t count, size_t *next) {
+    /* A few nodes a claim: one shared counter's cache line changes cores once per claim, and a
+       worker the scheduler holds back leaves at most one claim for the others to wait on. */
+    const size_t chunk = 8;
+    for (;;) {
+        size_t start = __atomic_fetch_add(next, chunk, __ATOMIC_RELAXED);
+        if (start >= count) return;
+        size_t end = start + chunk < count ? start + chunk : count;
+        for (size_t i = start; i < end; i++) hr_hnsw_link(h, nodes[i]);
+    }
 }
 
 size_t hr_hnsw_search(hr_hnsw *h, const float *query, size_t ef, int32_t *out_nodes, float *out_scores) {

@@ -132,32 +132,53 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
             nodeIDs.reserveCapacity(nodeIDs.count + products.count)
             attributes.reserveCapacity(attributes.count + products.count)
             nodesByID.reserveCapacity(nodesByID.count + products.count, ids: nodeIDs)
+            // Slots below the count held nodes before (freed by repair): prepared here, one by
+            // one. Fresh slots are only numbered here and prepared by the workers below.
+            let preparedBefore = Int32(hr_hnsw_node_count(graph))
             var nodes: [Int32] = []
             nodes.reserveCapacity(products.count)
+            var fresh: [(node: Int32, level: Int32, position: Int)] = []
+            fresh.reserveCapacity(products.count)
             for (position, item) in products.enumerated() {
                 // Present already, or twice in this batch: applied one by one afterwards.
                 guard nodesByID.find(item.product.id, ids: nodeIDs) == nil else {
                     later.append(position)
                     continue
                 }
+                precondition(item.vector.count == dimension, "vector dimension mismatch")
                 let node = allocateNodeLocked(item.product.id, attributeCodes.row(for: item.product))
-                item.vector.withUnsafeBufferPointer { v in
-                    precondition(v.count == dimension, "vector dimension mismatch")
-                    precondition(hr_hnsw_prepare(graph, node, v.baseAddress!, Int32(randomLevel())) == 0, "HNSW: out of memory")
+                let level = Int32(randomLevel())
+                if node < preparedBefore {
+                    item.vector.withUnsafeBufferPointer { v in
+                        precondition(hr_hnsw_prepare(graph, node, v.baseAddress!, level) == 0, "HNSW: out of memory")
+                    }
+                } else {
+                    fresh.append((node, level, position))
                 }
                 nodes.append(node)
             }
             guard let first = nodes.first else { return }
-            hr_hnsw_link(graph, first)
-            let workers = max(1, min(threads, nodes.count - 1))
+            let workers = max(1, min(threads, nodes.count))
             let shared = SendableGraph(pointer: graph)
+            let freshNodes = fresh
+            // Copying a million vectors into their blocks (and the page faults of fresh memory)
+            // would otherwise run on one core while the others wait for the links.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let range = freshNodes.count * worker / workers..<freshNodes.count * (worker + 1) / workers
+                for (node, level, position) in freshNodes[range] {
+                    products[position].vector.withUnsafeBufferPointer { v in
+                        precondition(hr_hnsw_prepare_fresh(shared.pointer, node, v.baseAddress!, level) == 0, "HNSW: out of memory")
+                    }
+                }
+            }
+            hr_hnsw_link(graph, first)
             nodes.withUnsafeBufferPointer { buffer in
                 let batch = SendableNodes(buffer: UnsafeBufferPointer(rebasing: buffer.dropFirst()))
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    var i = worker
-                    while i < batch.buffer.count {
-                        hr_hnsw_link(shared.pointer, batch.buffer[i])
-                        i += workers
+                var next = 0
+                withUnsafeMutablePointer(to: &next) { counter in
+                    let claims = SendableCounter(pointer: counter)
+                    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                        hr_hnsw_link_claimed(shared.pointer, batch.buffer.baseAddress, batch.buffer.count, claims.pointer)
                     }
                 }
             }
@@ -366,6 +387,11 @@ public final class HNSWIndex: @unchecked Sendable, NearestNeighbourSearch {
 /// The graph handed to the parallel build's workers (the C side locks per node).
 private struct SendableGraph: @unchecked Sendable {
     let pointer: OpaquePointer
+}
+
+/// The claim counter the parallel build's workers share (the C side updates it atomically).
+private struct SendableCounter: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int>
 }
 
 /// The nodes the parallel build's workers link (read only).

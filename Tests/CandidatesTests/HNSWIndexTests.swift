@@ -109,6 +109,25 @@ import TestSupport
     /// The id table (open addressing, backward-shift deletes) behind upserts, deletes and lookups:
     /// grown one product at a time and by batches, emptied in an interleaved order and refilled,
     /// and rebuilt by a snapshot load, every id must still map to its own vector.
+    /// A batch after a repair fills the freed slots (prepared one by one, their upper lists reused)
+    /// and fresh ones (prepared by the workers in parallel) in one build.
+    @Test func aBatchFillsRepairedSlotsAndFreshOnesOnTwoThreads() {
+        let d = 16
+        let vectors = TestFixtures.randomUnitVectors(count: 1_600, dimension: d, seed: 23)
+        let hnsw = HNSWIndex(dimension: d, configuration: .init(m: 8, efConstruction: 64, efSearch: 64, repairFraction: 1))
+        hnsw.insert((0..<1_000).map { (product: Product(id: "p\($0)", name: ""), vector: vectors[$0]) }, threads: 2)
+        for i in 0..<300 { hnsw.delete("p\(i)") }
+        #expect(hnsw.repair() == 300)
+        hnsw.insert((1_000..<1_600).map { (product: Product(id: "p\($0)", name: ""), vector: vectors[$0]) }, threads: 2)
+        #expect(hnsw.count == 1_300)
+        for i in 0..<1_600 {
+            #expect(hnsw.vector(of: "p\(i)") == (i < 300 ? nil : vectors[i]), "p\(i)")
+        }
+        let sampled = Array(stride(from: 300, to: 1_600, by: 13))
+        let found = sampled.filter { hnsw.search(vectors[$0], k: 1).first?.productID == "p\($0)" }.count
+        #expect(found >= sampled.count - 2, "\(found) of \(sampled.count)")
+    }
+
     @Test func everyIdMapsToItsVectorThroughGrowthDeletesAndReloads() throws {
         let d = 4
         func vector(_ i: Int, _ version: Int = 0) -> [Float] {

@@ -37,8 +37,9 @@ float hr_dot_f32_path(int path, const float *a, const float *b, size_t n);
 /// caller (0..<capacity); the caller also owns tombstones' meaning (filters, ids).
 ///
 /// Thread safety: searches may run concurrently with each other; `hr_hnsw_link` may run
-/// concurrently with other `hr_hnsw_link` calls (per-node locks, as hnswlib), but neither may run
-/// at the same time as a search or as any other call. The Swift wrapper enforces this with a
+/// concurrently with other `hr_hnsw_link` calls (per-node locks for writers, as hnswlib; unlike
+/// hnswlib, a link's searches copy lists without them), but neither may run at the same time as a
+/// search or as any other call. The Swift wrapper enforces this with a
 /// read-write lock.
 typedef struct hr_hnsw hr_hnsw;
 
@@ -52,8 +53,16 @@ size_t hr_hnsw_node_count(const hr_hnsw *h);
 /// Writes a node's vector and level and empties its lists (a fresh node, or a repaired slot being
 /// reused). Not linked yet: call `hr_hnsw_link`. Returns 0 on success.
 int hr_hnsw_prepare(hr_hnsw *h, int32_t node, const float *vector, int level);
+/// As `hr_hnsw_prepare` for a slot never prepared before (at or above the node count when the
+/// batch began). Unlike `hr_hnsw_prepare`, calls for distinct nodes may run concurrently with each
+/// other (but with no other call).
+int hr_hnsw_prepare_fresh(hr_hnsw *h, int32_t node, const float *vector, int level);
 /// Links a prepared node into the graph (hnswlib's addPoint).
 void hr_hnsw_link(hr_hnsw *h, int32_t node);
+/// Links `nodes` on the calling thread, claiming a few at a time from `*next` (0 at the start, one
+/// counter shared by every worker of the batch) until all are claimed: workers that get less CPU
+/// claim fewer, so none waits at the end for another's fixed share.
+void hr_hnsw_link_claimed(hr_hnsw *h, const int32_t *nodes, size_t count, size_t *next);
 /// Up to `ef` nearest nodes to `query` (tombstoned ones included: they still route), best first.
 /// Returns how many were written.
 size_t hr_hnsw_search(hr_hnsw *h, const float *query, size_t ef, int32_t *out_nodes, float *out_scores);
