@@ -17,39 +17,30 @@ import ServiceLifecycle
 /// changes nothing. A replica that missed changes (a restart, a network partition) catches up
 /// the same way: there is no message to miss.
 package struct CatalogReconciler: Service {
-    let repository: ProductRepository
-    let catalog: LiveCatalog
-    let indexes: LiveIndexes
-    let models: ModelRuntime
+    /// Loaded the state this keeps in step (`replica`), and holds the watermark to start from.
     let bootstrap: StateBootstrap
-    /// Raised by the event stream when another replica published a catalog write: read now.
-    let changes: CatalogChangeNotice
     /// Seconds between reads; the bound on how stale another replica's write can be here when
     /// its published nudge was lost (Redis down).
     let interval: Double
     /// Seconds re-read before the watermark (clock skew between replicas and late commits).
     let margin: Double
-    let logger: Logger
     /// Where the content index is saved with the watermark (nil: never), and how often; it is
     /// also saved when the service stops.
     let snapshotPath: String?
     let snapshotInterval: Double
 
-    package init(repository: ProductRepository, catalog: LiveCatalog, indexes: LiveIndexes, models: ModelRuntime, bootstrap: StateBootstrap, changes: CatalogChangeNotice, interval: Double, margin: Double, logger: Logger,
-        snapshotPath: String? = nil, snapshotInterval: Double = 600
+    package init(
+        bootstrap: StateBootstrap, interval: Double, margin: Double, snapshotPath: String? = nil, snapshotInterval: Double = 600
     ) {
-        self.snapshotPath = snapshotPath
-        self.snapshotInterval = snapshotInterval
-        self.repository = repository
-        self.catalog = catalog
-        self.indexes = indexes
-        self.models = models
         self.bootstrap = bootstrap
-        self.changes = changes
         self.interval = interval
         self.margin = margin
-        self.logger = logger
+        self.snapshotPath = snapshotPath
+        self.snapshotInterval = snapshotInterval
     }
+
+    /// The replica's catalog, indexes and models, as the bootstrap loaded them.
+    var replica: ReplicaState { bootstrap.replica }
 
     package func run() async throws {
         var watermark: Date?
@@ -58,7 +49,7 @@ package struct CatalogReconciler: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // In short steps, so a published change is read within one step.
             var waited = 0.0
-            while waited < interval, !changes.take(), !Task.isShuttingDownGracefully {
+            while waited < interval, !replica.catalogChanges.take(), !Task.isShuttingDownGracefully {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
                 waited += 0.02
             }
@@ -76,7 +67,7 @@ package struct CatalogReconciler: Service {
                     lastSave = Date()
                 }
             } catch {
-                logger.debug("catalog reconciliation failed; retrying", metadata: ["error": "\(error)"])
+                replica.logger.debug("catalog reconciliation failed; retrying", metadata: ["error": "\(error)"])
             }
         }
         if let watermark, !catchingUp { await saveSnapshot(watermark: watermark) }
@@ -85,8 +76,8 @@ package struct CatalogReconciler: Service {
     /// Saves the content index with `watermark` on a thread of its own (a large index is a few
     /// seconds of disk writes).
     func saveSnapshot(watermark: Date) async {
-        guard let snapshotPath, let modelVersion = models.modelVersions["bi_encoder"] else { return }
-        let indexes = indexes, logger = logger
+        guard let snapshotPath, let modelVersion = replica.models.modelVersions["bi_encoder"] else { return }
+        let indexes = replica.indexes, logger = replica.logger
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 do {
@@ -107,34 +98,34 @@ package struct CatalogReconciler: Service {
     /// index, not only those the catalog did not have.
     @discardableResult
     func reconcile(since: Date?, indexEverything: Bool = false) async throws -> Date {
-        let now = try await repository.databaseNow()
+        let now = try await replica.products.databaseNow()
         let from = (since ?? now.addingTimeInterval(-60)).addingTimeInterval(-margin)
-        let changed = try await repository.changed(since: from).filter { product in
-            guard !indexEverything, let served = catalog.product(product.id) else { return true }
+        let changed = try await replica.products.changed(since: from).filter { product in
+            guard !indexEverything, let served = replica.catalog.product(product.id) else { return true }
             return !Self.sameServing(served, product)
         }
         if !changed.isEmpty {
-            catalog.upsert(changed)
+            replica.catalog.upsert(changed)
             for product in changed {
                 if product.deletedAt != nil {
-                    indexes.delete(product.id)
+                    replica.indexes.delete(product.id)
                 } else {
                     // Attributes (stock, price, category) now; the vector when its embedding is read.
-                    indexes.upsert(products: [product], vectors: nil)
+                    replica.indexes.upsert(products: [product], vectors: nil)
                 }
             }
         }
-        if let modelVersion = models.modelVersions["bi_encoder"] {
+        if let modelVersion = replica.models.modelVersions["bi_encoder"] {
             var products: [Product] = []
             var vectors: [[Float]] = []
-            for (id, vector) in try await repository.embeddingsChanged(since: from, modelVersion: modelVersion) {
-                guard let product = catalog.product(id), product.deletedAt == nil,
-                    indexes.vectors.vector(of: id) != vector
+            for (id, vector) in try await replica.products.embeddingsChanged(since: from, modelVersion: modelVersion) {
+                guard let product = replica.catalog.product(id), product.deletedAt == nil,
+                    replica.indexes.vectors.vector(of: id) != vector
                 else { continue }
                 products.append(product)
                 vectors.append(vector)
             }
-            if !products.isEmpty { indexes.upsert(products: products, vectors: vectors) }
+            if !products.isEmpty { replica.indexes.upsert(products: products, vectors: vectors) }
         }
         return now
     }

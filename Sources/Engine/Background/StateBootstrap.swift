@@ -11,17 +11,11 @@ import Storage
 /// the widget settings.
 /// Runs once before serving; if PostgreSQL is down then, the refresher retries until it succeeds.
 package final class StateBootstrap: Sendable {
-    let products: ProductRepository
-    let interactions: InteractionRepository
-    let catalog: LiveCatalog
-    let indexes: LiveIndexes
-    let models: ModelRuntime
+    let replica: ReplicaState
     let experiments: PostgresExperimentStore
     let router: ExperimentRouter
     let widgetSettings: PostgresWidgetSettingsStore
     let widgetTable: WidgetSettingsTable
-    let redis: RedisClient
-    let logger: Logger
     /// The saved content index to start from (nil: build from the embeddings in PostgreSQL).
     let vectorSnapshotPath: String?
     private let loaded = NIOLockedValueBox(false)
@@ -30,23 +24,15 @@ package final class StateBootstrap: Sendable {
     private let snapshotWatermark = NIOLockedValueBox<Date?>(nil)
 
     package init(
-        products: ProductRepository, interactions: InteractionRepository, catalog: LiveCatalog, indexes: LiveIndexes,
-        models: ModelRuntime, experiments: PostgresExperimentStore, router: ExperimentRouter,
-        widgetSettings: PostgresWidgetSettingsStore, widgetTable: WidgetSettingsTable, redis: RedisClient, logger: Logger,
-        vectorSnapshotPath: String? = nil
+        replica: ReplicaState, experiments: PostgresExperimentStore, router: ExperimentRouter,
+        widgetSettings: PostgresWidgetSettingsStore, widgetTable: WidgetSettingsTable, vectorSnapshotPath: String? = nil
     ) {
-        self.vectorSnapshotPath = vectorSnapshotPath
-        self.products = products
-        self.interactions = interactions
-        self.catalog = catalog
-        self.indexes = indexes
-        self.models = models
+        self.replica = replica
         self.experiments = experiments
         self.router = router
         self.widgetSettings = widgetSettings
         self.widgetTable = widgetTable
-        self.redis = redis
-        self.logger = logger
+        self.vectorSnapshotPath = vectorSnapshotPath
     }
 
     var isLoaded: Bool { loaded.withLockedValue { $0 } }
@@ -68,40 +54,40 @@ package final class StateBootstrap: Sendable {
             let start = clock.now
             // Writes from here on are logged for the index that replaces the exact one (a
             // snapshot, an HNSW build), so none lands between reading the catalog and the swap.
-            indexes.servingVectors.beginReplacement()
-            let all = try await products.all()
-            catalog.upsert(all)
+            replica.indexes.servingVectors.beginReplacement()
+            let all = try await replica.products.all()
+            replica.catalog.upsert(all)
             var embedded = 0
-            if let version = models.modelVersions["bi_encoder"] {
-                if let path = vectorSnapshotPath, let watermark = indexes.loadVectorSnapshot(from: path, modelVersion: version) {
+            if let version = replica.models.modelVersions["bi_encoder"] {
+                if let path = vectorSnapshotPath, let watermark = replica.indexes.loadVectorSnapshot(from: path, modelVersion: version) {
                     // The reconciler applies what changed after the watermark: no embedding read.
                     snapshotWatermark.withLockedValue { $0 = watermark }
-                    embedded = indexes.vectors.count
-                    logger.info("vector index loaded from its snapshot", metadata: ["products": "\(embedded)", "watermark": "\(watermark)"])
+                    embedded = replica.indexes.vectors.count
+                    replica.logger.info("vector index loaded from its snapshot", metadata: ["products": "\(embedded)", "watermark": "\(watermark)"])
                 } else {
-                    let vectors = try await products.embeddings(modelVersion: version)
+                    let vectors = try await replica.products.embeddings(modelVersion: version)
                     var batch: [(product: Product, vector: [Float])] = []
                     for product in all where product.deletedAt == nil {
                         if let vector = vectors[product.id] {
-                            indexes.vectors.upsert(product, vector: vector)
+                            replica.indexes.vectors.upsert(product, vector: vector)
                             batch.append((product, vector))
                             embedded += 1
                         }
                     }
-                    indexes.buildVectorIndexInBackground(batch)
+                    replica.indexes.buildVectorIndexInBackground(batch)
                 }
             } else {
-                indexes.servingVectors.cancelReplacement()
+                replica.indexes.servingVectors.cancelReplacement()
             }
             var events: [Interaction] = []
-            try await interactions.forEachPage { page in events.append(contentsOf: page) }
+            try await replica.interactions.forEachPage { page in events.append(contentsOf: page) }
             events.sort { $0.occurredAt < $1.occurredAt }
-            indexes.rebuild(from: events)
+            replica.indexes.rebuild(from: events)
             await seedRedisPopularityIfLost()
             router.replace(with: try await experiments.loadExperiments())
             loaded.withLockedValue { $0 = true }
             await refreshWidgetSettings()
-            logger.info(
+            replica.logger.info(
                 "state loaded",
                 metadata: [
                     "products": "\(all.count)", "embedded": "\(embedded)", "events": "\(events.count)",
@@ -109,7 +95,7 @@ package final class StateBootstrap: Sendable {
                 ])
             return true
         } catch {
-            logger.warning("PostgreSQL unavailable at start; serving without history until it answers", metadata: ["error": "\(error)"])
+            replica.logger.warning("PostgreSQL unavailable at start; serving without history until it answers", metadata: ["error": "\(error)"])
             return false
         }
     }
@@ -120,7 +106,7 @@ package final class StateBootstrap: Sendable {
         do {
             router.replace(with: try await experiments.loadExperiments())
         } catch {
-            logger.debug("experiment refresh failed", metadata: ["error": "\(error)"])
+            replica.logger.debug("experiment refresh failed", metadata: ["error": "\(error)"])
         }
         await refreshWidgetSettings()
         await seedRedisPopularityIfLost()
@@ -133,7 +119,7 @@ package final class StateBootstrap: Sendable {
         do {
             widgetTable.replace(with: try await widgetSettings.load())
         } catch {
-            logger.debug("widget settings refresh failed", metadata: ["error": "\(error)"])
+            replica.logger.debug("widget settings refresh failed", metadata: ["error": "\(error)"])
         }
     }
 
@@ -145,12 +131,12 @@ package final class StateBootstrap: Sendable {
     /// (`SET … NX`) reseeds, the others see the new marker. Called at start and on every refresh.
     private func seedRedisPopularityIfLost() async {
         let generation = String(Int(Date().timeIntervalSince1970))
-        guard let reply = try? await redis.command(["SET", RedisKeys.popularityGeneration, generation, "NX"]),
+        guard let reply = try? await replica.redis.command(["SET", RedisKeys.popularityGeneration, generation, "NX"]),
             reply.string == "OK"
         else { return }
         let now = Date()
         var commands: [[String]] = []
-        let global = indexes.popularity.top(5000, now: now)
+        let global = replica.indexes.popularity.top(5000, now: now)
         if !global.isEmpty {
             commands.append(
                 ["ZADD", RedisKeys.popularityGlobal]
@@ -158,7 +144,7 @@ package final class StateBootstrap: Sendable {
         }
         var byCategory: [String: [(String, Double)]] = [:]
         for entry in global {
-            guard let category = catalog.product(entry.productID)?.category, !category.isEmpty else { continue }
+            guard let category = replica.catalog.product(entry.productID)?.category, !category.isEmpty else { continue }
             byCategory[category, default: []].append((entry.productID, entry.score))
         }
         for (category, entries) in byCategory {
@@ -166,7 +152,7 @@ package final class StateBootstrap: Sendable {
                 ["ZADD", RedisKeys.popularity(category: category)]
                     + entries.flatMap { [String(PopularityDecay.shared.increment(weight: $0.1, at: now)), $0.0] })
         }
-        if !commands.isEmpty { _ = try? await redis.pipeline(commands) }
-        logger.info("popularity lists seeded into Redis", metadata: ["products": "\(global.count)", "generation": "\(generation)"])
+        if !commands.isEmpty { _ = try? await replica.redis.pipeline(commands) }
+        replica.logger.info("popularity lists seeded into Redis", metadata: ["products": "\(global.count)", "generation": "\(generation)"])
     }
 }

@@ -11,25 +11,10 @@ import Storage
 ///    purchases, popularity) are updated, and the events are published on the Redis stream that
 ///    the other replicas tail. Both take milliseconds, well inside the 1-second freshness target.
 public final class EventService: Sendable {
-    let interactions: InteractionRepository
-    let shoppers: ShopperStateStore
-    let indexes: LiveIndexes
-    let catalog: LiveCatalog
-    let stream: EventStreamTail
-    let metrics: ServiceMetrics
-    let logger: Logger
+    let replica: ReplicaState
 
-    package init(
-        interactions: InteractionRepository, shoppers: ShopperStateStore, indexes: LiveIndexes, catalog: LiveCatalog,
-        stream: EventStreamTail, metrics: ServiceMetrics, logger: Logger
-    ) {
-        self.stream = stream
-        self.interactions = interactions
-        self.shoppers = shoppers
-        self.indexes = indexes
-        self.catalog = catalog
-        self.metrics = metrics
-        self.logger = logger
+    package init(replica: ReplicaState) {
+        self.replica = replica
     }
 
     /// - Returns: how many events were accepted (duplicates of an earlier `event_id` count as accepted).
@@ -37,23 +22,23 @@ public final class EventService: Sendable {
         let keys = idempotencyKeys.map { $0.map { "client:" + $0 } ?? "srv:" + UUID().uuidString }
         let inserted: [Bool]
         do {
-            inserted = try await interactions.insert(events, keys: keys)
+            inserted = try await replica.interactions.insert(events, keys: keys)
         } catch let error as PostgresError where error.isRetryable || error.code == .poolClosed {
-            metrics.increment("hybridrank_events_rejected_total", labels: ["reason": "postgres_unavailable"], by: Double(events.count))
+            replica.metrics.increment("hybridrank_events_rejected_total", labels: ["reason": "postgres_unavailable"], by: Double(events.count))
             throw ServiceError.unavailable("PostgreSQL")
         }
         for (type, count) in Dictionary(grouping: events, by: \.type).mapValues(\.count) {
-            metrics.increment("hybridrank_events_total", labels: ["type": type.rawValue], by: Double(count))
+            replica.metrics.increment("hybridrank_events_total", labels: ["type": type.rawValue], by: Double(count))
         }
         // Only genuinely new events change derived state (a retried batch must not double-count),
         // and only those that say something about the shopper: impressions are stored for the
         // experiment tables and go nowhere else.
         let fresh = zip(events, inserted).filter { $0.1 && $0.0.type.isShopperSignal }.map(\.0)
         guard !fresh.isEmpty else { return events.count }
-        indexes.apply(fresh)
-        let hot = await shoppers.record(fresh, categoryOf: { self.catalog.product($0)?.category })
-        if !hot { metrics.increment("hybridrank_redis_errors_total", labels: ["operation": "record_events"]) }
-        await stream.publish(fresh)
+        replica.indexes.apply(fresh)
+        let hot = await replica.shoppers.record(fresh, categoryOf: { self.replica.catalog.product($0)?.category })
+        if !hot { replica.metrics.increment("hybridrank_redis_errors_total", labels: ["operation": "record_events"]) }
+        await replica.stream.publish(fresh)
         return events.count
     }
 }

@@ -37,43 +37,34 @@ public struct HealthReport: Codable, Sendable {
 }
 
 public final class HealthService: Sendable {
-    let postgres: PostgresClient
-    let redis: RedisClient
-    let models: ModelRuntime
-    let catalog: LiveCatalog
+    let replica: ReplicaState
     let exposures: ExposureWriter
     let exposureQueueAgeWarning: Double
     let started = Date()
 
-    public init(
-        postgres: PostgresClient, redis: RedisClient, models: ModelRuntime, catalog: LiveCatalog,
-        exposures: ExposureWriter, exposureQueueAgeWarning: Double
-    ) {
-        self.postgres = postgres
-        self.redis = redis
-        self.models = models
-        self.catalog = catalog
+    package init(replica: ReplicaState, exposures: ExposureWriter, exposureQueueAgeWarning: Double) {
+        self.replica = replica
         self.exposures = exposures
         self.exposureQueueAgeWarning = exposureQueueAgeWarning
     }
 
     public func report() async -> HealthReport {
-        async let pg = Self.measure { await self.postgres.ping() }
-        async let rd = Self.measure { await self.redis.ping() }
+        async let pg = Self.measure { await self.replica.postgres.ping() }
+        async let rd = Self.measure { await self.replica.redis.ping() }
         let (postgresUp, postgresMs) = await pg
         let (redisUp, redisMs) = await rd
-        let versions = models.modelVersions
+        let versions = replica.models.modelVersions
         var status = "ok"
         let queue = HealthReport.ExposureQueue(
             queueDepth: exposures.pending, oldestAgeSeconds: exposures.oldestPendingAge,
             deadLettered: exposures.deadLetteredCount)
         if !redisUp || versions.count < 2 || queue.oldestAgeSeconds > exposureQueueAgeWarning { status = "degraded" }
-        if !postgresUp { status = catalog.count > 0 ? "degraded" : "down" }
+        if !postgresUp { status = replica.catalog.count > 0 ? "degraded" : "down" }
         return HealthReport(
             status: status,
             postgres: .init(status: postgresUp ? "up" : "down", latencyMs: postgresUp ? postgresMs : nil),
             redis: .init(status: redisUp ? "up" : "down", latencyMs: redisUp ? redisMs : nil),
-            models: versions, catalogProducts: catalog.liveCount,
+            models: versions, catalogProducts: replica.catalog.liveCount,
             uptimeSeconds: Date().timeIntervalSince(started), exposures: queue)
     }
 

@@ -11,34 +11,21 @@ import Support
 /// A widget request's whole path, top to bottom: widget settings and experiment → shopper state →
 /// content query → the four stages → response → exposure. Every widget route ends here.
 public final class RecommendationService: Sendable {
-    let configuration: ServiceConfiguration
-    let catalog: LiveCatalog
-    let indexes: LiveIndexes
-    let shoppers: ShopperStateStore
-    let models: ModelRuntime
+    let replica: ReplicaState
     let experiments: ExperimentRouter
     let widgetSettings: WidgetSettingsTable
     let pipeline: RecommendationPipeline
     let exposures: ExposureWriter
-    let metrics: ServiceMetrics
-    let logger: Logger
 
     package init(
-        configuration: ServiceConfiguration, catalog: LiveCatalog, indexes: LiveIndexes, shoppers: ShopperStateStore,
-        models: ModelRuntime, experiments: ExperimentRouter, widgetSettings: WidgetSettingsTable,
-        pipeline: RecommendationPipeline, exposures: ExposureWriter, metrics: ServiceMetrics, logger: Logger
+        replica: ReplicaState, experiments: ExperimentRouter, widgetSettings: WidgetSettingsTable,
+        pipeline: RecommendationPipeline, exposures: ExposureWriter
     ) {
-        self.configuration = configuration
-        self.catalog = catalog
-        self.indexes = indexes
-        self.shoppers = shoppers
-        self.models = models
+        self.replica = replica
         self.experiments = experiments
         self.widgetSettings = widgetSettings
         self.pipeline = pipeline
         self.exposures = exposures
-        self.metrics = metrics
-        self.logger = logger
     }
 
     /// - Parameters:
@@ -56,13 +43,13 @@ public final class RecommendationService: Sendable {
         var request = request
         var degraded: [String] = []
         // Category filters match the catalog's spelling whatever the case (`lighting` → `Lighting`).
-        if let category = request.filter.category, let spelling = catalog.canonicalCategory(category) {
+        if let category = request.filter.category, let spelling = replica.catalog.canonicalCategory(category) {
             request.filter.category = spelling
         }
         // Prices in different currencies are not comparable: a price filter that names no
         // currency holds in the catalog's main one when the catalog mixes currencies.
         if request.filter.currency == nil, request.filter.minPrice != nil || request.filter.maxPrice != nil,
-            let main = catalog.mainCurrencyIfMixed
+            let main = replica.catalog.mainCurrencyIfMixed
         {
             request.filter.currency = main
         }
@@ -78,7 +65,7 @@ public final class RecommendationService: Sendable {
         //    only what this widget's stages read (`ShopperStateNeeds`).
         let profile = WidgetProfile.of(request.widget)
         let needs = profile.stateNeeds(options: options, explicitCart: explicitCart, reranker: pipeline.reranker)
-        let state = await shoppers.state(for: request.userID, needs: needs)
+        let state = await replica.shoppers.state(for: request.userID, needs: needs)
         if state.redisUnavailable { degraded.append("redis_unavailable") }
         if state.postgresUnavailable { degraded.append("postgres_unavailable") }
         if profile.readsStoredCart, !explicitCart { request.cartItems = state.cart }
@@ -87,14 +74,14 @@ public final class RecommendationService: Sendable {
         var queryVector: [Float]?
         switch profile.contentQuery {
         case .preference:
-            queryVector = indexes.preferenceVector(history: state.history, now: now)
+            queryVector = replica.indexes.preferenceVector(history: state.history, now: now)
         case .anchor:
-            queryVector = request.anchorProductID.flatMap(indexes.vector(for:))
+            queryVector = request.anchorProductID.flatMap(replica.indexes.vector(for:))
         case .cartMean:
-            queryVector = indexes.meanVector(of: request.cartItems)
+            queryVector = replica.indexes.meanVector(of: request.cartItems)
         case .typedText:
             do {
-                queryVector = try await models.embed([request.queryText ?? ""]).first
+                queryVector = try await replica.models.embed([request.queryText ?? ""]).first
             } catch {
                 degraded.append("bi_encoder_unavailable")
             }
@@ -104,21 +91,21 @@ public final class RecommendationService: Sendable {
 
         // 4. Stage-4 context: the catalog as of now (one snapshot for the rules and the response)
         //    and popularity for refilling, read only if a list comes up short.
-        let catalog = self.catalog.snapshot()
+        let catalog = replica.catalog.snapshot()
         let ruleContext = RuleContext(
             shopper: shopper, catalog: catalog,
             blockList: settings.blockList.isEmpty ? blockList : settings.blockList.union(blockList),
             pinned: settings.pinned.isEmpty ? pinned : settings.pinned.merging(pinned) { _, request in request },
-            fill: PopularityFillSource(indexes: indexes, limit: request.limit * 3, global: profile.fillsFromGlobalPopularity),
-            embeddings: IndexEmbeddingLookup(index: indexes.vectors))
+            fill: PopularityFillSource(indexes: replica.indexes, limit: request.limit * 3, global: profile.fillsFromGlobalPopularity),
+            embeddings: IndexEmbeddingLookup(index: replica.indexes.vectors))
 
         // 5. The four stages.
         let recommendation = try await pipeline.rank(RankingJob(shopper: shopper, options: options, rules: ruleContext))
         let timings = recommendation.timings
-        metrics.recordStage("candidates", milliseconds: timings.candidates)
-        metrics.recordStage("scoring", milliseconds: timings.scoring)
-        metrics.recordStage("rerank", milliseconds: timings.rerank)
-        metrics.recordStage("rules", milliseconds: timings.rules)
+        replica.metrics.recordStage("candidates", milliseconds: timings.candidates)
+        replica.metrics.recordStage("scoring", milliseconds: timings.scoring)
+        replica.metrics.recordStage("rerank", milliseconds: timings.rerank)
+        replica.metrics.recordStage("rules", milliseconds: timings.rules)
 
         // 6. The listed products, then the exposure (queued; no request waits for PostgreSQL).
         let items = recommendation.items.enumerated().compactMap { position, item -> ServedRecommendation.Item? in
@@ -133,7 +120,7 @@ public final class RecommendationService: Sendable {
                 items: items.map(\.product.id), latencyMilliseconds: totalMs, createdAt: now))
         return ServedRecommendation(
             requestID: requestID, widget: request.widget.rawValue, selection: selection,
-            modelVersions: models.modelVersions, items: items, generatedAt: now, timings: timings,
+            modelVersions: replica.models.modelVersions, items: items, generatedAt: now, timings: timings,
             totalMilliseconds: totalMs, degraded: degraded,
             notes: explain
                 ? [optionLayers(widget: request.widget, settings: settings.settings, selection: selection)] + recommendation.notes
@@ -161,10 +148,10 @@ public final class RecommendationService: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let now = Date()
-        let spelling = category.map { self.catalog.canonicalCategory($0) ?? $0 }
-        let catalog = self.catalog.snapshot()
+        let spelling = category.map { replica.catalog.canonicalCategory($0) ?? $0 }
+        let catalog = replica.catalog.snapshot()
         // Read deeper than `limit`: sold-out and deleted products are skipped.
-        let ranked = await indexes.popularityLists.top(limit: limit * 3 + 20, category: spelling, now: now)
+        let ranked = await replica.indexes.popularityLists.top(limit: limit * 3 + 20, category: spelling, now: now)
         var items: [ServedRecommendation.Item] = []
         for (productID, score) in ranked where items.count < limit {
             guard let product = catalog.product(productID), product.isAvailable else { continue }
@@ -174,7 +161,7 @@ public final class RecommendationService: Sendable {
         var timings = StageTimings()
         timings.candidates = totalMs
         return ServedRecommendation(
-            requestID: requestID, widget: "trending", selection: nil, modelVersions: models.modelVersions, items: items,
+            requestID: requestID, widget: "trending", selection: nil, modelVersions: replica.models.modelVersions, items: items,
             generatedAt: now, timings: timings, totalMilliseconds: totalMs, degraded: [], notes: nil)
     }
 }

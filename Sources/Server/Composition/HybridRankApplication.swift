@@ -45,15 +45,11 @@ public enum HybridRankApplication {
         } catch {
             logger.warning("api keys not read at start; routes that need a key answer 503 until they are", metadata: ["error": "\(error)"])
         }
-        let models = ModelRuntime(configuration: configuration, logger: logger)
-
-        let productRepository = ProductRepository(postgres: postgres)
-        let interactionRepository = InteractionRepository(postgres: postgres)
-        let catalog = LiveCatalog()
-        let indexes = LiveIndexes(
-            catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex,
-            item2vec: configuration.item2vec)
-        let shoppers = ShopperStateStore(redis: redis, interactions: interactionRepository, logger: logger)
+        let replica = ReplicaState(
+            postgres: postgres, redis: redis,
+            tailRedis: try RedisClient(configuration: RedisConfiguration(url: configuration.redisURL, poolSize: 1)),
+            configuration: configuration, metrics: metrics, logger: logger)
+        let models = replica.models, catalog = replica.catalog, indexes = replica.indexes
         let experimentStore = PostgresExperimentStore(postgres: postgres)
         let experimentRouter = ExperimentRouter()
         let widgetSettingsStore = PostgresWidgetSettingsStore(postgres: postgres)
@@ -68,10 +64,8 @@ public enum HybridRankApplication {
         // Load the catalog, embeddings and interaction history; a PostgreSQL outage here leaves
         // the replica serving popularity until the refresher loads it.
         let bootstrap = StateBootstrap(
-            products: productRepository, interactions: interactionRepository, catalog: catalog, indexes: indexes,
-            models: models, experiments: experimentStore, router: experimentRouter,
-            widgetSettings: widgetSettingsStore, widgetTable: widgetSettings, redis: redis, logger: logger,
-            vectorSnapshotPath: configuration.vectorSnapshotPath)
+            replica: replica, experiments: experimentStore, router: experimentRouter, widgetSettings: widgetSettingsStore,
+            widgetTable: widgetSettings, vectorSnapshotPath: configuration.vectorSnapshotPath)
         await bootstrap.loadIfPossible()
 
         var reranker: CrossEncoderReranker?
@@ -91,29 +85,19 @@ public enum HybridRankApplication {
             sources: indexes.candidateSources(), scorer: BlendedScorer(), reranker: reranker)
 
         let results = ExperimentResultsService(postgres: postgres, attributionWindowSeconds: configuration.attributionWindow)
-        let catalogChanges = CatalogChangeNotice()
-        let eventStream = EventStreamTail(
-            redis: redis, tailRedis: try RedisClient(configuration: RedisConfiguration(url: configuration.redisURL, poolSize: 1)),
-            indexes: indexes, catalogChanges: catalogChanges, logger: logger)
         let services = ServiceBundle(
             configuration: configuration, metrics: metrics, catalog: catalog,
             recommendations: RecommendationService(
-                configuration: configuration, catalog: catalog, indexes: indexes, shoppers: shoppers, models: models,
-                experiments: experimentRouter, widgetSettings: widgetSettings, pipeline: pipeline, exposures: exposures,
-                metrics: metrics, logger: logger),
-            products: ProductService(
-                repository: productRepository, catalog: catalog, indexes: indexes, models: models, stream: eventStream,
-                logger: logger),
-            events: EventService(
-                interactions: interactionRepository, shoppers: shoppers, indexes: indexes, catalog: catalog,
-                stream: eventStream, metrics: metrics, logger: logger),
+                replica: replica, experiments: experimentRouter, widgetSettings: widgetSettings, pipeline: pipeline,
+                exposures: exposures),
+            products: ProductService(replica: replica),
+            events: EventService(replica: replica),
             experiments: ExperimentService(store: experimentStore, router: experimentRouter, results: results),
             widgetSettings: WidgetSettingsService(
                 store: widgetSettingsStore, table: widgetSettings, maximumLimit: configuration.maximumLimit,
                 experiments: experimentRouter),
             health: HealthService(
-                postgres: postgres, redis: redis, models: models, catalog: catalog, exposures: exposures,
-                exposureQueueAgeWarning: configuration.exposureQueueAgeWarning))
+                replica: replica, exposures: exposures, exposureQueueAgeWarning: configuration.exposureQueueAgeWarning))
 
         let router = Router(context: APIRequestContext.self)
         // Access log lines carry `hb.request.id` (the response's `request_id`); at debug level so
@@ -140,15 +124,15 @@ public enum HybridRankApplication {
             eventLoopGroupProvider: .shared(HTTPEventLoops.group(threads: configuration.httpThreads)),
             logger: logger)
         app.addServices(
-            postgres, redis, models, exposures, eventStream,
+            postgres, redis, models, exposures, replica.stream,
             PerformanceRollupService(
                 results: results, windowSeconds: configuration.attributionWindow,
                 interval: configuration.rollupInterval, logger: logger),
             ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval),
             CatalogReconciler(
-                repository: productRepository, catalog: catalog, indexes: indexes, models: models, bootstrap: bootstrap,
-                changes: catalogChanges, interval: configuration.catalogSyncInterval, margin: configuration.catalogSyncMargin, logger: logger,
-                snapshotPath: configuration.vectorSnapshotPath, snapshotInterval: configuration.vectorSnapshotInterval),
+                bootstrap: bootstrap, interval: configuration.catalogSyncInterval,
+                margin: configuration.catalogSyncMargin, snapshotPath: configuration.vectorSnapshotPath,
+                snapshotInterval: configuration.vectorSnapshotInterval),
             APIKeyRefresher(
                 repository: keyRepository, table: keyTable, interval: configuration.access.keyRefreshInterval, logger: logger))
         return app
