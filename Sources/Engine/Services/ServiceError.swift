@@ -1,5 +1,6 @@
 import Experiments
 import Storage
+import Support
 
 /// Why a request service could not do what it was asked, in the application's own terms.
 ///
@@ -7,37 +8,8 @@ import Storage
 /// (`ServiceError.init(_:)` in the server's error middleware). Messages name the field and the rule,
 /// never the submitted value, so responses and logs stay free of user data.
 public struct ServiceError: Error, Sendable, CustomStringConvertible {
-    /// What kind of failure this is; a struct over a private enum so codes can be added without
-    /// breaking a caller's `switch`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: Hashable, Sendable {
-            case invalidField, missingField, notFound, conflict, unavailable
-        }
-
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// A value breaks a rule (a bound, a format, a reference to something unknown).
-        public static let invalidField = Code(.invalidField)
-        /// A required value is absent.
-        public static let missingField = Code(.missingField)
-        /// The thing asked for does not exist.
-        public static let notFound = Code(.notFound)
-        /// The request contradicts the current state (a duplicate key, a forbidden transition).
-        public static let conflict = Code(.conflict)
-        /// A dependency (PostgreSQL, the key table) cannot answer now; retrying later may work.
-        public static let unavailable = Code(.unavailable)
-
-        public var description: String {
-            switch base {
-            case .invalidField: "invalid_field"
-            case .missingField: "missing_field"
-            case .notFound: "not_found"
-            case .conflict: "conflict"
-            case .unavailable: "unavailable"
-            }
-        }
-    }
+    /// What kind of failure this is (declared below, printed in snake case).
+    public typealias Code = ErrorCode<ServiceError>
 
     public let code: Code
     public var message: String
@@ -90,4 +62,17 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
             throw ServiceError.unavailable("PostgreSQL")
         }
     }
+}
+
+extension ErrorCode where Owner == ServiceError {
+    /// A value breaks a rule (a bound, a format, a reference to something unknown).
+    public static var invalidField: Self { Self("invalid_field") }
+    /// A required value is absent.
+    public static var missingField: Self { Self("missing_field") }
+    /// The thing asked for does not exist.
+    public static var notFound: Self { Self("not_found") }
+    /// The request contradicts the current state (a duplicate key, a forbidden transition).
+    public static var conflict: Self { Self("conflict") }
+    /// A dependency (PostgreSQL, the key table) cannot answer now; retrying later may work.
+    public static var unavailable: Self { Self("unavailable") }
 }

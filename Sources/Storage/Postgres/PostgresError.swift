@@ -1,43 +1,14 @@
+import Support
+
 /// An error from the PostgreSQL client.
 ///
 /// `description` names only the kind of failure and the SQLSTATE: never the SQL text, parameter
 /// values or the server's message (which can quote data, e.g. `invalid input syntax for type
 /// integer: "…"`). The full detail is in `debugDescription` (`String(reflecting: error)`), for
 /// debugging only.
-public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The kind of failure. A struct over a private enum so new kinds do not break callers.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
-            case connectionFailed
-            case connectionLost
-            case queryFailed
-            case copyFailed
-            case decoding
-            case poolClosed
-            case invalidConfiguration
-        }
-
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// Could not connect (server down, wrong address, authentication).
-        public static let connectionFailed = Code(.connectionFailed)
-        /// The connection broke during the operation (server restarted or went away).
-        /// The operation may or may not have taken effect; retrying is safe for idempotent work.
-        public static let connectionLost = Code(.connectionLost)
-        /// The server rejected the statement; see `sqlState`.
-        public static let queryFailed = Code(.queryFailed)
-        /// `COPY … FROM STDIN` failed; see `sqlState` when the server reported one.
-        public static let copyFailed = Code(.copyFailed)
-        /// A row value could not be decoded as the requested type, or a column is missing.
-        public static let decoding = Code(.decoding)
-        /// The client was closed.
-        public static let poolClosed = Code(.poolClosed)
-        /// The configuration (URL) is unusable.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
-
-        public var description: String { base.rawValue }
-    }
+public struct PostgresError: PooledClientError, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The kind of failure (the kinds every pooled client has are `PooledClientError`'s).
+    public typealias Code = ErrorCode<PostgresError>
 
     /// What went wrong.
     public var code: Code
@@ -76,4 +47,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         if let query { text += " query: \(query)" }
         return text
     }
+}
+
+extension ErrorCode where Owner == PostgresError {
+    /// The server rejected the statement; see `sqlState`.
+    public static var queryFailed: Self { Self("queryFailed") }
+    /// `COPY … FROM STDIN` failed; see `sqlState` when the server reported one.
+    public static var copyFailed: Self { Self("copyFailed") }
+    /// A row value could not be decoded as the requested type, or a column is missing.
+    public static var decoding: Self { Self("decoding") }
 }

@@ -1,41 +1,13 @@
+import Support
+
 /// An error from the Redis client.
 ///
 /// `description` names the kind of failure and, for server errors, only the error's leading
 /// code word (`WRONGTYPE`, `BUSYGROUP`, `NOSCRIPT`): never keys, values or the server's full
 /// message. The full detail is in `debugDescription` (`String(reflecting: error)`).
-public struct RedisError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The kind of failure. A struct over a private enum so new kinds do not break callers.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
-            case connectionFailed
-            case connectionLost
-            case timeout
-            case server
-            case unexpectedReply
-            case poolClosed
-            case invalidConfiguration
-        }
-
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// Could not connect.
-        public static let connectionFailed = Code(.connectionFailed)
-        /// The connection broke during the command; the command may or may not have run.
-        public static let connectionLost = Code(.connectionLost)
-        /// No reply within the command timeout; the connection is replaced.
-        public static let timeout = Code(.timeout)
-        /// The server answered with an error reply; see `serverCode`.
-        public static let server = Code(.server)
-        /// The reply had a shape a typed helper did not expect.
-        public static let unexpectedReply = Code(.unexpectedReply)
-        /// The client was closed.
-        public static let poolClosed = Code(.poolClosed)
-        /// The configuration (URL) is unusable.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
-
-        public var description: String { base.rawValue }
-    }
+public struct RedisError: PooledClientError, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The kind of failure (the kinds every pooled client has are `PooledClientError`'s).
+    public typealias Code = ErrorCode<RedisError>
 
     public var code: Code
     /// The first word of a server error reply (`ERR`, `WRONGTYPE`, `BUSYGROUP`, …).
@@ -72,4 +44,13 @@ public struct RedisError: Error, Sendable, CustomStringConvertible, CustomDebugS
         guard let detail else { return description }
         return description + " detail: " + detail
     }
+}
+
+extension ErrorCode where Owner == RedisError {
+    /// No reply within the command timeout; the connection is replaced.
+    public static var timeout: Self { Self("timeout") }
+    /// The server answered with an error reply; see `serverCode`.
+    public static var server: Self { Self("server") }
+    /// The reply had a shape a typed helper did not expect.
+    public static var unexpectedReply: Self { Self("unexpectedReply") }
 }
