@@ -13,7 +13,7 @@ import Foundation
 /// - homepage: the shopper's purchase history, each product weighted `exp(−age/τ)`, in the
 ///   customer index ("customers who bought this also bought").
 /// - search: nothing.
-public struct CoPurchaseSource: CandidateSource {
+public struct CoPurchaseSource: PerRequestCandidateSource {
     public struct Configuration: Sendable, Hashable {
         /// Half-life of a history item's weight as a homepage seed, in days.
         public var seedHalfLifeDays: Double
@@ -50,10 +50,6 @@ public struct CoPurchaseSource: CandidateSource {
         self.basketIndex = basketIndex
         self.customerIndex = customerIndex
         self.configuration = configuration
-    }
-
-    public func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
-        contexts.map { candidates(for: $0, limit: limit) }
     }
 
     public func candidates(for context: ShopperContext, limit: Int) -> [Candidate] {

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Seeds, as for `CoPurchaseSource`: the cart items (cart), the anchor (product page, frequently
 /// bought together), the shopper's purchases weighted `exp(−age/τ)` (homepage); search: nothing.
-public struct Item2VecSource: CandidateSource {
+public struct Item2VecSource: PerRequestCandidateSource {
     public let index: Item2VecIndex
     /// Half-life of a purchase's weight as a homepage seed, in days.
     public var seedHalfLifeDays: Double
@@ -17,10 +17,6 @@ public struct Item2VecSource: CandidateSource {
     public init(index: Item2VecIndex, seedHalfLifeDays: Double = 30) {
         self.index = index
         self.seedHalfLifeDays = seedHalfLifeDays
-    }
-
-    public func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
-        contexts.map { candidates(for: $0, limit: limit) }
     }
 
     public func candidates(for context: ShopperContext, limit: Int) -> [Candidate] {
