@@ -48,6 +48,15 @@ public final class ServingVectorIndex: @unchecked Sendable, ProductVectorIndex {
         index.upsert(product, vector: vector)
     }
 
+    /// Writes into the current index only, not into a pending replacement's log: for a loader
+    /// that fills the serving index with the very rows it then hands to the replacement's build.
+    /// Logged, each of them would be held twice until the swap (a second copy of every vector of
+    /// a large catalog) and replayed into a replacement that already has it, delaying the swap.
+    public func upsertIntoCurrent(_ product: Product, vector: [Float]) {
+        let index = lock.withLock { current }
+        index.upsert(product, vector: vector)
+    }
+
     public func delete(_ productID: ProductID) {
         let index = lock.withLock {
             pendingWrites?.append(.delete(productID))

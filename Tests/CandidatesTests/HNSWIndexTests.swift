@@ -294,6 +294,22 @@ import TestSupport
         for i in 0..<50 { #expect(serving.vector(of: "p\(i)") == nil) }
     }
 
+    /// The start-up loader fills the exact index with the rows it also hands to the HNSW build:
+    /// served at once, but not logged for the replacement (which has them already).
+    @Test func aLoaderFillsTheServingIndexWithoutLoggingForTheReplacement() {
+        let d = 8
+        let vectors = TestFixtures.randomUnitVectors(count: 2, dimension: d, seed: 61)
+        let serving = ServingVectorIndex(serving: VectorIndex(dimension: d))
+        serving.beginReplacement()
+        serving.upsertIntoCurrent(Product(id: "loaded", name: ""), vector: vectors[0])
+        serving.upsert(Product(id: "written", name: ""), vector: vectors[1])
+        #expect(serving.vector(of: "loaded") == vectors[0])
+        serving.completeReplacement(with: VectorIndex(dimension: d))
+        #expect(!serving.isReplacing)
+        #expect(serving.vector(of: "written") == vectors[1], "a write during the build is replayed")
+        #expect(serving.vector(of: "loaded") == nil, "the loader's rows are the build's to add")
+    }
+
     @Test func aStaleSnapshotCatchesUpByReplayingLaterWrites() throws {
         // A snapshot taken at a watermark, then writes after it: loading the snapshot and applying
         // the later writes gives the same answers as the index that saw everything.

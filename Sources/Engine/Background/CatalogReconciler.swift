@@ -54,10 +54,11 @@ package struct CatalogReconciler: Service {
                 waited += 0.02
             }
             guard bootstrap.isLoaded else { continue }
-            if watermark == nil, let saved = bootstrap.takeSnapshotWatermark() {
-                // The content index came from a snapshot: catch up from its watermark.
-                watermark = saved
-                catchingUp = true
+            if watermark == nil, let start = bootstrap.takeStartWatermark() {
+                // Catch up from where the loaded state is complete; from a snapshot, every row
+                // changed since must reach the index (its attributes may be older than the catalog).
+                watermark = start.date
+                catchingUp = start.fromSnapshot
             }
             do {
                 watermark = try await reconcile(since: watermark, indexEverything: catchingUp)
@@ -70,6 +71,9 @@ package struct CatalogReconciler: Service {
                 replica.logger.debug("catalog reconciliation failed; retrying", metadata: ["error": "\(error)"])
             }
         }
+        // Stopped before the loop took the load's watermark (a replica stopped just after its
+        // start): the index built from that load is complete up to it.
+        if watermark == nil, let start = bootstrap.takeStartWatermark(), !start.fromSnapshot { watermark = start.date }
         if let watermark, !catchingUp { await saveSnapshot(watermark: watermark) }
     }
 
@@ -91,8 +95,8 @@ package struct CatalogReconciler: Service {
     }
 
     /// One round: applies what changed after `since` (minus the margin), returns the new watermark.
-    /// The first round (no watermark yet) re-reads the last minute, which covers the time
-    /// between the start-up load and now.
+    /// The first round starts where the start-up load began reading (`StateBootstrap`); without
+    /// any watermark it re-reads the last minute.
     /// With `indexEverything` (catching up a content index loaded from a snapshot, whose
     /// attributes may be older than the catalog loaded at start) every changed row reaches the
     /// index, not only those the catalog did not have.

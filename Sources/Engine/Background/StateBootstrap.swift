@@ -19,9 +19,10 @@ package final class StateBootstrap: Sendable {
     /// The saved content index to start from (nil: build from the embeddings in PostgreSQL).
     let vectorSnapshotPath: String?
     private let loaded = NIOLockedValueBox(false)
-    /// The catalog watermark of the snapshot the content index was loaded from, until the
-    /// reconciler takes it to catch up from there.
-    private let snapshotWatermark = NIOLockedValueBox<Date?>(nil)
+    /// Up to when the loaded content index is complete, until the reconciler takes it to catch up
+    /// from there: the watermark of the snapshot it was loaded from, or the database's clock when
+    /// the load began reading the catalog and embeddings it was built from.
+    private let startWatermark = NIOLockedValueBox<(date: Date, fromSnapshot: Bool)?>(nil)
 
     package init(
         replica: ReplicaState, experiments: PostgresExperimentStore, router: ExperimentRouter,
@@ -37,9 +38,10 @@ package final class StateBootstrap: Sendable {
 
     var isLoaded: Bool { loaded.withLockedValue { $0 } }
 
-    /// The loaded snapshot's catalog watermark, once (the reconciler's first round starts there).
-    func takeSnapshotWatermark() -> Date? {
-        snapshotWatermark.withLockedValue { value in
+    /// The loaded index's catalog watermark, once (the reconciler's first round starts there, and
+    /// a replica stopped before that round saves its index with it).
+    func takeStartWatermark() -> (date: Date, fromSnapshot: Bool)? {
+        startWatermark.withLockedValue { value in
             defer { value = nil }
             return value
         }
@@ -55,13 +57,16 @@ package final class StateBootstrap: Sendable {
             // Writes from here on are logged for the index that replaces the exact one (a
             // snapshot, an HNSW build), so none lands between reading the catalog and the swap.
             replica.indexes.servingVectors.beginReplacement()
+            // Before the first read: a write committed while the load reads is applied by the
+            // reconciler's first round (a load of a large catalog takes minutes).
+            let readFrom = try await replica.products.databaseNow()
             let all = try await replica.products.all()
             replica.catalog.upsert(all)
             var embedded = 0
             if let version = replica.models.modelVersions["bi_encoder"] {
                 if let path = vectorSnapshotPath, let watermark = replica.indexes.loadVectorSnapshot(from: path, modelVersion: version) {
                     // The reconciler applies what changed after the watermark: no embedding read.
-                    snapshotWatermark.withLockedValue { $0 = watermark }
+                    startWatermark.withLockedValue { $0 = (watermark, true) }
                     embedded = replica.indexes.vectors.count
                     replica.logger.info("vector index loaded from its snapshot", metadata: ["products": "\(embedded)", "watermark": "\(watermark)"])
                 } else {
@@ -69,15 +74,19 @@ package final class StateBootstrap: Sendable {
                     var batch: [(product: Product, vector: [Float])] = []
                     for product in all where product.deletedAt == nil {
                         if let vector = vectors[product.id] {
-                            replica.indexes.vectors.upsert(product, vector: vector)
+                            // Served exactly until the build below swaps in; not logged for it,
+                            // since the batch holds the same rows.
+                            replica.indexes.servingVectors.upsertIntoCurrent(product, vector: vector)
                             batch.append((product, vector))
                             embedded += 1
                         }
                     }
                     replica.indexes.buildVectorIndexInBackground(batch)
+                    startWatermark.withLockedValue { $0 = (readFrom, false) }
                 }
             } else {
                 replica.indexes.servingVectors.cancelReplacement()
+                startWatermark.withLockedValue { $0 = (readFrom, false) }
             }
             var events: [Interaction] = []
             try await replica.interactions.forEachPage { page in events.append(contentsOf: page) }

@@ -41,14 +41,19 @@ extension LiveIndexes {
         }
         let dimension = servingVectors.dimension, logger = logger
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        servingVectors.replaceInBackground {
-            let started = Date()
+        let started = Date()
+        let swap = servingVectors.replaceInBackground {
             let index = HNSWIndex(dimension: dimension, configuration: configuration)
             index.insert(products, threads: threads)
+            return index
+        }
+        // Logged after the swap, not when the graph is linked: only then does it serve (and can
+        // it be saved), after the writes made during the build are replayed into it.
+        Task {
+            await swap.value
             logger.info(
                 "HNSW index built; it serves from now",
                 metadata: ["products": "\(products.count)", "seconds": "\(Int(Date().timeIntervalSince(started)))"])
-            return index
         }
     }
 
