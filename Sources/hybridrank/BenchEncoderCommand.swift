@@ -27,8 +27,7 @@ struct BenchEncoderCommand: ParsableCommand {
     @Option(help: "Timed runs per measurement (the median is reported).")
     var runs: Int = 30
 
-    @Option(help: "Cross-encoder directory.")
-    var model: String = "models/retail-reranker"
+    @OptionGroup var crossEncoder: CrossEncoderModel
 
     @Option(help: "Bi-encoder directory (skipped when absent).")
     var biModel: String = ".models/all-MiniLM-L6-v2"
@@ -50,7 +49,7 @@ struct BenchEncoderCommand: ParsableCommand {
     /// The `--stdin-driven` loop: one answer line per request line, flushed at once.
     private func runStdinDriven() throws {
         let pairs = try Self.benchmarkPairs(shared: shared)
-        let cross = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: 1)
+        let cross = try CrossEncoder(modelDirectory: crossEncoder.directory, threads: 1)
         while let line = readLine() {
             let fields = line.split(separator: " ").compactMap { Int($0) }
             guard fields.count == 2, fields[0] >= 1, fields[1] >= 1 else {
@@ -97,7 +96,7 @@ struct BenchEncoderCommand: ParsableCommand {
         let pairs = try Self.benchmarkPairs(shared: shared)
         let titles = Self.productTitles(shared: shared, count: 256)
 
-        let cross = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: 1)
+        let cross = try CrossEncoder(modelDirectory: crossEncoder.directory, threads: 1)
         let memoryAfterLoad = Self.memoryMegabytes()
         let fp32Megabytes = Double(cross.parameterCount * 4) / 1_048_576
         let bi: BiEncoder? =
@@ -109,7 +108,7 @@ struct BenchEncoderCommand: ParsableCommand {
 
         var measurements: [Measurement] = []
         for count in threadCounts {
-            let crossAtThreads = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: count)
+            let crossAtThreads = try CrossEncoder(modelDirectory: crossEncoder.directory, threads: count)
             let sequences = pairs.map { crossAtThreads.tokenize(query: $0.query, document: $0.document) }
             let tokens = sequences.reduce(0) { $0 + $1.count }
             let flops = crossAtThreads.flops(for: sequences)
@@ -119,7 +118,7 @@ struct BenchEncoderCommand: ParsableCommand {
 
             // A homepage rerank's shape: one query (five product names) against 20 documents, with
             // and without layer 0 sharing the query's rows, timed alternately.
-            let unshared = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: count, sharesQueryPrefix: false)
+            let unshared = try CrossEncoder(modelDirectory: crossEncoder.directory, threads: count, sharesQueryPrefix: false)
             let rerankPairs = Self.oneQueryPairs(titles: titles)
             let rerankSequences = rerankPairs.map { crossAtThreads.tokenize(query: $0.query, document: $0.document) }
             let rerankTokens = rerankSequences.reduce(0) { $0 + $1.count }

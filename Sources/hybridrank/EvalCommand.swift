@@ -20,8 +20,7 @@ struct EvalCommand: AsyncParsableCommand {
     var endDate: String = "2011-09-01"
     @Option(help: "Tasks to run, e.g. ABC or AC.")
     var tasks: String = "ABC"
-    @Option(help: "Bi-encoder directory (content candidates are skipped when missing).")
-    var biEncoder: String = ".models/all-MiniLM-L6-v2"
+    @OptionGroup var biEncoder: BiEncoderDirectory
     @Flag(help: "Skip the baselines.")
     var noBaselines = false
     @OptionGroup var pipeline: PipelineOverrides
@@ -36,10 +35,7 @@ struct EvalCommand: AsyncParsableCommand {
         let dataset = try data.load()
         let evaluation = EvaluationProtocol(events: dataset.interactions, splitDate: split, endDate: end)
         let catalogSize = Set(dataset.products.map(\.id)).count
-        let embeddings = pipeline.noContent
-            ? nil
-            : try ProductEmbeddingCache.vectors(
-                for: dataset.products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { RecommendBatchCommand.log($0) })
+        let embeddings = pipeline.noContent ? nil : try biEncoder.vectors(for: dataset.products)
         let options = try pipeline.options()
 
         var homepage = options

@@ -8,18 +8,14 @@ import Rerank
 /// The two model folders the offline commands (`recommend-batch`, `replay`, `backtest`) read:
 /// one definition of the flags and of how each model is loaded, so the commands load them alike.
 struct ModelDirectories: ParsableArguments {
-    @Option(help: "Bi-encoder directory for content candidates (skipped when missing).")
-    var biEncoder: String = ".models/all-MiniLM-L6-v2"
+    @OptionGroup var biEncoder: BiEncoderDirectory
     @Option(help: "Cross-encoder directory, loaded only when a run reranks.")
     var crossEncoder: String = "models/retail-reranker"
 
     /// The products' bi-encoder vectors (cached on disk), or nil when there is no bi-encoder:
     /// said on stderr, since α then has nothing to weigh.
     func embeddings(for products: [Product]) throws -> [ProductID: [Float]]? {
-        let embeddings = try ProductEmbeddingCache.vectors(
-            for: products, modelDirectory: URL(fileURLWithPath: biEncoder), log: { RecommendBatchCommand.log($0) })
-        if embeddings == nil { RecommendBatchCommand.log("no bi-encoder at \(biEncoder): content candidates skipped") }
-        return embeddings
+        try biEncoder.embeddings(for: products)
     }
 
     /// Whether `--cross-encoder` names a model folder. Commands whose runs ask for a rerank check

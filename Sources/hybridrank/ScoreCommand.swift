@@ -23,8 +23,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "A JSON-lines file of {\"query\", \"document\"} objects ('-' for stdin).")
     var pairs: String?
 
-    @Option(help: "Cross-encoder directory (config.json, vocab.txt, model.safetensors).")
-    var model: String = "models/retail-reranker"
+    @OptionGroup var crossEncoder: CrossEncoderModel
 
     @Option(help: "BLAS threads.")
     var threads: Int = 1
@@ -48,7 +47,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let encoder = try CrossEncoder(modelDirectory: URL(fileURLWithPath: model), threads: threads)
+        let encoder = try CrossEncoder(modelDirectory: crossEncoder.directory, threads: threads)
         if let query, let document {
             print(encoder.score(pairs: [(query: query, document: document)])[0])
             return
