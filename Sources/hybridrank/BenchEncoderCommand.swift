@@ -18,8 +18,7 @@ struct BenchEncoderCommand: ParsableCommand {
         abstract: "Benchmark the MiniLM cross-encoder and bi-encoder (median latency, pairs/s, GFLOP/s)."
     )
 
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var output: JSONOutput
 
     @Option(help: "BLAS threads to measure (repeat for several); default 1 and 2.")
     var threads: [Int] = []
@@ -102,7 +101,7 @@ struct BenchEncoderCommand: ParsableCommand {
         let bi: BiEncoder? =
             FileManager.default.fileExists(atPath: biModel + "/model.safetensors")
             ? try BiEncoder(modelDirectory: URL(fileURLWithPath: biModel), threads: 1) : nil
-        if bi == nil && !json {
+        if bi == nil && !output.json {
             print("note: \(biModel) absent (run scripts/fetch-models.sh); bi-encoder skipped")
         }
 
@@ -142,7 +141,7 @@ struct BenchEncoderCommand: ParsableCommand {
 
         let primary = measurements.last { $0.workload.hasPrefix("cross") }!
         let titlesPrimary = measurements.last { $0.workload.hasPrefix("bi") }
-        if json {
+        if output.json {
             let report = Report(
                 pairs_per_second: primary.items_per_second, tokens_per_second: primary.tokens_per_second,
                 gflops: primary.gflops, median_ms: primary.median_ms, threads: primary.threads,

@@ -36,8 +36,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Tasks to run: A, C or AC.")
     var tasks: String = "AC"
     @OptionGroup var models: ModelDirectories
-    @Flag(help: "Print one JSON object instead of the table.")
-    var json = false
+    @OptionGroup var output: JSONOutput
 
     func validate() throws {
         guard !tasks.isEmpty, tasks.allSatisfy({ $0 == "A" || $0 == "C" }) else {
@@ -101,7 +100,7 @@ struct ReplayCommand: AsyncParsableCommand {
             table.add(task: "C", baseWeights: options.cartWeights, metrics: metrics)
         }
 
-        if json {
+        if output.json {
             print(try table.json(split: split))
         } else {
             print(table.markdown)
