@@ -8,8 +8,7 @@ import Foundation
 /// `tau-30: --popularity-tau 30`. Unset flags keep the serving defaults.
 struct BacktestVariant: ParsableArguments {
     @OptionGroup var pipeline: PipelineOverrides
-    @Option(help: "Cross-encoder rerank: on or off.")
-    var rerank: String = "off"
+    @OptionGroup var rerank: RerankSwitch
     @Option(help: "Top blended items the cross-encoder rescores when --rerank on (as recommend-batch).")
     var rerankWindow: Int = 20
     @Option(help: "How the logit combines with the blended score: additive, replace or rrf.")
@@ -25,10 +24,9 @@ struct BacktestVariant: ParsableArguments {
         case pipeline, rerank, rerankWindow, rerankCombination, rerankWeight, excludeRecentPurchasesDays
     }
 
-    var reranks: Bool { rerank == "on" && rerankWindow > 0 }
+    var reranks: Bool { rerank.isOn && rerankWindow > 0 }
 
     func validate() throws {
-        guard rerank == "on" || rerank == "off" else { throw ValidationError("--rerank must be on or off") }
         if let rerankCombination, !VariantParameters.knownCombinations.contains(rerankCombination) {
             throw ValidationError("--rerank-combination must be one of \(VariantParameters.knownCombinations.sorted().joined(separator: ", "))")
         }

@@ -22,8 +22,7 @@ struct RecommendBatchCommand: AsyncParsableCommand {
     var k: Int = 10
     @Flag(help: "Never recommend what the user already bought (homepage discovery).")
     var excludePurchased = false
-    @Option(help: "Cross-encoder rerank: on or off.")
-    var rerank: String = "off"
+    @OptionGroup var rerank: RerankSwitch
     @Option(help: "Content weight α (default: the tuned weight of the widget).")
     var alpha: Float?
     @Option(help: "Collaborative weight β.")
@@ -42,7 +41,6 @@ struct RecommendBatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (users == nil) != (carts == nil) else { throw ValidationError("give exactly one of --users or --carts") }
-        guard rerank == "on" || rerank == "off" else { throw ValidationError("--rerank must be on or off") }
         guard rerankWindow > 0 else { throw ValidationError("--rerank-window must be positive") }
         let started = Date()
         let dataset = try data.load()
@@ -60,7 +58,7 @@ struct RecommendBatchCommand: AsyncParsableCommand {
         options.homepageWeights = Self.override(options.homepageWeights, alpha, beta, gamma)
         options.cartWeights = Self.override(options.cartWeights, alpha, beta, gamma)
         var reranker: (any Reranker)? = nil
-        if rerank == "on" {
+        if rerank.isOn {
             reranker = try models.reranker(for: dataset.products)
             options.rerankWindow = rerankWindow
         }
