@@ -71,9 +71,6 @@ package struct CatalogReconciler: Service {
                 replica.logger.debug("catalog reconciliation failed; retrying", metadata: ["error": "\(error)"])
             }
         }
-        // Stopped before the loop took the load's watermark (a replica stopped just after its
-        // start): the index built from that load is complete up to it.
-        if watermark == nil, let start = bootstrap.takeStartWatermark(), !start.fromSnapshot { watermark = start.date }
         if let watermark, !catchingUp { await saveSnapshot(watermark: watermark) }
     }
 

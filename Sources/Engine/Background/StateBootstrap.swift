@@ -38,8 +38,7 @@ package final class StateBootstrap: Sendable {
 
     var isLoaded: Bool { loaded.withLockedValue { $0 } }
 
-    /// The loaded index's catalog watermark, once (the reconciler's first round starts there, and
-    /// a replica stopped before that round saves its index with it).
+    /// The loaded index's catalog watermark, once (the reconciler's first round starts there).
     func takeStartWatermark() -> (date: Date, fromSnapshot: Bool)? {
         startWatermark.withLockedValue { value in
             defer { value = nil }
@@ -63,10 +62,11 @@ package final class StateBootstrap: Sendable {
             let all = try await replica.products.all()
             replica.catalog.upsert(all)
             var embedded = 0
+            var complete = (date: readFrom, fromSnapshot: false)
             if let version = replica.models.modelVersions["bi_encoder"] {
                 if let path = vectorSnapshotPath, let watermark = replica.indexes.loadVectorSnapshot(from: path, modelVersion: version) {
                     // The reconciler applies what changed after the watermark: no embedding read.
-                    startWatermark.withLockedValue { $0 = (watermark, true) }
+                    complete = (watermark, true)
                     embedded = replica.indexes.vectors.count
                     replica.logger.info("vector index loaded from its snapshot", metadata: ["products": "\(embedded)", "watermark": "\(watermark)"])
                 } else {
@@ -82,12 +82,11 @@ package final class StateBootstrap: Sendable {
                         }
                     }
                     replica.indexes.buildVectorIndexInBackground(batch)
-                    startWatermark.withLockedValue { $0 = (readFrom, false) }
                 }
             } else {
                 replica.indexes.servingVectors.cancelReplacement()
-                startWatermark.withLockedValue { $0 = (readFrom, false) }
             }
+            startWatermark.withLockedValue { $0 = complete }
             var events: [Interaction] = []
             try await replica.interactions.forEachPage { page in events.append(contentsOf: page) }
             events.sort { $0.occurredAt < $1.occurredAt }
