@@ -141,10 +141,10 @@ let package = Package(
         ),
 
         // Tests mirror the modules; the pure-logic ones link no server library.
-        // Hand-made fixtures several test targets share.
+        // Hand-made fixtures several test targets share, and where `../shared` is.
         .target(name: "TestSupport", dependencies: ["Domain", "Rules", "Candidates"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
-        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests", dependencies: ["Candidates", "CVectorKernels", "Domain", "TestSupport"],
             swiftSettings: swiftSettings),
@@ -160,7 +160,7 @@ let package = Package(
             dependencies: ["Evaluation", "Candidates", "Scoring", "Rerank", "Experiments", "Domain", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage"],
+            name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage", "TestSupport"],
             // Reference values from scipy/statsmodels and the script that made them (read by path).
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ShopDataTests", dependencies: ["ShopData", "Domain", "Support"], swiftSettings: swiftSettings),
@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Storage", "Server", "Domain", "Engine", "Ranking", "ShopData", "Experiments", "Support",
+                "Storage", "Server", "Domain", "Engine", "Ranking", "ShopData", "Experiments", "Support", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -6,6 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LOCAL="${HYBRIDRANK_LOCAL_DIR:-$PWD/.local}"
 
+# The data, fixtures and test vectors sit beside the repository (../shared). A clone made
+# elsewhere (a temporary directory) finds them beside the checkout it was cloned from.
+if [[ -z "${HYBRIDRANK_SHARED_DIR:-}" && ! -d ../shared ]]; then
+    origin=$(git remote get-url origin 2>/dev/null || true)
+    if [[ -n "$origin" && -d "$origin/../shared" ]]; then
+        HYBRIDRANK_SHARED_DIR="$(cd "$origin/../shared" && pwd)"
+        export HYBRIDRANK_SHARED_DIR
+        echo "== ../shared is missing here; using $HYBRIDRANK_SHARED_DIR (beside $origin)"
+    fi
+fi
+
 scripts/services.sh install
 scripts/fetch-models.sh
 # The dashboard test loads the page in headless Chromium (Debian's package); it skips without it.

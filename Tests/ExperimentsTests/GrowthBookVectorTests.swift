@@ -1,14 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Experiments
 
 /// The hashing and bucketing vectors of GrowthBook's SDK specification (`../shared/testdata`).
 struct GrowthBookVectorTests {
-    /// The vectors file, found relative to this source file (`<repo>/../shared/testdata`).
+    /// The vectors file (`<shared>/testdata`, `SharedFolder`).
     static func loadVectors() -> [String: Any] {
-        let repo = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = repo.deletingLastPathComponent().appendingPathComponent("shared/testdata/growthbook-bucketing.json")
+        let url = SharedFolder.url.appendingPathComponent("testdata/growthbook-bucketing.json")
         guard let data = try? Data(contentsOf: url),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return [:] }

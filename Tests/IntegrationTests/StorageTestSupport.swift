@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import TestSupport
 import Testing
 
 /// Shared set-up for the storage integration tests: the servers from `POSTGRES_URL` /
@@ -11,16 +12,11 @@ enum StorageTestEnvironment {
     static var hasPostgres: Bool { postgresURL != nil }
     static var hasRedis: Bool { redisURL != nil }
 
-    /// The repository root (this file is `Tests/IntegrationTests/StorageTestSupport.swift`).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = SharedFolder.repositoryRoot
 
-    /// `../shared/data/online-retail/<name>` when present.
-    /// The shared folder is `../shared` next to the repository, or `HYBRIDRANK_SHARED_DIR`.
+    /// `<shared>/data/online-retail/<name>` when present (`SharedFolder`).
     static func sharedData(_ name: String) -> URL? {
-        let shared = ProcessInfo.processInfo.environment["HYBRIDRANK_SHARED_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-        let url = shared.appendingPathComponent("data/online-retail/\(name)")
+        let url = SharedFolder.url.appendingPathComponent("data/online-retail/\(name)")
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 

@@ -1,14 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MiniLM
 
-/// Paths to the repository and `../shared`, found from this file's location so tests run from
-/// any working directory.
+/// Paths to the repository, `../shared` (`SharedFolder`) and the models in them.
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let packageRoot = SharedFolder.repositoryRoot
+    static let shared = SharedFolder.url
     static let crossEncoderDirectory = packageRoot.appendingPathComponent("models/retail-reranker")
     static let biEncoderDirectory = packageRoot.appendingPathComponent(".models/all-MiniLM-L6-v2")
     static let vocabulary = crossEncoderDirectory.appendingPathComponent("vocab.txt")
