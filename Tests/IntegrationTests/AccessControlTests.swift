@@ -360,7 +360,7 @@ struct AccessControlTests {
                 client: client, directory: StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
             ).migrate()
             let database = ["--database-url", try #require(StorageTestEnvironment.postgresURL), "--schema", schema]
-            let created = try Self.run(binary, ["keys", "create", "--scope", "ingest", "--name", "checkout page"] + database)
+            let created = try await Self.run(binary, ["keys", "create", "--scope", "ingest", "--name", "checkout page"] + database)
             #expect(created.status == 0)
             let token = try #require(created.output.split(separator: "\n").compactMap { APIKeyToken(parsing: $0) }.first)
             let stored = try await APIKeyRepository(postgres: client).all()
@@ -369,15 +369,15 @@ struct AccessControlTests {
             #expect(stored.first?.digest == token.digest, "only the digest is stored")
             #expect(try await client.query("SELECT secret_sha256 FROM api_keys")[0].string("secret_sha256") != token.secret)
 
-            let listed = try Self.run(binary, ["keys", "list"] + database)
+            let listed = try await Self.run(binary, ["keys", "list"] + database)
             #expect(listed.status == 0)
             #expect(listed.output.contains(token.id) && listed.output.contains("active"))
             #expect(!listed.output.contains(token.secret), "list never shows a key")
 
-            #expect(try Self.run(binary, ["keys", "revoke", token.id] + database).status == 0)
-            #expect(try Self.run(binary, ["keys", "list"] + database).output.contains("revoked"))
-            #expect(try Self.run(binary, ["keys", "revoke", token.id] + database).status != 0, "nothing left to revoke")
-            #expect(try Self.run(binary, ["keys", "create", "--scope", "root"] + database).status != 0, "unknown scope")
+            #expect(try await Self.run(binary, ["keys", "revoke", token.id] + database).status == 0)
+            #expect(try await Self.run(binary, ["keys", "list"] + database).output.contains("revoked"))
+            #expect(try await Self.run(binary, ["keys", "revoke", token.id] + database).status != 0, "nothing left to revoke")
+            #expect(try await Self.run(binary, ["keys", "create", "--scope", "root"] + database).status != 0, "unknown scope")
         }
     }
 
@@ -391,17 +391,9 @@ struct AccessControlTests {
         return nil
     }
 
-    static func run(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ binary: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await ChildProcess.run(binary, arguments)
+        return (result.status, result.output)
     }
 }
 

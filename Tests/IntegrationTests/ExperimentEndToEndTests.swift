@@ -91,10 +91,10 @@ struct ExperimentEndToEndTests {
                 return
             }
             let url = "http://127.0.0.1:\(port)/dashboard"
-            var dom = try chromium.dumpDOM(url: url)
+            var dom = try await chromium.dumpDOM(url: url)
             for _ in 0..<20 where !dom.contains("<svg") {
                 try await Task.sleep(for: .milliseconds(250))
-                dom = try chromium.dumpDOM(url: url)
+                dom = try await chromium.dumpDOM(url: url)
             }
             #expect(dom.contains("e2e-personalisation"))
             for variant in variants {
@@ -110,12 +110,12 @@ struct ExperimentEndToEndTests {
             #expect(dom.contains("<svg"))
             #expect(!dom.contains("srm-warning"))
             // Two variants fit a 1,280 px window: no horizontal scroll, neither the page's nor the table's.
-            let layout = try chromium.layout(html: dom, width: 1280)
+            let layout = try await chromium.layout(html: dom, width: 1280)
             #expect(layout.windowWidth == 1280, "\(layout)")
             #expect(layout.pageWidth <= layout.windowWidth, "\(layout)")
             #expect(layout.overflowing == 0, "\(layout)")
             // A picture of the page for the docs (`.local/dashboard-e2e.png`; not asserted).
-            try? chromium.screenshot(
+            try? await chromium.screenshot(
                 url: url, to: StorageTestEnvironment.repositoryRoot.appendingPathComponent(".local/dashboard-e2e.png").path)
         }
     }

@@ -13,8 +13,8 @@ import FoundationNetworking
 /// a SIGTERM while PostgreSQL is down (spilled, replayed by the next start).
 @Suite(.serialized, .enabled(if: ServerTestEnvironment.isolatedTimingRun))
 struct FaultUnderLoadTests {
-    static func services(_ arguments: [String], _ local: URL, extra: [String: String] = [:]) throws -> String {
-        let (status, output) = try StorageTestEnvironment.services(
+    static func services(_ arguments: [String], _ local: URL, extra: [String: String] = [:]) async throws -> String {
+        let (status, output) = try await StorageTestEnvironment.services(
             arguments, environment: ["HYBRIDRANK_LOCAL_DIR": local.path].merging(extra) { _, new in new })
         try #require(status == 0, "services.sh \(arguments) failed: \(output)")
         return output
@@ -53,11 +53,16 @@ struct FaultUnderLoadTests {
         let binary = try #require(AccessControlTests.hybridrankBinary, "hybridrank is built next to the test bundle")
         let local = FileManager.default.temporaryDirectory.appendingPathComponent(StorageTestEnvironment.uniqueName("hybridrank-faults"))
         try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        defer {
-            _ = try? Self.services(["stop"], local)
+        try await ChildProcess.ensuring {
+            try await outagesAndASigterm(binary: binary, local: local)
+        } cleanup: {
+            _ = try? await Self.services(["stop"], local)
             try? FileManager.default.removeItem(at: local)
         }
-        let started = try Self.services(["start"], local)
+    }
+
+    private func outagesAndASigterm(binary: String, local: URL) async throws {
+        let started = try await Self.services(["start"], local)
         let postgresURL = try Self.exported("POSTGRES_URL", in: started)
         let redisURL = try Self.exported("REDIS_URL", in: started)
         let environment = [
@@ -65,7 +70,7 @@ struct FaultUnderLoadTests {
             "HYBRIDRANK_CROSS_ENCODER": "/nonexistent", "HYBRIDRANK_BI_ENCODER": "/nonexistent",
             "HYBRIDRANK_RATE_LIMITS": "off", "HYBRIDRANK_SPOOL_DIR": local.appendingPathComponent("spool").path,
         ]
-        #expect(try AccessControlTests.run(binary, ["migrate", "--database-url", postgresURL]).status == 0)
+        #expect(try await AccessControlTests.run(binary, ["migrate", "--database-url", postgresURL]).status == 0)
         var server = try ReplicaAgreementTests.Replica(binary: binary, environment: environment)
         defer { server.kill() }
         try await server.waitUntilServing()
@@ -92,12 +97,12 @@ struct FaultUnderLoadTests {
             }
         }
         try await Task.sleep(for: .seconds(2))
-        _ = try Self.services(["stop-redis"], local)
+        _ = try await Self.services(["stop-redis"], local)
         try await Task.sleep(for: .seconds(2))
         // On the same port: the server keeps its REDIS_URL and must find Redis back there.
-        _ = try Self.services(["start-redis"], local, extra: ["REDIS_PORT": String(redisURL.split(separator: ":").last ?? "")])
+        _ = try await Self.services(["start-redis"], local, extra: ["REDIS_PORT": String(redisURL.split(separator: ":").last ?? "")])
         try await Task.sleep(for: .seconds(1))
-        _ = try Self.services(["restart-postgres"], local)
+        _ = try await Self.services(["restart-postgres"], local)
         await load.value
 
         let postgres = PostgresClient(configuration: PostgresConfiguration(url: postgresURL, poolSize: 1))
@@ -122,7 +127,7 @@ struct FaultUnderLoadTests {
         #expect(ledger.requestIDs.isSubset(of: exposures), "missing exposures: \(ledger.requestIDs.subtracting(exposures).count)")
 
         // SIGTERM while PostgreSQL is down: the queued exposures are spilled, then replayed.
-        _ = try Self.services(["stop-postgres"], local)
+        _ = try await Self.services(["stop-postgres"], local)
         var queued: Set<String> = []
         for index in 0..<20 {
             let (status, json) = try await server.request("GET", "/v1/recommendations/homepage?user_id=late-\(index)&limit=5")
@@ -130,8 +135,8 @@ struct FaultUnderLoadTests {
         }
         #expect(queued.count == 20)
         server.process.terminate()
-        server.process.waitUntilExit()
-        _ = try Self.services(["start-postgres"], local)
+        await ChildProcess.waitForExit(server.process)
+        _ = try await Self.services(["start-postgres"], local)
         server = try ReplicaAgreementTests.Replica(binary: binary, environment: environment)
         try await server.waitUntilServing()
         var replayed: Set<String> = []

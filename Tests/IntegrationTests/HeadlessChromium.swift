@@ -24,20 +24,20 @@ struct HeadlessChromium {
     /// in a window of `windowSize` ("width,height") when given: what is "on screen" depends on it.
     /// `virtualTimeBudget` (ms): how long the page's timers may run; network waits beyond it cut
     /// the page off, so a page that waits for its own requests needs more on a busy machine.
-    func dumpDOM(url: String, windowSize: String? = nil, virtualTimeBudget: Int = 5000) throws -> String {
-        try run((windowSize.map { ["--window-size=\($0)"] } ?? []) + ["--dump-dom", url], virtualTimeBudget: virtualTimeBudget)
+    func dumpDOM(url: String, windowSize: String? = nil, virtualTimeBudget: Int = 5000) async throws -> String {
+        try await run((windowSize.map { ["--window-size=\($0)"] } ?? []) + ["--dump-dom", url], virtualTimeBudget: virtualTimeBudget)
     }
 
     /// A PNG of `url` at 1280 px wide.
-    func screenshot(url: String, to path: String, height: Int = 1600) throws {
-        _ = try run(["--screenshot=\(path)", "--window-size=1280,\(height)", "--hide-scrollbars", url])
+    func screenshot(url: String, to path: String, height: Int = 1600) async throws {
+        _ = try await run(["--screenshot=\(path)", "--window-size=1280,\(height)", "--hide-scrollbars", url])
     }
 
     /// How `html` lays out in a window `width` px wide: the page's scroll width, the window's inner
     /// width and how many `.scroll` containers overflow (need a horizontal scroll). The page is
     /// saved to a file with a small script appended that measures after load, so the served page
     /// itself stays script-free.
-    func layout(html: String, width: Int) throws -> (pageWidth: Int, windowWidth: Int, overflowing: Int) {
+    func layout(html: String, width: Int) async throws -> (pageWidth: Int, windowWidth: Int, overflowing: Int) {
         let script = """
             <script>window.addEventListener('load', () => {
               const over = [...document.querySelectorAll('.scroll')].filter(e => e.scrollWidth > e.clientWidth + 1).length;
@@ -48,7 +48,7 @@ struct HeadlessChromium {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("hr-layout-\(UUID().uuidString).html")
         try page.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let dom = try run(["--window-size=\(width),900", "--hide-scrollbars", "--dump-dom", file.absoluteString])
+        let dom = try await run(["--window-size=\(width),900", "--hide-scrollbars", "--dump-dom", file.absoluteString])
         guard let start = dom.range(of: "data-layout=\"") else { throw Failure(status: 0, stderr: "no layout measured") }
         let rest = dom[start.upperBound...]
         let parts = rest.prefix { $0 != "\"" }.split(separator: ":").compactMap { Int($0) }
@@ -56,31 +56,19 @@ struct HeadlessChromium {
         return (parts[0], parts[1], parts[2])
     }
 
-    private func run(_ arguments: [String], virtualTimeBudget: Int = 5000) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+    private func run(_ arguments: [String], virtualTimeBudget: Int = 5000) async throws -> String {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("hr-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--virtual-time-budget=\(virtualTimeBudget)",
-        ] + arguments
-        // stdout through a pipe read to its end before waiting (a large DOM cannot block);
-        // stderr (Chromium's chatter) to a file, read only when it failed.
-        let errorLog = profile.appendingPathExtension("log")
-        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorLog) }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = try FileHandle(forWritingTo: errorLog)
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let stderr = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
-            throw Failure(status: process.terminationStatus, stderr: stderr)
-        }
-        return String(decoding: data, as: UTF8.self)
+        // Standard output is the DOM; standard error (Chromium's chatter) is read only when it failed.
+        let result = try await ChildProcess.run(
+            executable,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(profile.path)", "--virtual-time-budget=\(virtualTimeBudget)",
+            ] + arguments,
+            separateErrors: true)
+        guard result.status == 0 else { throw Failure(status: result.status, stderr: result.errors) }
+        return result.output
     }
 
     /// The `data-value` of the results cell for (experiment, variant, metric) in a dumped DOM.

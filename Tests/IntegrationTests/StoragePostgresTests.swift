@@ -153,7 +153,7 @@ struct StoragePostgresTests {
                 CREATE TABLE retail (customer_id text, product_id text, event text, quantity int,
                                      occurred_at timestamp, basket_id text)
                 """)
-            let lines = try Self.gunzipLines(file, limit: 50_001)
+            let lines = try await Self.gunzipLines(file, limit: 50_001)
             #expect(lines.first == "customer_id,product_id,event,quantity,timestamp,basket_id")
             let copied = try await client.copyIn(
                 "COPY retail FROM STDIN WITH (FORMAT csv, HEADER true)", lines: lines)
@@ -238,11 +238,16 @@ struct StoragePostgresTests {
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let environment = ["HYBRIDRANK_LOCAL_DIR": directory.path]
-        defer {
-            _ = try? StorageTestEnvironment.services(["stop-postgres"], environment: environment)
+        try await ChildProcess.ensuring {
+            try await reconnects(environment: environment)
+        } cleanup: {
+            _ = try? await StorageTestEnvironment.services(["stop-postgres"], environment: environment)
             try? FileManager.default.removeItem(at: directory)
         }
-        let (status, output) = try StorageTestEnvironment.services(["start-postgres"], environment: environment)
+    }
+
+    private func reconnects(environment: [String: String]) async throws {
+        let (status, output) = try await StorageTestEnvironment.services(["start-postgres"], environment: environment)
         try #require(status == 0, "services.sh start-postgres failed: \(output)")
         let url = try #require(
             output.split(separator: "\n").first { $0.hasPrefix("export POSTGRES_URL=") }
@@ -254,7 +259,7 @@ struct StoragePostgresTests {
         async let b = client.query("SELECT pg_sleep(0.1), 2 AS n")
         _ = try await (a, b)
 
-        let (restartStatus, restartOutput) = try StorageTestEnvironment.services(
+        let (restartStatus, restartOutput) = try await StorageTestEnvironment.services(
             ["restart-postgres"], environment: environment)
         try #require(restartStatus == 0, "restart failed: \(restartOutput)")
 
@@ -272,7 +277,7 @@ struct StoragePostgresTests {
         // A query in flight when the server goes away throws a retryable error.
         async let slow = client.query("SELECT pg_sleep(5)")
         try await Task.sleep(for: .milliseconds(300))
-        let (stopStatus, _) = try StorageTestEnvironment.services(["restart-postgres"], environment: environment)
+        let (stopStatus, _) = try await StorageTestEnvironment.services(["restart-postgres"], environment: environment)
         #expect(stopStatus == 0)
         do {
             _ = try await slow
@@ -284,15 +289,9 @@ struct StoragePostgresTests {
         await client.close()
     }
 
-    static func gunzipLines(_ file: URL, limit: Int) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -dc \"$0\" | head -n \(limit)", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+    static func gunzipLines(_ file: URL, limit: Int) async throws -> [String] {
+        let result = try await ChildProcess.run(
+            "/bin/sh", ["-c", "gzip -dc \"$0\" | head -n \(limit)", file.path], separateErrors: true)
+        return result.output.split(whereSeparator: \.isNewline).map(String.init)
     }
 }

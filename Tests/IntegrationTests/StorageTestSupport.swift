@@ -52,25 +52,10 @@ enum StorageTestEnvironment {
 
     /// Runs `scripts/services.sh` with extra environment; returns its exit status and output.
     @discardableResult
-    static func services(_ arguments: [String], environment extra: [String: String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repositoryRoot.appendingPathComponent("scripts/services.sh").path] + arguments
-        process.currentDirectoryURL = repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        // Output goes to a file, not a pipe: the PostgreSQL server started by the script would
-        // inherit the pipe and keep it open, so reading to its end would never finish.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("hybridrank-services") + ".log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, output)
+    static func services(_ arguments: [String], environment extra: [String: String]) async throws -> (Int32, String) {
+        let result = try await ChildProcess.run(
+            "/bin/bash", [repositoryRoot.appendingPathComponent("scripts/services.sh").path] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(extra) { $1 }, currentDirectory: repositoryRoot)
+        return (result.status, result.output)
     }
 }

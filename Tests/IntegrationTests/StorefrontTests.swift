@@ -172,7 +172,7 @@ struct StorefrontTests {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("hr-storefront-\(UUID().uuidString).html")
             try page.write(to: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: file) }
-            let dom = try chromium.dumpDOM(url: file.absoluteString, windowSize: "1280,900", virtualTimeBudget: 30_000)
+            let dom = try await chromium.dumpDOM(url: file.absoluteString, windowSize: "1280,900", virtualTimeBudget: 30_000)
 
             func attribute(_ name: String, of id: String) -> String? {
                 guard let element = dom.range(of: #"id="\#(id)""#) else { return nil }
