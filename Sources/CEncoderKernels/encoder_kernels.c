@@ -230,6 +230,28 @@ HR_AVX2 static void transpose_keys_avx2(const float *k, size_t kv_stride, size_t
     }
 }
 
+/// 32 consecutive float sums in four AVX registers. The attention loops keep two of them (even
+/// and odd steps: eight independent FMA chains) and add the pair once at the end.
+struct span32 {
+    __m256 lanes[4];
+};
+
+HR_AVX2 static inline struct span32 span32_zero(void) {
+    struct span32 zero = {{_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()}};
+    return zero;
+}
+
+/// sums + x · row[0..32).
+HR_AVX2 static inline struct span32 span32_fmadd(__m256 x, const float *row, struct span32 sums) {
+    for (int u = 0; u < 4; u++) sums.lanes[u] = _mm256_fmadd_ps(x, _mm256_loadu_ps(row + 8 * u), sums.lanes[u]);
+    return sums;
+}
+
+/// out[0..32) = (a + b) · factor.
+HR_AVX2 static inline void span32_store_sum(float *out, struct span32 a, struct span32 b, __m256 factor) {
+    for (int u = 0; u < 4; u++) _mm256_storeu_ps(out + 8 * u, _mm256_mul_ps(_mm256_add_ps(a.lanes[u], b.lanes[u]), factor));
+}
+
 /// Attention with d a multiple of 8. Kᵀ of all heads is built once per sequence in `scratch`
 /// ([heads·d][Lp], Lp = the length rounded up to 8, zero-padded, by 8×8 register transposes), so
 /// each query's scores are FMAs of a broadcast q value against contiguous rows of Kᵀ, with no
@@ -249,25 +271,13 @@ HR_AVX2 static void attention_avx2(const float *q, size_t q_stride, const float 
             // Scores: four blocks of 8 keys at a time, c split even/odd for 8 independent chains.
             size_t jb = 0;
             for (; jb + 32 <= lp; jb += 32) {
-                __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-                __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
+                struct span32 a = span32_zero(), b = span32_zero();
                 for (size_t c = 0; c < d; c += 2) {
-                    const float *r0 = kt + c * lp + jb, *r1 = r0 + lp;
-                    __m256 x0 = _mm256_set1_ps(qi[c]), x1 = _mm256_set1_ps(qi[c + 1]);
-                    a0 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(r0), a0);
-                    a1 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(r0 + 8), a1);
-                    a2 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(r0 + 16), a2);
-                    a3 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(r0 + 24), a3);
-                    b0 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(r1), b0);
-                    b1 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(r1 + 8), b1);
-                    b2 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(r1 + 16), b2);
-                    b3 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(r1 + 24), b3);
+                    const float *r0 = kt + c * lp + jb;
+                    a = span32_fmadd(_mm256_set1_ps(qi[c]), r0, a);
+                    b = span32_fmadd(_mm256_set1_ps(qi[c + 1]), r0 + lp, b);
                 }
-                const __m256 sc = _mm256_set1_ps(scale);
-                _mm256_storeu_ps(s + jb, _mm256_mul_ps(_mm256_add_ps(a0, b0), sc));
-                _mm256_storeu_ps(s + jb + 8, _mm256_mul_ps(_mm256_add_ps(a1, b1), sc));
-                _mm256_storeu_ps(s + jb + 16, _mm256_mul_ps(_mm256_add_ps(a2, b2), sc));
-                _mm256_storeu_ps(s + jb + 24, _mm256_mul_ps(_mm256_add_ps(a3, b3), sc));
+                span32_store_sum(s + jb, a, b, _mm256_set1_ps(scale));
             }
             for (; jb < lp; jb += 8) {
                 __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
@@ -299,33 +309,15 @@ HR_AVX2 static void attention_avx2(const float *q, size_t q_stride, const float 
             float *out = context + i * context_stride + h * d;
             for (size_t cb = 0; cb < d; cb += 32) {
                 if (cb + 32 <= d) {
-                    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-                    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
+                    struct span32 a = span32_zero(), b = span32_zero();
                     size_t j = 0;
                     for (; j + 2 <= length; j += 2) {
-                        const float *v0 = v + j * kv_stride + h * d + cb, *v1 = v0 + kv_stride;
-                        __m256 p0 = _mm256_set1_ps(s[j]), p1 = _mm256_set1_ps(s[j + 1]);
-                        a0 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0), a0);
-                        a1 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0 + 8), a1);
-                        a2 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0 + 16), a2);
-                        a3 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0 + 24), a3);
-                        b0 = _mm256_fmadd_ps(p1, _mm256_loadu_ps(v1), b0);
-                        b1 = _mm256_fmadd_ps(p1, _mm256_loadu_ps(v1 + 8), b1);
-                        b2 = _mm256_fmadd_ps(p1, _mm256_loadu_ps(v1 + 16), b2);
-                        b3 = _mm256_fmadd_ps(p1, _mm256_loadu_ps(v1 + 24), b3);
-                    }
-                    if (j < length) {
                         const float *v0 = v + j * kv_stride + h * d + cb;
-                        __m256 p0 = _mm256_set1_ps(s[j]);
-                        a0 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0), a0);
-                        a1 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0 + 8), a1);
-                        a2 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0 + 16), a2);
-                        a3 = _mm256_fmadd_ps(p0, _mm256_loadu_ps(v0 + 24), a3);
+                        a = span32_fmadd(_mm256_set1_ps(s[j]), v0, a);
+                        b = span32_fmadd(_mm256_set1_ps(s[j + 1]), v0 + kv_stride, b);
                     }
-                    _mm256_storeu_ps(out + cb, _mm256_mul_ps(_mm256_add_ps(a0, b0), inverse));
-                    _mm256_storeu_ps(out + cb + 8, _mm256_mul_ps(_mm256_add_ps(a1, b1), inverse));
-                    _mm256_storeu_ps(out + cb + 16, _mm256_mul_ps(_mm256_add_ps(a2, b2), inverse));
-                    _mm256_storeu_ps(out + cb + 24, _mm256_mul_ps(_mm256_add_ps(a3, b3), inverse));
+                    if (j < length) a = span32_fmadd(_mm256_set1_ps(s[j]), v + j * kv_stride + h * d + cb, a);
+                    span32_store_sum(out + cb, a, b, inverse);
                 } else {
                     for (size_t c8 = cb; c8 < d; c8 += 8) {
                         __m256 a0 = _mm256_setzero_ps();

@@ -2,7 +2,7 @@ import Domain
 
 /// Candidates bought by the shopper's nearest neighbours and not by the shopper. Which widgets ask
 /// for them is the widget's policy (`WidgetProfile`: the homepage, which is about a person).
-public struct SimilarUsersSource: CandidateSource {
+public struct SimilarUsersSource: PerRequestCandidateSource {
     public let index: SimilarUsersIndex
     public var origin: CandidateOrigin { .similarUsers }
 
@@ -10,12 +10,10 @@ public struct SimilarUsersSource: CandidateSource {
         self.index = index
     }
 
-    public func candidates(for contexts: [ShopperContext], limit: Int) async throws -> [[Candidate]] {
-        contexts.map { context in
-            guard let user = context.request.userID else { return [] }
-            return index.recommendations(for: user, limit: limit).map {
-                Candidate(productID: $0.productID, origin: .similarUsers, rawScore: $0.score)
-            }
+    public func candidates(for context: ShopperContext, limit: Int) -> [Candidate] {
+        guard let user = context.request.userID else { return [] }
+        return index.recommendations(for: user, limit: limit).map {
+            Candidate(productID: $0.productID, origin: .similarUsers, rawScore: $0.score)
         }
     }
 }

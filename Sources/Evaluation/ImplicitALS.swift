@@ -15,27 +15,20 @@ import Foundation
 ///
 /// Not tuned here: the defaults are plain choices (BASELINES.md's tuned setting used 256 factors
 /// and BM25 weighting in the `implicit` library), so this is a lower bound on what ALS reaches.
-public struct ImplicitALS: Sendable {
-    public struct Configuration: Sendable, Hashable {
+/// Internal: `Baselines` is its one user.
+struct ImplicitALS: Sendable {
+    struct Configuration: Sendable, Hashable {
         /// Latent dimensions.
-        public var factors: Int
+        var factors = 64
         /// λ, the ridge on every factor vector (not scaled by data size, as in `implicit`).
-        public var regularization: Float
+        var regularization: Float = 10
         /// Confidence slope on `ln(1 + purchases)`.
-        public var alpha: Float
-        public var iterations: Int
-        public var seed: UInt64
-
-        public init(factors: Int = 64, regularization: Float = 10, alpha: Float = 10, iterations: Int = 10, seed: UInt64 = 0) {
-            self.factors = factors
-            self.regularization = regularization
-            self.alpha = alpha
-            self.iterations = iterations
-            self.seed = seed
-        }
+        var alpha: Float = 10
+        var iterations = 10
+        var seed: UInt64 = 0
     }
 
-    public let configuration: Configuration
+    let configuration: Configuration
     private let userRows: [UserID: Int]
     private let productRows: [ProductID: Int]
     private let productIDs: [ProductID]
@@ -46,7 +39,7 @@ public struct ImplicitALS: Sendable {
     private let unitProductFactors: [Float]
 
     /// Fits on `history` (purchases). - Complexity: O(iterations · (pairs · f² + (users + products) · f³)).
-    public init(history: [Interaction], configuration: Configuration = Configuration()) {
+    init(history: [Interaction], configuration: Configuration = Configuration()) {
         self.configuration = configuration
         var userRows: [UserID: Int] = [:]
         var productRows: [ProductID: Int] = [:]
@@ -94,14 +87,14 @@ public struct ImplicitALS: Sendable {
     }
 
     /// Every known product's score for `user` (`x_u · y_i`); empty for a user without history.
-    public func scores(user: UserID) -> [ProductID: Float] {
+    func scores(user: UserID) -> [ProductID: Float] {
         guard let u = userRows[user] else { return [:] }
         let f = configuration.factors
         return product(matrix: productFactors, with: Array(userFactors[(u * f)..<((u + 1) * f)]))
     }
 
     /// Every known product's summed cosine to the cart's products; empty when none is known.
-    public func scores(cart: [ProductID]) -> [ProductID: Float] {
+    func scores(cart: [ProductID]) -> [ProductID: Float] {
         let f = configuration.factors
         var query = [Float](repeating: 0, count: f)
         var known = false
@@ -162,7 +155,7 @@ public struct ImplicitALS: Sendable {
 
     /// Solves `A x = b` for symmetric positive-definite `A` given by its upper triangle (row-major),
     /// in `Double` for a stable factorisation.
-    public static func choleskySolve(upper a: [Float], _ b: [Float], size n: Int) -> [Float] {
+    static func choleskySolve(upper a: [Float], _ b: [Float], size n: Int) -> [Float] {
         // L with A = L Lᵀ, L lower, row-major: L[i][j] for j ≤ i reads A's upper entry (j, i).
         var l = [Double](repeating: 0, count: n * n)
         for i in 0..<n {

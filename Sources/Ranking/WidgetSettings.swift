@@ -32,8 +32,7 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
-            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let container = try StrictKeys.container(decoder, keyedBy: CodingKeys.self)
             position = try container.decode(Int.self, forKey: .position)
             productID = try container.decode(ProductID.self, forKey: .productID)
         }
@@ -62,8 +61,7 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
 
     /// Strict about keys at every level (`StrictKeys`): a misspelt key is a 400 naming it.
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try StrictKeys.container(decoder, keyedBy: CodingKeys.self)
         parameters = try container.decodeIfPresent(VariantParameters.self, forKey: .parameters) ?? VariantParameters()
         blockList = try container.decodeIfPresent([ProductID].self, forKey: .blockList) ?? []
         pinned = try container.decodeIfPresent([Pin].self, forKey: .pinned) ?? []

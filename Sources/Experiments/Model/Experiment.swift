@@ -87,8 +87,7 @@ public struct Experiment: Sendable, Hashable, Codable {
     /// Strict about keys (`StrictKeys`). `key` may be left out where the context names the
     /// experiment (`PUT /v1/experiments/{key}`); elsewhere an empty key fails validation as `key`.
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try StrictKeys.container(decoder, keyedBy: CodingKeys.self)
         key = try c.decodeIfPresent(String.self, forKey: .key) ?? ""
         description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
         widgets = try c.decodeIfPresent([Widget].self, forKey: .widgets) ?? []

@@ -15,8 +15,7 @@ public struct ExperimentVariant: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case key, weight, parameters }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try StrictKeys.container(decoder, keyedBy: CodingKeys.self)
         key = try c.decode(String.self, forKey: .key)
         weight = try c.decode(Double.self, forKey: .weight)
         parameters = try c.decodeIfPresent(VariantParameters.self, forKey: .parameters) ?? VariantParameters()

@@ -104,8 +104,7 @@ public struct VariantParameters: Sendable, Hashable, Codable {
     /// Strict: a key outside `CodingKeys` is a `FieldError` naming it (with the nearest known
     /// key), never silently dropped.
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, known: CodingKeys.allCases.map(\.stringValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try StrictKeys.container(decoder, keyedBy: CodingKeys.self)
         alpha = try c.decodeIfPresent(Float.self, forKey: .alpha)
         beta = try c.decodeIfPresent(Float.self, forKey: .beta)
         gamma = try c.decodeIfPresent(Float.self, forKey: .gamma)

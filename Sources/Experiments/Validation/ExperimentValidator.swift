@@ -9,31 +9,21 @@ import Foundation
 ///   widget per overlapping namespace range);
 /// - `validateUpdate(from:to:among:)`: plus what may change given the stored status.
 public struct ExperimentValidator: Sendable {
-    /// Tolerance on the sum of the variant weights.
-    public var weightTolerance: Double
+    /// Tolerance on the sum of the variant weights: they sum to 1 ± this.
+    public var weightTolerance: Double = 1e-6
     /// Upper bound on `candidates_per_source`, so a typo cannot make a variant slow.
-    public var maxCandidatesPerSource: Int
+    public var maxCandidatesPerSource: Int = 5_000
     /// Upper bound on the rerank window (cross-encoder cost grows linearly with it).
-    public var maxRerankWindow: Int
+    public var maxRerankWindow: Int = 200
     /// A window above this must come with a `rerank_budget_ms`: the cost ceiling of a setting.
     /// A cold homepage reranks the whole window on every request, so a large window without a
     /// budget made every such request many times slower (issue #21).
-    public var maxRerankWindowWithoutBudget: Int
+    public var maxRerankWindowWithoutBudget: Int = 50
     /// Upper bound on `rerank_budget_ms`: what one request may spend in the cross-encoder.
-    public var maxRerankBudgetMilliseconds: Double
+    public var maxRerankBudgetMilliseconds: Double = 1_000
 
-    /// Defaults: weights sum to 1 ± 1e-6; at most 5,000 candidates per source; rerank window ≤ 200,
-    /// and above 50 only with a budget; a budget ≤ 1,000 ms.
-    public init(
-        weightTolerance: Double = 1e-6, maxCandidatesPerSource: Int = 5_000, maxRerankWindow: Int = 200,
-        maxRerankWindowWithoutBudget: Int = 50, maxRerankBudgetMilliseconds: Double = 1_000
-    ) {
-        self.weightTolerance = weightTolerance
-        self.maxCandidatesPerSource = maxCandidatesPerSource
-        self.maxRerankWindow = maxRerankWindow
-        self.maxRerankWindowWithoutBudget = maxRerankWindowWithoutBudget
-        self.maxRerankBudgetMilliseconds = maxRerankBudgetMilliseconds
-    }
+    /// The limits above; a caller that needs others sets them on the value.
+    public init() {}
 
     /// Problems with `experiment` on its own; empty when valid.
     public func validate(_ experiment: Experiment) -> [FieldError] {

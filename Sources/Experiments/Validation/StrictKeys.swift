@@ -28,6 +28,15 @@ public enum StrictKeys {
         }
     }
 
+    /// `decoder`'s keyed container, after `check` with every case of `Key` as the known keys: how
+    /// each strict `init(from:)` begins.
+    public static func container<Key: CodingKey & CaseIterable>(
+        _ decoder: any Decoder, keyedBy type: Key.Type
+    ) throws -> KeyedDecodingContainer<Key> {
+        try check(decoder, known: Key.allCases.map(\.stringValue))
+        return try decoder.container(keyedBy: type)
+    }
+
     /// The `FieldError` behind `error`: itself, or one a decoder wrapped as the underlying error
     /// of a `DecodingError` (Yams does; Foundation's JSONDecoder passes it through).
     public static func fieldError(in error: any Error) -> FieldError? {

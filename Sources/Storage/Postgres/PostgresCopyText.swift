@@ -1,3 +1,5 @@
+import Support
+
 /// Fields for `COPY … FROM STDIN` in PostgreSQL's default text format: tab-separated, `\N`
 /// for NULL, backslash escapes for backslash, tab, newline and carriage return.
 public enum PostgresCopyText {
@@ -13,19 +15,11 @@ public enum PostgresCopyText {
             break
         }
         guard needsEscaping else { return value }
-        var escaped = ""
-        escaped.reserveCapacity(value.utf8.count + 8)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\t": escaped += "\\t"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        return value.escaping(escapes)
     }
+
+    /// Backslash, tab, newline and carriage return as COPY's backslash escapes.
+    static let escapes: [Unicode.Scalar: String] = ["\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"]
 
     /// One line from fields (`nil` = NULL), escaped and tab-joined.
     public static func line(_ fields: [String?]) -> String {
