@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MiniLM
 
-@Suite("Bi-encoder embeddings against the Python reference")
+@Suite("Bi-encoder embeddings against the Python reference", .ownThreads)
 struct BiEncoderTests {
     @Test("Cosine ≥ 0.9999 with every fixture embedding",
         .enabled(if: Fixtures.biEncoderPresent && Fixtures.sharedPresent,

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MiniLM
 
-@Suite("Cross-encoder logits against the Python reference")
+@Suite("Cross-encoder logits against the Python reference", .ownThreads)
 struct CrossEncoderTests {
     @Test("Every fixture logit within 1e-3, and every query's candidates in the same order",
         .enabled(if: Fixtures.sharedPresent, "needs ../shared"))

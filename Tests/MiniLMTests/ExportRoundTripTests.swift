@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MiniLM
@@ -7,7 +8,7 @@ import Testing
 /// tiny random cross-encoder written by `training/tiny_fixture.py` through the exporter's tensor
 /// writer (float16 safetensors, the BertForSequenceClassification names), with PyTorch's token ids
 /// and fp32 logits. The test writes the model directory and must reproduce them.
-@Suite("Exported model files round-trip into the Swift encoder")
+@Suite("Exported model files round-trip into the Swift encoder", .ownThreads)
 struct ExportRoundTripTests {
     struct Meta: Decodable {
         var max_length: Int

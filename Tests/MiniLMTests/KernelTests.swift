@@ -1,11 +1,12 @@
 import CEncoderKernels
 import Domain
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MiniLM
 
-@Suite("Numeric kernels and file formats")
+@Suite("Numeric kernels and file formats", .ownThreads)
 struct KernelTests {
     @Test("GELU stays within 1e-6 of 0.5·x·(1 + erf(x/√2)) computed in Double, tail included")
     func geluMatchesReference() {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MiniLM
@@ -7,7 +8,7 @@ import Testing
 /// (`training/train.py`, `write_reference`) from the very weights it exports: PyTorch logits of
 /// the float16 tensors upcast to float32. A model replaced without regenerating it, or a loader
 /// that reads the exported layout differently, fails here (no `../shared` needed).
-@Suite("The shipped cross-encoder against the trainer's reference outputs")
+@Suite("The shipped cross-encoder against the trainer's reference outputs", .ownThreads)
 struct ShippedModelReferenceTests {
     struct Meta: Decodable {
         var model_sha256: String

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MiniLM
 
-@Suite("WordPiece tokenizer against the Python reference")
+@Suite("WordPiece tokenizer against the Python reference", .ownThreads)
 struct WordPieceTokenizerTests {
     let tokenizer: WordPieceTokenizer
 
