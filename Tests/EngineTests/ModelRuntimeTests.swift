@@ -14,7 +14,7 @@ struct ModelRuntimeTests {
         var configuration = ServiceConfiguration()
         configuration.loadModels = false
         configuration.modelThreads = 2
-        let runtime = ModelRuntime(configuration: configuration, logger: Logger(label: "test"))
+        let runtime = await ModelRuntime.load(configuration: configuration, logger: Logger(label: "test"))
 
         let alone = try await runtime.run { threads in [Float(threads)] }
         #expect(alone == [2])
@@ -43,7 +43,7 @@ struct ModelRuntimeTests {
     func stopsAtGracefulShutdown() async throws {
         var configuration = ServiceConfiguration()
         configuration.loadModels = false
-        let runtime = ModelRuntime(configuration: configuration, logger: Logger(label: "test"))
+        let runtime = await ModelRuntime.load(configuration: configuration, logger: Logger(label: "test"))
         let group = ServiceGroup(services: [runtime], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -1,16 +1,18 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
-/// `ChildProcess` awaits children without holding the cooperative pool's threads.
+/// `ChildProcess` awaits children without holding the thread that awaits them.
 struct ChildProcessTests {
-    /// More children than the pool has threads (one per core), each running three seconds: with
-    /// `waitUntilExit()` every thread would block, and nothing else in the process would run until
-    /// the first child exits. Here a ticker task keeps ticking while they run.
-    @Test func childrenDoNotHoldTheCooperativePool() async throws {
-        let children = ProcessInfo.processInfo.activeProcessorCount + 1
+    /// Three children of three seconds each, awaited on an executor with a single thread of its
+    /// own, beside a ticker on the same thread: with `waitUntilExit()` the thread would block
+    /// for each child in turn and the ticker stand still for three seconds at least. (On an
+    /// executor of its own so that no other test's work on the cooperative pool can stall it.)
+    @Test func childrenDoNotHoldTheThreadThatAwaitsThem() async throws {
+        let executor = DedicatedThreadsExecutor(threads: 1)
         let done = Atomic<Bool>(false)
-        let ticker = Task {
+        let ticker = Task(executorPreference: executor) {
             let clock = ContinuousClock()
             var last = clock.now
             var longestGap = Duration.zero
@@ -21,15 +23,17 @@ struct ChildProcessTests {
             }
             return longestGap
         }
-        let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
-            for _ in 0..<children {
-                group.addTask { try await ChildProcess.run("/bin/sleep", ["3"]).status }
+        let statuses = try await withTaskExecutorPreference(executor) {
+            try await withThrowingTaskGroup(of: Int32.self) { group in
+                for _ in 0..<3 {
+                    group.addTask { try await ChildProcess.run("/bin/sleep", ["3"]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            return try await group.reduce(into: []) { $0.append($1) }
         }
         done.store(true, ordering: .releasing)
         let longestGap = await ticker.value
-        #expect(statuses == Array(repeating: 0, count: children))
+        #expect(statuses == [0, 0, 0])
         #expect(longestGap < .seconds(2), "the ticker stood still for \(longestGap) while the children ran")
     }
 

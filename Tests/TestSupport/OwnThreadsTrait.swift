@@ -35,7 +35,8 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
     /// Guarded by `condition`.
     private var jobs: [UnownedJob] = []
 
-    private init(threads: Int) {
+    /// `threads` threads of its own, which live as long as the process (the shared executor's do).
+    public init(threads: Int) {
         for _ in 0..<threads {
             let thread = Thread { [unowned self] in
                 Thread.current.threadDictionary[Self.marker] = true

@@ -28,29 +28,42 @@ public final class ModelRuntime: Sendable, Service {
     /// reports them; fixed at load, so built once rather than per response.
     public let modelVersions: [String: String]
 
-    public init(configuration: ServiceConfiguration, logger: Logger) {
+    /// Starts the model pool and loads the models the configuration names, on the pool's threads
+    /// rather than the caller's: reading, hashing and laying out the weights (about 100 MB) is
+    /// seconds of blocking work — tens of seconds in a debug build — and on Swift's cooperative
+    /// pool it would hold a thread every other task of the process needs. A model that fails to
+    /// load is logged and left out; the replica serves without it.
+    public static func load(configuration: ServiceConfiguration, logger: Logger) async -> ModelRuntime {
         let threads = max(1, configuration.modelThreads)
-        self.threadPool = NIOThreadPool(numberOfThreads: threads)
-        self.poolThreads = threads
+        let threadPool = NIOThreadPool(numberOfThreads: threads)
         threadPool.start()
         guard configuration.loadModels else {
-            self.biEncoder = nil
-            self.crossEncoder = nil
-            self.modelVersions = [:]
-            return
+            return ModelRuntime(threadPool: threadPool, threads: threads, biEncoder: nil, crossEncoder: nil)
         }
-        do {
-            self.biEncoder = try BiEncoder(modelDirectory: URL(fileURLWithPath: configuration.biEncoderDirectory), threads: threads)
-        } catch {
-            logger.warning("bi-encoder not loaded; content search uses stored embeddings only", metadata: ["error": "\(error)"])
-            self.biEncoder = nil
+        let biEncoderDirectory = URL(fileURLWithPath: configuration.biEncoderDirectory)
+        let crossEncoderDirectory = URL(fileURLWithPath: configuration.crossEncoderDirectory)
+        let loaded = try? await threadPool.runIfActive { () -> LoadedModels in
+            var models = LoadedModels()
+            do {
+                models.biEncoder = try BiEncoder(modelDirectory: biEncoderDirectory, threads: threads)
+            } catch {
+                logger.warning("bi-encoder not loaded; content search uses stored embeddings only", metadata: ["error": "\(error)"])
+            }
+            do {
+                models.crossEncoder = try CrossEncoder(modelDirectory: crossEncoderDirectory, threads: threads)
+            } catch {
+                logger.warning("cross-encoder not loaded; rerank is off", metadata: ["error": "\(error)"])
+            }
+            return models
         }
-        do {
-            self.crossEncoder = try CrossEncoder(modelDirectory: URL(fileURLWithPath: configuration.crossEncoderDirectory), threads: threads)
-        } catch {
-            logger.warning("cross-encoder not loaded; rerank is off", metadata: ["error": "\(error)"])
-            self.crossEncoder = nil
-        }
+        return ModelRuntime(threadPool: threadPool, threads: threads, biEncoder: loaded?.biEncoder, crossEncoder: loaded?.crossEncoder)
+    }
+
+    private init(threadPool: NIOThreadPool, threads: Int, biEncoder: BiEncoder?, crossEncoder: CrossEncoder?) {
+        self.threadPool = threadPool
+        self.poolThreads = threads
+        self.biEncoder = biEncoder
+        self.crossEncoder = crossEncoder
         var versions: [String: String] = [:]
         if let biEncoder { versions["bi_encoder"] = biEncoder.modelVersion }
         if let crossEncoder { versions["cross_encoder"] = crossEncoder.modelVersion }
@@ -90,6 +103,12 @@ public final class ModelRuntime: Sendable, Service {
         try? await gracefulShutdown()
         try? await threadPool.shutdownGracefully()
     }
+}
+
+/// What `ModelRuntime.load` hands back from the model pool.
+private struct LoadedModels: Sendable {
+    var biEncoder: BiEncoder?
+    var crossEncoder: CrossEncoder?
 }
 
 private struct SendablePair: Sendable {

@@ -26,11 +26,11 @@ package struct ReplicaState: Sendable {
     package let logger: Logger
 
     /// The replica's state over `postgres` and `redis`, empty until `StateBootstrap` loads it;
-    /// `configuration` chooses the vector index, item2vec and which models load. `tailRedis` is
-    /// the stream's own client for its blocking read.
+    /// `configuration` chooses the vector index and item2vec, `models` are those
+    /// `ModelRuntime.load` loaded. `tailRedis` is the stream's own client for its blocking read.
     package init(
-        postgres: PostgresClient, redis: RedisClient, tailRedis: RedisClient, configuration: ServiceConfiguration,
-        metrics: ServiceMetrics, logger: Logger
+        postgres: PostgresClient, redis: RedisClient, tailRedis: RedisClient, models: ModelRuntime,
+        configuration: ServiceConfiguration, metrics: ServiceMetrics, logger: Logger
     ) {
         self.postgres = postgres
         self.redis = redis
@@ -43,7 +43,7 @@ package struct ReplicaState: Sendable {
             catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex,
             item2vec: configuration.item2vec)
         shoppers = ShopperStateStore(redis: redis, interactions: interactions, logger: logger)
-        models = ModelRuntime(configuration: configuration, logger: logger)
+        self.models = models
         catalogChanges = CatalogChangeNotice()
         stream = EventStreamTail(redis: redis, tailRedis: tailRedis, indexes: indexes, catalogChanges: catalogChanges, logger: logger)
     }

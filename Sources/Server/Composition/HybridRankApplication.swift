@@ -48,6 +48,7 @@ public enum HybridRankApplication {
         let replica = ReplicaState(
             postgres: postgres, redis: redis,
             tailRedis: try RedisClient(configuration: RedisConfiguration(url: configuration.redisURL, poolSize: 1)),
+            models: await ModelRuntime.load(configuration: configuration, logger: logger),
             configuration: configuration, metrics: metrics, logger: logger)
         let models = replica.models, catalog = replica.catalog, indexes = replica.indexes
         let experimentStore = PostgresExperimentStore(postgres: postgres)
