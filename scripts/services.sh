@@ -201,7 +201,8 @@ cmd_start_redis() {
 redis_start_on() {
     local port="$1" pid=""
     rm -f "$REDIS_DIR/redis.pid"
-    redis-server --save '' --appendonly no --bind 127.0.0.1 --port "$port" --daemonize yes \
+    # 256 databases: the test suite gives each in-process server one of its own (ServerTestSupport).
+    redis-server --save '' --appendonly no --bind 127.0.0.1 --port "$port" --daemonize yes --databases 256 \
         --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" || return 1
     echo "$port" >"$REDIS_DIR/port"
     local started=$SECONDS

@@ -24,7 +24,7 @@ struct AccessControlTests {
         keys: (APIKeyRepository) async throws -> Void = { _ in },
         _ body: @Sendable ([any TestClientProtocol], APIKeyRepository) async throws -> Void
     ) async throws {
-        let redisURL = try #require(StorageTestEnvironment.redisURL) + "/\(ServerTestEnvironment.redisDatabase())"
+        let redisURL = try #require(StorageTestEnvironment.redisURL) + "/\(try await ServerTestEnvironment.redisDatabase())"
         let redis = try RedisClient(url: redisURL)
         _ = try await redis.command(["FLUSHDB"])
         try await StorageTestEnvironment.withSchema("acc") { client, schema in

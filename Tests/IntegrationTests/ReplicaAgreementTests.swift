@@ -82,7 +82,7 @@ struct ReplicaAgreementTests {
             let environment = [
                 "DATABASE_URL": try #require(StorageTestEnvironment.postgresURL),
                 "HYBRIDRANK_DATABASE_SCHEMA": schema,
-                "REDIS_URL": try #require(StorageTestEnvironment.redisURL) + "/\(ServerTestEnvironment.redisDatabase())",
+                "REDIS_URL": try #require(StorageTestEnvironment.redisURL) + "/\(try await ServerTestEnvironment.redisDatabase())",
                 "HYBRIDRANK_CROSS_ENCODER": "/nonexistent", "HYBRIDRANK_BI_ENCODER": "/nonexistent",
                 "HYBRIDRANK_RATE_LIMITS": "off", "HYBRIDRANK_SPOOL_DIR": spool.path,
                 "HYBRIDRANK_CATALOG_SYNC_SECONDS": syncSeconds,

@@ -23,16 +23,27 @@ enum ServerTestEnvironment {
         available && ProcessInfo.processInfo.environment["HYBRIDRANK_ISOLATED_TIMING_TESTS"] == "1"
     }
 
-    /// Redis databases 1…15 are handed out round-robin so suites running in parallel do not share
-    /// popularity lists; each is flushed before use.
+    /// Redis databases are handed out round-robin (all but 0, which the storage tests use) so
+    /// servers running in parallel neither share popularity lists nor flush each other's: each is
+    /// flushed before use, so a database handed out again while its first holder still ran would
+    /// lose that server's keys. `scripts/services.sh` starts Redis with 256 databases, far more
+    /// than the servers a full run has alive at once; a Redis of its own (16 by default) gets 1…15.
     nonisolated(unsafe) private static var nextDatabase = 0
+    nonisolated(unsafe) private static var databases: Int?
     private static let lock = NSLock()
 
-    static func redisDatabase() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        nextDatabase = nextDatabase % 15 + 1
-        return nextDatabase
+    static func redisDatabase() async throws -> Int {
+        if lock.withLock({ databases }) == nil {
+            let redis = try RedisClient(url: try #require(StorageTestEnvironment.redisURL))
+            let reply = try await redis.command(["CONFIG", "GET", "databases"])
+            await redis.close()
+            let count = reply.array?.last?.string.flatMap { Int($0) } ?? 16
+            lock.withLock { databases = max(2, count) }
+        }
+        return lock.withLock {
+            nextDatabase = nextDatabase % (databases! - 1) + 1
+            return nextDatabase
+        }
     }
 
     static func withServer(
@@ -54,7 +65,7 @@ enum ServerTestEnvironment {
         seed: (PostgresClient) async throws -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void
     ) async throws {
-        let database = redisDatabase()
+        let database = try await redisDatabase()
         let redisURL = try #require(StorageTestEnvironment.redisURL) + "/\(database)"
         let redis = try RedisClient(url: redisURL)
         _ = try await redis.command(["FLUSHDB"])

@@ -15,7 +15,7 @@ struct VectorSnapshotStartTests {
     @Test func aRestartLoadsTheSavedIndexAndCatchesUpFromItsWatermark() async throws {
         let snapshot = FileManager.default.temporaryDirectory.appendingPathComponent(StorageTestEnvironment.uniqueName("vectors")).path
         defer { try? FileManager.default.removeItem(atPath: snapshot) }
-        let redisURL = try #require(StorageTestEnvironment.redisURL) + "/\(ServerTestEnvironment.redisDatabase())"
+        let redisURL = try #require(StorageTestEnvironment.redisURL) + "/\(try await ServerTestEnvironment.redisDatabase())"
         let redis = try RedisClient(url: redisURL)
         _ = try await redis.command(["FLUSHDB"])
         await redis.close()
