@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
 import Storage
 
 /// Loads this replica's derived state from PostgreSQL: the catalog, the embeddings of the loaded
@@ -90,7 +91,11 @@ package final class StateBootstrap: Sendable {
             var events: [Interaction] = []
             try await replica.interactions.forEachPage { page in events.append(contentsOf: page) }
             events.sort { $0.occurredAt < $1.occurredAt }
-            replica.indexes.rebuild(from: events)
+            // Seconds of CPU for a large shop's history: on NIO's blocking pool, not on the
+            // cooperative pool the requests run on (this also runs while serving, when
+            // PostgreSQL was down at start and the refresher loads the state later).
+            let history = events, indexes = replica.indexes
+            try await NIOThreadPool.singleton.runIfActive { indexes.rebuild(from: history) }
             await seedRedisPopularityIfLost()
             router.replace(with: try await experiments.loadExperiments())
             loaded.withLockedValue { $0 = true }
