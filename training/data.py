@@ -102,14 +102,20 @@ def read_truth(path):
     return key, truth
 
 
-class CandidateList:
-    """One list as stage 3 saw it, labelled."""
+# Stage 2's signals beside `blended` in a candidate dump (RerankCandidateFile's columns).
+SIGNALS = ("content", "co_purchase", "similar_users", "popularity")
 
-    __slots__ = ("task", "query_id", "query", "products", "documents", "blended", "labels")
+
+class CandidateList:
+    """One list as stage 3 saw it, labelled. Per item: `signals` are stage 2's other normalised
+    scores (content, co_purchase, similar_users, popularity), `positions` the place in blended order."""
+
+    __slots__ = ("task", "query_id", "query", "products", "documents", "blended", "signals", "positions", "labels")
 
     def __init__(self, task, query_id, query):
         self.task, self.query_id, self.query = task, query_id, query
         self.products, self.documents, self.blended, self.labels = [], [], [], []
+        self.signals, self.positions = [], []
 
     @property
     def positives(self):
@@ -135,5 +141,7 @@ def read_lists(candidates_path, truth_path):
             lst.products.append(r["product_id"])
             lst.documents.append(r["document"])
             lst.blended.append(float(r["blended"]))
+            lst.signals.append([float(r[k]) for k in SIGNALS])
+            lst.positions.append(int(r["position"]))
             lst.labels.append(1 if r["product_id"] in truth.get(r["query_id"], ()) else 0)
     return list(lists.values())

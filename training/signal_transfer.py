@@ -14,35 +14,24 @@ The question it answers: whether stage 3 (or a learned combination) can be fitte
 lists and trusted on the next. docs/QUALITY.md quotes its output.
 """
 import argparse
-import csv
 import os
-from collections import defaultdict
 
 import numpy as np
 
 from . import data
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SIGNALS = ("blended", "content", "co_purchase", "similar_users", "popularity")
 
 
 def load(candidates_dir, truth_dir):
-    """[(task, X, y)]: per list, the signals and the position (columns), and the labels."""
+    """[(task, X, y)] for the lists with a bought and another candidate: per item the blended score,
+    the other signals and the position (columns), and the labels."""
     out = []
     for task, truth_file in (("homepage", "truth_taskA.csv"), ("cart", "truth_taskC.csv")):
-        _, truth = data.read_truth(f"{truth_dir}/{truth_file}")
-        lists = defaultdict(list)
-        with open(f"{candidates_dir}/candidates_{task}.csv", newline="") as f:
-            for r in csv.DictReader(f):
-                if not r["query"]:
-                    continue
-                row = [float(r[k]) for k in SIGNALS] + [float(r["position"])]
-                lists[r["query_id"]].append((row, r["product_id"] in truth.get(r["query_id"], ())))
-        for rows in lists.values():
-            x = np.array([row for row, _ in rows])
-            y = np.array([label for _, label in rows], dtype=bool)
-            if 0 < y.sum() < len(y):
-                out.append((task, x, y))
+        for lst in data.read_lists(f"{candidates_dir}/candidates_{task}.csv", f"{truth_dir}/{truth_file}"):
+            if 0 < sum(lst.labels) < len(lst.labels):
+                x = np.array([[b, *s, p] for b, s, p in zip(lst.blended, lst.signals, lst.positions)], dtype=float)
+                out.append((task, x, np.array(lst.labels, dtype=bool)))
     return out
 
 
@@ -95,7 +84,7 @@ def main():
                              bi_encoder=args.bi_encoder)
     train = load(f"{args.work}/candidates-{args.train_cut}", f"{args.work}/window-{args.train_cut}")
     heldout = load(f"{args.work}/candidates-{args.heldout_cut}", f"{args.eval_dir}/{args.heldout}")
-    names = list(SIGNALS) + ["position (lower first)"]
+    names = ["blended", *data.SIGNALS, "position (lower first)"]
     for label, lists in ((f"training window (history before {args.train_cut})", train),
                          (f"held-out {args.heldout} (history before {args.heldout_cut})", heldout)):
         for task in ("homepage", "cart"):

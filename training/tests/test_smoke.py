@@ -109,6 +109,8 @@ class SmokeTest(unittest.TestCase):
             self.assertEqual(len(lists), 1)
             self.assertEqual(lists[0].query, 'JUMBO BAG, RED "RETROSPOT"')
             self.assertEqual(lists[0].labels, [0, 1])
+            self.assertEqual(lists[0].positions, [1, 2])
+            self.assertEqual(lists[0].signals, [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
             self.assertEqual(train.list_auc([0.2, 0.9], lists[0].labels), 1.0)
             self.assertEqual(train.list_auc([0.9, 0.2], lists[0].labels), 0.0)
 
