@@ -2,6 +2,7 @@ import Candidates
 import Domain
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 /// Keeps this replica's live catalog and vector index in step with catalog writes made on other
@@ -74,20 +75,17 @@ package struct CatalogReconciler: Service {
         if let watermark, !catchingUp { await saveSnapshot(watermark: watermark) }
     }
 
-    /// Saves the content index with `watermark` on a thread of its own (a large index is a few
-    /// seconds of disk writes).
+    /// Saves the content index with `watermark` on NIO's blocking pool, the pool made for file I/O
+    /// (a large index is seconds of disk writes, which must not hold a cooperative-pool thread).
     func saveSnapshot(watermark: Date) async {
         guard let snapshotPath, let modelVersion = replica.models.modelVersions["bi_encoder"] else { return }
-        let indexes = replica.indexes, logger = replica.logger
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global(qos: .utility).async {
-                do {
-                    try indexes.saveVectorSnapshot(to: snapshotPath, modelVersion: modelVersion, watermark: watermark)
-                } catch {
-                    logger.warning("vector index snapshot not saved", metadata: ["error": "\(error)"])
-                }
-                done.resume()
+        let indexes = replica.indexes
+        do {
+            try await NIOThreadPool.singleton.runIfActive {
+                try indexes.saveVectorSnapshot(to: snapshotPath, modelVersion: modelVersion, watermark: watermark)
             }
+        } catch {
+            replica.logger.warning("vector index snapshot not saved", metadata: ["error": "\(error)"])
         }
     }
 

@@ -90,12 +90,19 @@ package final class StateBootstrap: Sendable {
             startWatermark.withLockedValue { $0 = complete }
             var events: [Interaction] = []
             try await replica.interactions.forEachPage { page in events.append(contentsOf: page) }
-            events.sort { $0.occurredAt < $1.occurredAt }
-            // Seconds of CPU for a large shop's history: on NIO's blocking pool, not on the
-            // cooperative pool the requests run on (this also runs while serving, when
-            // PostgreSQL was down at start and the refresher loads the state later).
-            let history = events, indexes = replica.indexes
-            try await NIOThreadPool.singleton.runIfActive { indexes.rebuild(from: history) }
+            // Sorting and indexing a large shop's history is seconds of CPU: on NIO's blocking
+            // pool, not on the cooperative pool the requests run on (this also runs while
+            // serving, when PostgreSQL was down at start and the refresher loads the state later).
+            // The box hands the one copy of the events over, so they are sorted in place.
+            let eventCount = events.count, indexes = replica.indexes
+            let history = NIOLockedValueBox(events)
+            events = []
+            try await NIOThreadPool.singleton.runIfActive {
+                history.withLockedValue { history in
+                    history.sort { $0.occurredAt < $1.occurredAt }
+                    indexes.rebuild(from: history)
+                }
+            }
             await seedRedisPopularityIfLost()
             router.replace(with: try await experiments.loadExperiments())
             loaded.withLockedValue { $0 = true }
@@ -103,7 +110,7 @@ package final class StateBootstrap: Sendable {
             replica.logger.info(
                 "state loaded",
                 metadata: [
-                    "products": "\(all.count)", "embedded": "\(embedded)", "events": "\(events.count)",
+                    "products": "\(all.count)", "embedded": "\(embedded)", "events": "\(eventCount)",
                     "seconds": "\(start.duration(to: clock.now))",
                 ])
             return true
