@@ -2,6 +2,7 @@
 
     .venv-training/bin/python -m training.experiments cart-query
     .venv-training/bin/python -m training.experiments homepage-two-windows
+    .venv-training/bin/python -m training.experiments rank-in-document
 
 Both train the recipe's cross-encoder (train.py: all-MiniLM-L6-v2 with a new head, listwise loss
 over one bought product and 7 other candidates of its list, one epoch) on the lists of two windows
@@ -15,6 +16,12 @@ with train.py's held-out AUC and combinations. docs/QUALITY.md has the results.
                         outside RerankQueryBuilder, since it tests a contract that does not exist.
   homepage-two-windows  the homepage lists with the contract's queries: does a model trained on
                         two seasons (summer and winter) know something the blend does not?
+  rank-in-document      the homepage and cart lists with each document prefixed by its stage-2
+                        position ("rank 3 | ..."), as rerankers given their first stage's score as
+                        text are trained (Askari et al., ECIR 2023, BM25 injected into a
+                        cross-encoder): the blend's order is what the text models lacked, and a
+                        position carries across seasons where raw signal values do not
+                        (training.signal_transfer). Also outside the contract.
 """
 import csv
 import gzip
@@ -54,7 +61,18 @@ def homepage_lists(candidates_dir, window_dir, _names):
     return data.read_lists(f"{candidates_dir}/candidates_homepage.csv", f"{window_dir}/truth_taskA.csv")
 
 
-EXPERIMENTS = {"cart-query": (cart_lists, ".work-cart"), "homepage-two-windows": (homepage_lists, ".work-home")}
+def ranked_lists(candidates_dir, window_dir, _names):
+    """Both tasks' lists, each document prefixed by its stage-2 position."""
+    out = []
+    for task, truth in (("homepage", "truth_taskA.csv"), ("cart", "truth_taskC.csv")):
+        for lst in data.read_lists(f"{candidates_dir}/candidates_{task}.csv", f"{window_dir}/{truth}"):
+            lst.documents = [f"rank {position} | {document}" for position, document in zip(lst.positions, lst.documents)]
+            out.append(lst)
+    return out
+
+
+EXPERIMENTS = {"cart-query": (cart_lists, ".work-cart"), "homepage-two-windows": (homepage_lists, ".work-home"),
+               "rank-in-document": (ranked_lists, ".work-rank")}
 
 
 def main():
