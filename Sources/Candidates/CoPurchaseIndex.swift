@@ -181,17 +181,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
     public func scores(seeds: [(productID: ProductID, weight: Float)]) -> [ProductID: Float] {
         lock.lock()
         defer { lock.unlock() }
-        var accumulated: [Int32: Float] = [:]
-        for seed in seeds {
-            guard let i = ordinals[seed.productID] else { continue }
-            for (j, score) in neighboursLocked(i) {
-                accumulated[j, default: 0] += seed.weight * score
-            }
-        }
-        var result: [ProductID: Float] = [:]
-        result.reserveCapacity(accumulated.count)
-        for (j, score) in accumulated { result[productIDs[Int(j)]] = score }
-        return result
+        return SeedScores.sum(seeds, ordinals: ordinals, productIDs: productIDs, neighbours: { neighboursLocked($0) })
     }
 
     // MARK: - Internals (lock held)

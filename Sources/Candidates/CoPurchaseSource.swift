@@ -11,7 +11,8 @@ import Foundation
 ///   co-occurrence (docs/benchmarks/offline-quality.md).
 /// - product / frequently bought together: the anchor product in the basket index.
 /// - homepage: the shopper's purchase history, each product weighted `exp(−age/τ)`, in the
-///   customer index ("customers who bought this also bought").
+///   customer index ("customers who bought this also bought"), mixed with the same seeds in the
+///   EASE weights when an `EASEIndex` is given (`homepageEASEWeight`).
 /// - search: nothing.
 public struct CoPurchaseSource: PerRequestCandidateSource {
     public struct Configuration: Sendable, Hashable {
@@ -28,27 +29,37 @@ public struct CoPurchaseSource: PerRequestCandidateSource {
         /// weight × (1 + affinity × overlap / cart size). A shopper who reorders a similar basket
         /// completes it with what went with those items last time (0 = plain repeat weights).
         public var repeatBasketAffinity: Float
+        /// Share of the homepage's evidence taken from the EASE weights rather than the customer
+        /// index (0 = the customer index only; needs an `EASEIndex`).
+        public var homepageEASEWeight: Float
 
         public init(
             seedHalfLifeDays: Double = 30, repeatWeight: Float = 0.4, repeatHalfLifeDays: Double = 90,
-            cartCustomerWeight: Float = 0, repeatBasketAffinity: Float = 0
+            cartCustomerWeight: Float = 0, repeatBasketAffinity: Float = 0, homepageEASEWeight: Float = 0
         ) {
             self.seedHalfLifeDays = seedHalfLifeDays
             self.repeatWeight = repeatWeight
             self.repeatHalfLifeDays = repeatHalfLifeDays
             self.cartCustomerWeight = cartCustomerWeight
             self.repeatBasketAffinity = repeatBasketAffinity
+            self.homepageEASEWeight = homepageEASEWeight
         }
     }
 
     public let basketIndex: CoPurchaseIndex
     public let customerIndex: CoPurchaseIndex
+    /// The homepage's learned item–item weights; nil = the customer index alone.
+    public let ease: EASEIndex?
     public var configuration: Configuration
     public var origin: CandidateOrigin { .coPurchase }
 
-    public init(basketIndex: CoPurchaseIndex, customerIndex: CoPurchaseIndex, configuration: Configuration = Configuration()) {
+    public init(
+        basketIndex: CoPurchaseIndex, customerIndex: CoPurchaseIndex, ease: EASEIndex? = nil,
+        configuration: Configuration = Configuration()
+    ) {
         self.basketIndex = basketIndex
         self.customerIndex = customerIndex
+        self.ease = ease
         self.configuration = configuration
     }
 
@@ -78,7 +89,11 @@ public struct CoPurchaseSource: PerRequestCandidateSource {
         case .homepage:
             let seeds = Self.decayedPurchases(context.history, halfLifeDays: configuration.seedHalfLifeDays, now: context.now)
             // Seeds in a fixed order, so every process sums the same floats in the same order.
-            scores = customerIndex.scores(seeds: seeds.map { (productID: $0.key, weight: $0.value) }.sorted { $0.productID < $1.productID })
+            let ordered = seeds.map { (productID: $0.key, weight: $0.value) }.sorted { $0.productID < $1.productID }
+            scores = customerIndex.scores(seeds: ordered)
+            if let ease, configuration.homepageEASEWeight > 0 {
+                scores = Self.mix(scores, ease.scores(seeds: ordered), weight: configuration.homepageEASEWeight, excluding: [])
+            }
         case .search:
             return []
         }

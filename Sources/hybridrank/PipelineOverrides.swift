@@ -88,6 +88,14 @@ struct PipelineOverrides: ParsableArguments {
     var item2vecExponent: Float = 1
     @Option(help: "item2vec training seed.")
     var item2vecSeed: UInt64 = 0
+    @Option(help: "Share of the homepage's co-purchase evidence from EASE weights fitted on the history (0 = none).")
+    var easeWeight: Float = 0
+    @Option(help: "EASE ridge penalty λ.")
+    var easeLambda: Float = EASEIndex.Configuration().lambda
+    @Option(help: "EASE: products modelled, most customers first.")
+    var easeMaxProducts: Int = EASEIndex.Configuration().maxProducts
+    @Option(help: "EASE: positive weights kept per product.")
+    var easeNeighbours: Int = EASEIndex.Configuration().neighboursPerItem
 
     /// The offline pipeline's options with these overrides laid over them.
     func options() throws -> OfflineRecommender.Options {
@@ -110,7 +118,13 @@ struct PipelineOverrides: ParsableArguments {
             halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil, exponent: basketExponent)
         options.coPurchaseSource = CoPurchaseSource.Configuration(
             seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
-            cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity)
+            cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity, homepageEASEWeight: easeWeight)
+        if easeWeight > 0 {
+            guard easeLambda > 0, easeMaxProducts >= 1, easeNeighbours >= 1 else {
+                throw ValidationError("--ease-lambda must be positive, --ease-max-products and --ease-neighbours at least 1")
+            }
+            options.ease = EASEIndex.Configuration(lambda: easeLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
+        }
         options.useSimilarUsers = !noSimilarUsers
         options.similarUsers = SimilarUsersIndex.Configuration(neighbours: similarUsersNeighbours, halfLifeDays: similarUsersHalfLife)
         if let homepageCandidatesPerSource {

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The cart branch of `CoPurchaseSource` on hand-made histories with known answers.
+/// `CoPurchaseSource` on hand-made histories with known answers.
 @Suite struct CoPurchaseSourceTests {
     static let now = TestFixtures.day(10)
 
@@ -59,5 +59,33 @@ import TestSupport
         let all = withRepeats.candidates(for: context, limit: 10).map(\.productID)
         #expect(Set(all) == ["B", "C", "D"])
         #expect(!all.contains("A"))
+    }
+
+    /// The homepage mixes the customer index with the EASE weights by `homepageEASEWeight`:
+    /// customers {A,B} ×2 and {A,C}; a shopper who bought B. Cosine links B only to A; EASE
+    /// (λ 1, `EASEIndexTests`) too, and C's weight from B is negative — so neither proposes C, and
+    /// with the EASE share the list is EASE's alone.
+    @Test func theHomepageMixesTheCustomerIndexWithEASE() async throws {
+        let events = [("u1", ["A", "B"]), ("u2", ["A", "B"]), ("u3", ["A", "C"])].flatMap { user, items in
+            items.map { TestFixtures.purchase(user, $0, basket: user, day: 0) }
+        }
+        let customers = CoPurchaseIndex(configuration: .init(neighboursPerItem: 10))
+        customers.rebuild(from: events, groupKey: \.userID)
+        let ease = EASEIndex(configuration: .init(lambda: 1, maxProducts: 10, neighboursPerItem: 10))
+        ease.rebuild(from: events)
+        let home = ShopperContext(
+            request: RecommendationRequest(widget: .homepage, userID: "s", filter: .none),
+            history: [TestFixtures.purchase("s", "B", basket: "9", day: 9)], now: Self.now)
+        let cosineOnly = CoPurchaseSource(basketIndex: customers, customerIndex: customers, ease: ease)
+        let easeOnly = CoPurchaseSource(
+            basketIndex: customers, customerIndex: customers, ease: ease, configuration: .init(homepageEASEWeight: 1))
+        let plain = try await cosineOnly.candidates(for: [home], limit: 5)[0]
+        let learned = try await easeOnly.candidates(for: [home], limit: 5)[0]
+        #expect(plain.map(\.productID) == ["A"])
+        #expect(learned.map(\.productID) == ["A"])
+        // The seed is one purchase a day old (30-day half-life). Mixed, each index's scores are
+        // divided by their list's max, so A scores 1; alone, the customer index's raw score stays.
+        #expect(abs(learned[0].rawScore - 1) < 1e-5)
+        #expect(abs(plain[0].rawScore - customers.neighbours(of: "B")[0].score * Float(exp(-log(2.0) / 30))) < 1e-5)
     }
 }
