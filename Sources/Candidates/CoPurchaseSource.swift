@@ -3,7 +3,8 @@ import Foundation
 
 /// Collaborative candidates from item–item co-occurrence.
 ///
-/// - cart: seeds are the cart items in the basket index ("frequently bought together"), mixed with
+/// - cart: seeds are the cart items in the basket index ("frequently bought together") — mixed with
+///   the same seeds in the baskets' EASE weights when given (`cartEASEWeight`) — then mixed with
 ///   the same seeds in the customer index (`cartCustomerWeight`: what the same customers bought on
 ///   other days, which reaches items too rare to co-occur in one basket), plus, with
 ///   `repeatWeight > 0`, the shopper's own earlier purchases: wholesale buyers restock, and on
@@ -12,7 +13,7 @@ import Foundation
 /// - product / frequently bought together: the anchor product in the basket index.
 /// - homepage: the shopper's purchase history, each product weighted `exp(−age/τ)`, in the
 ///   customer index ("customers who bought this also bought"), mixed with the same seeds in the
-///   EASE weights when an `EASEIndex` is given (`homepageEASEWeight`).
+///   customers' EASE weights when given (`homepageEASEWeight`).
 /// - search: nothing.
 public struct CoPurchaseSource: PerRequestCandidateSource {
     public struct Configuration: Sendable, Hashable {
@@ -29,13 +30,19 @@ public struct CoPurchaseSource: PerRequestCandidateSource {
         /// weight × (1 + affinity × overlap / cart size). A shopper who reorders a similar basket
         /// completes it with what went with those items last time (0 = plain repeat weights).
         public var repeatBasketAffinity: Float
-        /// Share of the homepage's evidence taken from the EASE weights rather than the customer
-        /// index (0 = the customer index only; needs an `EASEIndex`).
+        /// Share of the homepage's evidence taken from the customers' EASE weights rather than the
+        /// customer index (0 = the customer index only; needs `customerEASE`).
         public var homepageEASEWeight: Float
+        /// Share of the cart's basket evidence taken from the baskets' EASE weights rather than the
+        /// basket index (0 = the basket index only; needs `basketEASE`). 0.7 was the best of
+        /// 0.5 … 0.9 on the mean of the backtest windows, and every share above the basket index
+        /// alone on each window (docs/QUALITY.md).
+        public var cartEASEWeight: Float
 
         public init(
             seedHalfLifeDays: Double = 30, repeatWeight: Float = 0.4, repeatHalfLifeDays: Double = 90,
-            cartCustomerWeight: Float = 0, repeatBasketAffinity: Float = 0, homepageEASEWeight: Float = 0
+            cartCustomerWeight: Float = 0, repeatBasketAffinity: Float = 0, homepageEASEWeight: Float = 0,
+            cartEASEWeight: Float = 0.7
         ) {
             self.seedHalfLifeDays = seedHalfLifeDays
             self.repeatWeight = repeatWeight
@@ -43,23 +50,27 @@ public struct CoPurchaseSource: PerRequestCandidateSource {
             self.cartCustomerWeight = cartCustomerWeight
             self.repeatBasketAffinity = repeatBasketAffinity
             self.homepageEASEWeight = homepageEASEWeight
+            self.cartEASEWeight = cartEASEWeight
         }
     }
 
     public let basketIndex: CoPurchaseIndex
     public let customerIndex: CoPurchaseIndex
-    /// The homepage's learned item–item weights; nil = the customer index alone.
-    public let ease: EASEIndex?
+    /// Learned item–item weights over customers (homepage) and baskets (cart); nil = the
+    /// co-occurrence indexes alone.
+    public let customerEASE: EASEIndex?
+    public let basketEASE: EASEIndex?
     public var configuration: Configuration
     public var origin: CandidateOrigin { .coPurchase }
 
     public init(
-        basketIndex: CoPurchaseIndex, customerIndex: CoPurchaseIndex, ease: EASEIndex? = nil,
-        configuration: Configuration = Configuration()
+        basketIndex: CoPurchaseIndex, customerIndex: CoPurchaseIndex, customerEASE: EASEIndex? = nil,
+        basketEASE: EASEIndex? = nil, configuration: Configuration = Configuration()
     ) {
         self.basketIndex = basketIndex
         self.customerIndex = customerIndex
-        self.ease = ease
+        self.customerEASE = customerEASE
+        self.basketEASE = basketEASE
         self.configuration = configuration
     }
 
@@ -72,6 +83,9 @@ public struct CoPurchaseSource: PerRequestCandidateSource {
             let seeds = request.cartItems.map { (productID: $0, weight: Float(1)) }
             seedsToDrop = Set(request.cartItems)
             scores = basketIndex.scores(seeds: seeds)
+            if let basketEASE, configuration.cartEASEWeight > 0 {
+                scores = Self.mix(scores, basketEASE.scores(seeds: seeds), weight: configuration.cartEASEWeight, excluding: seedsToDrop)
+            }
             if configuration.cartCustomerWeight > 0 {
                 scores = Self.mix(
                     scores, customerIndex.scores(seeds: seeds), weight: configuration.cartCustomerWeight, excluding: seedsToDrop)
@@ -91,8 +105,8 @@ public struct CoPurchaseSource: PerRequestCandidateSource {
             // Seeds in a fixed order, so every process sums the same floats in the same order.
             let ordered = seeds.map { (productID: $0.key, weight: $0.value) }.sorted { $0.productID < $1.productID }
             scores = customerIndex.scores(seeds: ordered)
-            if let ease, configuration.homepageEASEWeight > 0 {
-                scores = Self.mix(scores, ease.scores(seeds: ordered), weight: configuration.homepageEASEWeight, excluding: [])
+            if let customerEASE, configuration.homepageEASEWeight > 0 {
+                scores = Self.mix(scores, customerEASE.scores(seeds: ordered), weight: configuration.homepageEASEWeight, excluding: [])
             }
         case .search:
             return []

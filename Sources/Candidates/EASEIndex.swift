@@ -1,29 +1,31 @@
 import Domain
 import Foundation
 
-/// "Customers who bought this also bought", learned instead of counted: EASE (Steck, "Embarrassingly
-/// Shallow Autoencoders for Sparse Data", WWW 2019), a linear item–item model fitted to reproduce
-/// every customer's purchases from their other purchases.
+/// Item–item weights learned instead of counted: EASE (Steck, "Embarrassingly Shallow Autoencoders
+/// for Sparse Data", WWW 2019), a linear model fitted to reproduce every group's purchases from its
+/// other purchases — a customer's ("customers who bought this also bought") or a basket's ("bought
+/// together"), as `CoPurchaseIndex` groups them.
 ///
-/// With `X` the customers × products matrix of who bought what (1 or 0) and `G = XᵀX`, the weights
+/// With `X` the groups × products matrix of what each group bought (1 or 0) and `G = XᵀX`, the weights
 /// minimising `‖X − XB‖² + λ‖B‖²` with a zero diagonal have the closed form
 /// `B_ij = −P_ij / P_jj`, `P = (G + λI)⁻¹`. Where cosine kNN scores each pair on its own, the
 /// regression discounts what two products share only through a third (a best-seller bought with
 /// everything); alone it beat the customer co-occurrence on last year's autumn (docs/QUALITY.md).
 ///
-/// The solve is O(n³) time and O(n²) memory, so only the `maxProducts` products with the most
-/// customers are modelled; each keeps its `neighboursPerItem` largest positive weights, and a
+/// The solve is O(n³) time and O(n²) memory, so only the `maxProducts` products in the most groups
+/// are modelled; each keeps its `neighboursPerItem` largest positive weights, and a
 /// shopper's scores are summed over those lists like `CoPurchaseIndex`'s (`SeedScores`). Not
 /// updated by single events: `rebuild` refits from the history.
 ///
-/// A backtest option only (`hybridrank backtest --ease-weight`): mixed into the homepage's
-/// co-purchase evidence it traded `val` for autumn like every move toward the collaborative side
-/// and lost on the mean of the windows, so the service does not fit it (docs/QUALITY.md).
+/// Served over baskets for the cart (`CoPurchaseSource.Configuration.cartEASEWeight`: above the
+/// basket index alone on every backtest window); over customers for the homepage only a backtest
+/// option (`hybridrank backtest --ease-weight`), which lost on the mean of the windows
+/// (docs/QUALITY.md).
 public final class EASEIndex: @unchecked Sendable {
     public struct Configuration: Sendable, Hashable {
         /// λ, the ridge penalty on the diagonal of `G` (Steck's data sets: hundreds).
         public var lambda: Float
-        /// Products modelled, those with the most customers first.
+        /// Products modelled, those in the most groups first.
         public var maxProducts: Int
         /// Positive weights kept per product.
         public var neighboursPerItem: Int
@@ -33,6 +35,11 @@ public final class EASEIndex: @unchecked Sendable {
             self.maxProducts = maxProducts
             self.neighboursPerItem = neighboursPerItem
         }
+
+        /// The cart's basket model as served: λ 30, the best of 30, 50 and 100 on the mean of the
+        /// backtest windows (docs/QUALITY.md); at most 5,000 products, so a fit holds two n × n
+        /// float buffers of at most 100 MB each.
+        public static let baskets = Configuration(lambda: 30)
     }
 
     public let configuration: Configuration
@@ -52,28 +59,31 @@ public final class EASEIndex: @unchecked Sendable {
         return productIDs.count
     }
 
-    /// Refits from the purchases in `events` (any order; other event types are ignored).
+    /// Refits from the purchases in `events` (any order; other event types and purchases without a
+    /// group are ignored), grouped by `groupKey` (`\.userID`: customers, `\.basketID`: baskets).
     /// - Returns: false when the solve failed (the previous weights stay).
     @discardableResult
-    public func rebuild(from events: [Interaction]) -> Bool {
-        var buyers: [ProductID: Set<UserID>] = [:]
-        for event in events where event.type == .purchase { buyers[event.productID, default: []].insert(event.userID) }
-        var ranked: [(productID: ProductID, customers: Int)] = buyers.map { (productID: $0.key, customers: $0.value.count) }
-        ranked.sort { (a: (productID: ProductID, customers: Int), b: (productID: ProductID, customers: Int)) -> Bool in
-            a.customers != b.customers ? a.customers > b.customers : a.productID < b.productID
+    public func rebuild(from events: [Interaction], groupKey: (Interaction) -> String?) -> Bool {
+        var buyers: [ProductID: Set<String>] = [:]
+        for event in events where event.type == .purchase {
+            if let group = groupKey(event) { buyers[event.productID, default: []].insert(group) }
+        }
+        var ranked: [(productID: ProductID, groups: Int)] = buyers.map { (productID: $0.key, groups: $0.value.count) }
+        ranked.sort { (a: (productID: ProductID, groups: Int), b: (productID: ProductID, groups: Int)) -> Bool in
+            a.groups != b.groups ? a.groups > b.groups : a.productID < b.productID
         }
         let modelled: [ProductID] = ranked.prefix(configuration.maxProducts).map { $0.productID }
         let n = modelled.count
         var index: [ProductID: Int32] = [:]
         for (i, id) in modelled.enumerated() { index[id] = Int32(i) }
 
-        var basketsOf: [UserID: Set<Int32>] = [:]
+        var groups: [String: Set<Int32>] = [:]
         for event in events where event.type == .purchase {
-            if let i = index[event.productID] { basketsOf[event.userID, default: []].insert(i) }
+            if let i = index[event.productID], let group = groupKey(event) { groups[group, default: []].insert(i) }
         }
         // G = XᵀX + λI, lower triangle (the factorisation reads no more).
         var gram = [Float](repeating: 0, count: n * n)
-        for items in basketsOf.values {
+        for items in groups.values {
             let ordered: [Int] = items.map { Int($0) }.sorted()
             for position in ordered.indices {
                 let row = ordered[position] * n

@@ -42,9 +42,11 @@ public struct OfflineRecommender: Sendable {
         /// item2vec candidates (`Item2VecSource`), trained on the window's history at build;
         /// nil = no such source. Their blend weight is `RankingWeights.item2vec` of each widget.
         public var item2vec: Item2VecIndex.Configuration? = nil
-        /// The homepage's EASE weights (`EASEIndex`), fitted on the window's history at build and
-        /// mixed into the co-purchase source by `coPurchaseSource.homepageEASEWeight`; nil = none.
-        public var ease: EASEIndex.Configuration? = nil
+        /// EASE weights (`EASEIndex`) over customers and over baskets, fitted on the window's history
+        /// at build and mixed into the co-purchase source by `coPurchaseSource.homepageEASEWeight`
+        /// and `.cartEASEWeight`; nil = none. The baskets' model is served (the cart's default).
+        public var customerEASE: EASEIndex.Configuration? = nil
+        public var basketEASE: EASEIndex.Configuration? = .baskets
         public var rerankWindow: Int = 0
         /// An experiment variant's parameters laid over the options above the way the service lays
         /// them over its defaults (`PipelineOptions.applying`), so `hybridrank replay` measures
@@ -89,11 +91,14 @@ public struct OfflineRecommender: Sendable {
         let customerIndex = CoPurchaseIndex(configuration: options.customerCoPurchase)
         customerIndex.rebuild(from: training, groupKey: \.userID)
 
-        let ease = options.ease.map { EASEIndex(configuration: $0) }
-        ease?.rebuild(from: training)
+        let customerEASE = options.customerEASE.map { EASEIndex(configuration: $0) }
+        customerEASE?.rebuild(from: training, groupKey: \.userID)
+        let basketEASE = options.basketEASE.map { EASEIndex(configuration: $0) }
+        basketEASE?.rebuild(from: training, groupKey: \.basketID)
 
         var sources: [any CandidateSource] = [
-            CoPurchaseSource(basketIndex: basketIndex, customerIndex: customerIndex, ease: ease, configuration: options.coPurchaseSource),
+            CoPurchaseSource(basketIndex: basketIndex, customerIndex: customerIndex, customerEASE: customerEASE, basketEASE: basketEASE,
+                configuration: options.coPurchaseSource),
             PopularitySource(index: popularity),
         ]
         if options.useSimilarUsers {

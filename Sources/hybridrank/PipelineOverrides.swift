@@ -96,6 +96,10 @@ struct PipelineOverrides: ParsableArguments {
     var easeMaxProducts: Int = EASEIndex.Configuration().maxProducts
     @Option(help: "EASE: positive weights kept per product.")
     var easeNeighbours: Int = EASEIndex.Configuration().neighboursPerItem
+    @Option(help: "Share of the cart's basket evidence from EASE weights fitted on the history's baskets (0 = none).")
+    var cartEaseWeight: Float = CoPurchaseSource.Configuration().cartEASEWeight
+    @Option(help: "The baskets' EASE ridge penalty λ.")
+    var cartEaseLambda: Float = EASEIndex.Configuration.baskets.lambda
 
     /// The offline pipeline's options with these overrides laid over them.
     func options() throws -> OfflineRecommender.Options {
@@ -118,13 +122,17 @@ struct PipelineOverrides: ParsableArguments {
             halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil, exponent: basketExponent)
         options.coPurchaseSource = CoPurchaseSource.Configuration(
             seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
-            cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity, homepageEASEWeight: easeWeight)
-        if easeWeight > 0 {
-            guard easeLambda > 0, easeMaxProducts >= 1, easeNeighbours >= 1 else {
-                throw ValidationError("--ease-lambda must be positive, --ease-max-products and --ease-neighbours at least 1")
-            }
-            options.ease = EASEIndex.Configuration(lambda: easeLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
+            cartCustomerWeight: cartCustomerWeight, repeatBasketAffinity: repeatBasketAffinity, homepageEASEWeight: easeWeight,
+            cartEASEWeight: cartEaseWeight)
+        guard easeLambda > 0, cartEaseLambda > 0, easeMaxProducts >= 1, easeNeighbours >= 1 else {
+            throw ValidationError("--ease-lambda and --cart-ease-lambda must be positive, --ease-max-products and --ease-neighbours at least 1")
         }
+        if easeWeight > 0 {
+            options.customerEASE = EASEIndex.Configuration(lambda: easeLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
+        }
+        options.basketEASE = cartEaseWeight > 0
+            ? EASEIndex.Configuration(lambda: cartEaseLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
+            : nil
         options.useSimilarUsers = !noSimilarUsers
         options.similarUsers = SimilarUsersIndex.Configuration(neighbours: similarUsersNeighbours, halfLifeDays: similarUsersHalfLife)
         if let homepageCandidatesPerSource {

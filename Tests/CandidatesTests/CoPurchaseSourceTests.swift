@@ -72,13 +72,13 @@ import TestSupport
         let customers = CoPurchaseIndex(configuration: .init(neighboursPerItem: 10))
         customers.rebuild(from: events, groupKey: \.userID)
         let ease = EASEIndex(configuration: .init(lambda: 1, maxProducts: 10, neighboursPerItem: 10))
-        ease.rebuild(from: events)
+        ease.rebuild(from: events, groupKey: \.userID)
         let home = ShopperContext(
             request: RecommendationRequest(widget: .homepage, userID: "s", filter: .none),
             history: [TestFixtures.purchase("s", "B", basket: "9", day: 9)], now: Self.now)
-        let cosineOnly = CoPurchaseSource(basketIndex: customers, customerIndex: customers, ease: ease)
+        let cosineOnly = CoPurchaseSource(basketIndex: customers, customerIndex: customers, customerEASE: ease)
         let easeOnly = CoPurchaseSource(
-            basketIndex: customers, customerIndex: customers, ease: ease, configuration: .init(homepageEASEWeight: 1))
+            basketIndex: customers, customerIndex: customers, customerEASE: ease, configuration: .init(homepageEASEWeight: 1))
         let plain = try await cosineOnly.candidates(for: [home], limit: 5)[0]
         let learned = try await easeOnly.candidates(for: [home], limit: 5)[0]
         #expect(plain.map(\.productID) == ["A"])

@@ -16,7 +16,7 @@ import TestSupport
 
     @Test func weightsAreTheClosedFormsPositiveEntries() throws {
         let index = EASEIndex(configuration: .init(lambda: 1, maxProducts: 10, neighboursPerItem: 10))
-        #expect(index.rebuild(from: Self.events()))
+        #expect(index.rebuild(from: Self.events(), groupKey: \.userID))
         #expect(index.productCount == 3)
         let a = index.neighbours(of: "A")
         #expect(a.map(\.productID) == ["B", "C"])
@@ -30,7 +30,7 @@ import TestSupport
 
     @Test func scoresSumTheSeedsWeightedRows() throws {
         let index = EASEIndex(configuration: .init(lambda: 1, maxProducts: 10, neighboursPerItem: 10))
-        index.rebuild(from: Self.events())
+        index.rebuild(from: Self.events(), groupKey: \.userID)
         let scores = index.scores(seeds: [(productID: "B", weight: 1), (productID: "C", weight: 2), (productID: "Z", weight: 5)])
         #expect(scores.count == 1)
         let a: Float = try #require(scores["A"])
@@ -42,7 +42,7 @@ import TestSupport
     /// out and the model is fitted on A and B alone (G + I = [[4,2],[2,3]]: B_AB = 1/2, B_BA = 2/3).
     @Test func modelsTheProductsWithTheMostCustomers() throws {
         let index = EASEIndex(configuration: .init(lambda: 1, maxProducts: 2, neighboursPerItem: 10))
-        index.rebuild(from: Self.events())
+        index.rebuild(from: Self.events(), groupKey: \.userID)
         #expect(index.productCount == 2)
         #expect(index.neighbours(of: "C").isEmpty)
         #expect(index.neighbours(of: "A").map(\.productID) == ["B"])
@@ -52,7 +52,7 @@ import TestSupport
 
     @Test func anEmptyHistoryGivesNoWeights() {
         let index = EASEIndex()
-        #expect(index.rebuild(from: []))
+        #expect(index.rebuild(from: [], groupKey: \.userID))
         #expect(index.productCount == 0)
         #expect(index.scores(seeds: [(productID: "A", weight: 1)]).isEmpty)
     }

@@ -175,4 +175,28 @@ package final class StateBootstrap: Sendable {
         if !commands.isEmpty { _ = try? await replica.redis.pipeline(commands) }
         replica.logger.info("popularity lists seeded into Redis", metadata: ["products": "\(global.count)", "generation": "\(generation)"])
     }
+
+    /// Refits the cart's basket weights when a `RefitCutoff` boundary has passed since their last
+    /// fit: reads the purchases from PostgreSQL and fits on NIO's blocking pool. A failed read
+    /// keeps the old weights; the next look retries.
+    func refitBasketModelIfDue() async {
+        guard isLoaded else { return }
+        let indexes = replica.indexes
+        let cutoff = indexes.basketModelSchedule.cutoff(at: Date())
+        guard indexes.basketModelFittedUpTo != cutoff else { return }
+        do {
+            var purchases: [Interaction] = []
+            try await replica.interactions.forEachPage { page in
+                purchases.append(contentsOf: page.lazy.filter { $0.type == .purchase && $0.occurredAt < cutoff })
+            }
+            // The box hands the one copy over, as in `loadIfPossible`.
+            let history = NIOLockedValueBox(purchases)
+            purchases = []
+            try await NIOThreadPool.singleton.runIfActive {
+                history.withLockedValue { indexes.fitBasketModel(from: $0, cutoff: cutoff) }
+            }
+        } catch {
+            replica.logger.warning("basket model not refitted; retrying", metadata: ["error": "\(error)"])
+        }
+    }
 }

@@ -7,7 +7,7 @@ extension ServiceConfiguration {
     /// `HYBRIDRANK_VECTOR_INDEX` (exact | hnsw; an unknown value keeps the default),
     /// `HYBRIDRANK_ITEM2VEC` (on | off; an unknown value keeps the default),
     /// `HYBRIDRANK_RERANK_LOCAL_CACHE_ENTRIES`, `HYBRIDRANK_SPOOL_DIR`, `HYBRIDRANK_DATABASE_SCHEMA`,
-    /// `HYBRIDRANK_CATALOG_SYNC_SECONDS`, and the access variables
+    /// `HYBRIDRANK_CATALOG_SYNC_SECONDS`, `HYBRIDRANK_BASKET_MODEL_REFIT_SECONDS`, and the access variables
     /// (`AccessConfiguration+Environment.swift`).
     public init(environment: [String: String]) {
         self.init()
@@ -19,6 +19,9 @@ extension ServiceConfiguration {
         if let schema = environment["HYBRIDRANK_DATABASE_SCHEMA"], !schema.isEmpty { self.databaseSchema = schema }
         if let seconds = environment["HYBRIDRANK_CATALOG_SYNC_SECONDS"].flatMap(Double.init), seconds > 0 {
             self.catalogSyncInterval = seconds
+        }
+        if let seconds = environment["HYBRIDRANK_BASKET_MODEL_REFIT_SECONDS"].flatMap(Double.init), seconds >= 1 {
+            self.basketModelRefitPeriod = seconds
         }
         if let threads = environment["HYBRIDRANK_MODEL_THREADS"].flatMap(Int.init), threads > 0 { self.modelThreads = threads }
         if let threads = environment["HYBRIDRANK_HTTP_THREADS"].flatMap(Int.init), threads > 0 { self.httpThreads = threads }

@@ -85,6 +85,11 @@ public struct ServiceConfiguration: Sendable {
     /// Running experiments and widget settings are re-read from PostgreSQL this often, so every
     /// replica converges.
     public var experimentRefreshInterval: Double = 5
+    /// The cart's basket weights (`EASEIndex`) are fitted on the purchases before the last multiple
+    /// of this many seconds since 1970 and refitted when the next passes (`RefitCutoff`), so every
+    /// replica holds the same weights. A day: new purchases reach the cart through the live basket
+    /// index meanwhile.
+    public var basketModelRefitPeriod: Double = 86_400
     /// Catalog writes made on other replicas (stock, prices, new and deleted products, their
     /// embeddings) are read from PostgreSQL this often (seconds): the bound on how long replicas
     /// may disagree on the catalog. One indexed range read per interval.

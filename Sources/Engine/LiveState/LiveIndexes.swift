@@ -2,6 +2,7 @@ import Candidates
 import Domain
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Storage
 import Support
 
@@ -26,6 +27,14 @@ public final class LiveIndexes: Sendable {
     /// (`ServiceConfiguration.item2vec`); not updated by later events until the next start.
     public let item2vec: Item2VecIndex
     let trainsItem2Vec: Bool
+    /// The cart's learned basket weights, mixed with the basket index (`CoPurchaseSource`). Fitted
+    /// on the purchases before the last daily boundary (`basketModelSchedule`), so every replica
+    /// holds the same weights, and refitted when the next one passes (`BasketModelRefresher`);
+    /// single events reach the cart through the live basket index meanwhile.
+    public let basketEASE: EASEIndex
+    let basketModelSchedule: RefitCutoff
+    /// The boundary of the weights held (nil before the first fit).
+    private let basketModelCutoff = NIOLockedValueBox<Date?>(nil)
     /// The shared decayed popularity lists (Redis, this replica's `popularity` when Redis is
     /// down): stage 1's popularity source and the trending route read the same lists.
     let popularityLists: RedisPopularitySource
@@ -36,7 +45,7 @@ public final class LiveIndexes: Sendable {
 
     package init(
         catalog: LiveCatalog, redis: RedisClient, metrics: ServiceMetrics, logger: Logger, dimension: Int = 384,
-        vectorIndex: VectorIndexKind = .exact, item2vec: Bool = false
+        vectorIndex: VectorIndexKind = .exact, item2vec: Bool = false, basketModelSchedule: RefitCutoff = RefitCutoff()
     ) {
         // Exact first whatever the kind: filling it is a copy per product, so content candidates
         // are served from the start while an HNSW index builds (`buildVectorIndexInBackground`).
@@ -50,11 +59,18 @@ public final class LiveIndexes: Sendable {
         self.popularity = PopularityIndex(configuration: .init(decay: PopularityDecay.shared))
         self.item2vec = Item2VecIndex()
         self.trainsItem2Vec = item2vec
+        self.basketEASE = EASEIndex(configuration: .baskets)
+        self.basketModelSchedule = basketModelSchedule
         self.popularityLists = RedisPopularitySource(redis: redis, fallback: popularity, catalog: catalog, metrics: metrics)
         self.catalog = catalog
         self.redis = redis
         self.metrics = metrics
         self.logger = logger
+        let fittedUpTo = basketModelCutoff, basketEASE = basketEASE
+        metrics.registerGauge("hybridrank_basket_model_fitted_up_to_timestamp_seconds") {
+            fittedUpTo.withLockedValue { $0?.timeIntervalSince1970 ?? 0 }
+        }
+        metrics.registerGauge("hybridrank_basket_model_products") { Double(basketEASE.productCount) }
     }
 
     /// Stage 1 for the live service, in the order the scorer sees them. The item2vec source is
@@ -62,7 +78,7 @@ public final class LiveIndexes: Sendable {
     package func candidateSources() -> [any CandidateSource] {
         var sources: [any CandidateSource] = [
             ContentSource(index: vectors),
-            CoPurchaseSource(basketIndex: basketCoPurchase, customerIndex: customerCoPurchase),
+            CoPurchaseSource(basketIndex: basketCoPurchase, customerIndex: customerCoPurchase, basketEASE: basketEASE),
             SimilarUsersSource(index: similarUsers),
             popularityLists,
         ]
@@ -114,6 +130,7 @@ public final class LiveIndexes: Sendable {
         customerCoPurchase.rebuild(from: events, groupKey: { $0.userID })
         similarUsers.rebuild(from: events)
         popularity.rebuild(from: events, categoryOf: { self.catalog.product($0)?.category ?? "" })
+        fitBasketModel(from: events, cutoff: basketModelSchedule.cutoff(at: Date()))
         if trainsItem2Vec {
             let start = ContinuousClock.now
             item2vec.rebuild(from: events)
@@ -121,6 +138,23 @@ public final class LiveIndexes: Sendable {
                 "item2vec trained",
                 metadata: ["products": "\(item2vec.embeddings.count)", "seconds": "\(start.duration(to: ContinuousClock.now))"])
         }
+    }
+
+    /// The boundary the basket weights were fitted up to (nil before the first fit).
+    var basketModelFittedUpTo: Date? { basketModelCutoff.withLockedValue { $0 } }
+
+    /// Fits the basket weights on the purchases in `events` before `cutoff` (seconds of BLAS for a
+    /// large catalog: callers run it on NIO's blocking pool).
+    func fitBasketModel(from events: [Interaction], cutoff: Date) {
+        let start = ContinuousClock.now
+        let fitted = basketEASE.rebuild(from: events.filter { $0.occurredAt < cutoff }, groupKey: \.basketID)
+        if fitted { basketModelCutoff.withLockedValue { $0 = cutoff } }
+        logger.info(
+            fitted ? "basket model fitted" : "basket model fit failed; the previous weights stay",
+            metadata: [
+                "products": "\(basketEASE.productCount)", "up_to": "\(cutoff)",
+                "seconds": "\(start.duration(to: ContinuousClock.now))",
+            ])
     }
 
     /// Applies freshly accepted events (already durable in PostgreSQL).

@@ -41,7 +41,7 @@ package struct ReplicaState: Sendable {
         catalog = LiveCatalog()
         indexes = LiveIndexes(
             catalog: catalog, redis: redis, metrics: metrics, logger: logger, vectorIndex: configuration.vectorIndex,
-            item2vec: configuration.item2vec)
+            item2vec: configuration.item2vec, basketModelSchedule: RefitCutoff(period: configuration.basketModelRefitPeriod))
         shoppers = ShopperStateStore(redis: redis, interactions: interactions, logger: logger)
         self.models = models
         catalogChanges = CatalogChangeNotice()

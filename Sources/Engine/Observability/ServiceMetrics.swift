@@ -89,6 +89,9 @@ public final class ServiceMetrics: Sendable {
     /// still gets a HELP line naming its kind, so every family is described.
     static let helpTexts: [String: String] = [
         "hybridrank_access_rejections_total": "Requests refused by access control, by reason (missing or invalid key, scope, origin).",
+        "hybridrank_basket_model_fitted_up_to_timestamp_seconds":
+            "The boundary (Unix seconds) the cart's basket model was fitted up to: purchases before it are in its weights (0 before the first fit).",
+        "hybridrank_basket_model_products": "Products the cart's basket model holds weights for.",
         "hybridrank_events_total": "Events accepted by POST /v1/events (durable in PostgreSQL), by event type.",
         "hybridrank_events_rejected_total": "Events refused by POST /v1/events, by reason.",
         "hybridrank_exposure_queue_depth": "Exposures queued in memory and not yet written to PostgreSQL.",

@@ -130,6 +130,7 @@ public enum HybridRankApplication {
                 results: results, windowSeconds: configuration.attributionWindow,
                 interval: configuration.rollupInterval, logger: logger),
             ExperimentRefresher(bootstrap: bootstrap, interval: configuration.experimentRefreshInterval),
+            BasketModelRefresher(bootstrap: bootstrap, refitPeriod: configuration.basketModelRefitPeriod),
             CatalogReconciler(
                 bootstrap: bootstrap, interval: configuration.catalogSyncInterval,
                 margin: configuration.catalogSyncMargin, snapshotPath: configuration.vectorSnapshotPath,
