@@ -19,6 +19,8 @@ The 2010 autumn window has no year before it in the data (it starts 2009-12-01),
 seasonal signals are empty and only `val` and spring can speak. For the season itself, three
 windows inside the 2010 Christmas run are cut the same way (task A's truth: products new to each
 user with a history), whose last year is the December 2009 the data does hold; popularity only.
+A third, non-seasonal way to catch a season's ramp is checked beside it on every window: the served
+popularity times its growth, `(recent_14 / (recent_60 · 14/60))^β`, clipped to [0.1, 10].
 docs/QUALITY.md quotes the output.
 """
 import argparse
@@ -97,6 +99,10 @@ def main():
         recent = first.assign(w=np.exp(-age_days / 14)).groupby("product_id").w.sum()
 
         rows = {"popularity, recent (served)": popularity_ndcg(recent, truth, bought)}
+        slow = first.assign(w=np.exp(-age_days / 60)).groupby("product_id").w.sum()
+        growth = (recent / (slow * 14 / 60).reindex(recent.index)).fillna(1).clip(0.1, 10)
+        for beta in (0.25, 0.5, 1.0):
+            rows[f"popularity x growth^{beta}"] = popularity_ndcg(recent * growth ** beta, truth, bought)
         for days in (30, 60, 90):
             lo = start - pd.Timedelta(days=365)
             seasonal = first[(first.timestamp >= lo) & (first.timestamp < lo + pd.Timedelta(days=days))]
