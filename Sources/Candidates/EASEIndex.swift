@@ -63,7 +63,7 @@ public final class EASEIndex: @unchecked Sendable {
     /// group are ignored), grouped by `groupKey` (`\.userID`: customers, `\.basketID`: baskets).
     /// - Returns: false when the solve failed (the previous weights stay).
     @discardableResult
-    public func rebuild(from events: [Interaction], groupKey: (Interaction) -> String?) -> Bool {
+    public func rebuild(from events: some Collection<Interaction>, groupKey: (Interaction) -> String?) -> Bool {
         var buyers: [ProductID: Set<String>] = [:]
         for event in events where event.type == .purchase {
             if let group = groupKey(event) { buyers[event.productID, default: []].insert(group) }

@@ -43,9 +43,9 @@ public struct OfflineRecommender: Sendable {
         /// nil = no such source. Their blend weight is `RankingWeights.item2vec` of each widget.
         public var item2vec: Item2VecIndex.Configuration? = nil
         /// EASE weights (`EASEIndex`) over customers and over baskets, fitted on the window's history
-        /// at build and mixed into the co-purchase source by `coPurchaseSource.homepageEASEWeight`
-        /// and `.cartEASEWeight`; nil = none. The baskets' model is served (the cart's default).
-        public var customerEASE: EASEIndex.Configuration? = nil
+        /// at build when `coPurchaseSource.homepageEASEWeight` / `.cartEASEWeight` mixes them in
+        /// (a share of 0 fits nothing); nil = none. The baskets' model is served (the cart's default).
+        public var customerEASE: EASEIndex.Configuration? = EASEIndex.Configuration()
         public var basketEASE: EASEIndex.Configuration? = .baskets
         public var rerankWindow: Int = 0
         /// An experiment variant's parameters laid over the options above the way the service lays
@@ -91,10 +91,8 @@ public struct OfflineRecommender: Sendable {
         let customerIndex = CoPurchaseIndex(configuration: options.customerCoPurchase)
         customerIndex.rebuild(from: training, groupKey: \.userID)
 
-        let customerEASE = options.customerEASE.map { EASEIndex(configuration: $0) }
-        customerEASE?.rebuild(from: training, groupKey: \.userID)
-        let basketEASE = options.basketEASE.map { EASEIndex(configuration: $0) }
-        basketEASE?.rebuild(from: training, groupKey: \.basketID)
+        let customerEASE = Self.fitted(options.customerEASE, if: options.coPurchaseSource.homepageEASEWeight, training, \.userID)
+        let basketEASE = Self.fitted(options.basketEASE, if: options.coPurchaseSource.cartEASEWeight, training, \.basketID)
 
         var sources: [any CandidateSource] = [
             CoPurchaseSource(basketIndex: basketIndex, customerIndex: customerIndex, customerEASE: customerEASE, basketEASE: basketEASE,
@@ -219,6 +217,16 @@ public struct OfflineRecommender: Sendable {
             for (query, list) in zip(batch, lists) { result[query.basketID] = list }
         }
         return result
+    }
+
+    /// An EASE model fitted on `history` grouped by `groupKey`, only when a share mixes it in.
+    private static func fitted(
+        _ configuration: EASEIndex.Configuration?, if share: Float, _ history: [Interaction], _ groupKey: (Interaction) -> String?
+    ) -> EASEIndex? {
+        guard let configuration, share > 0 else { return nil }
+        let index = EASEIndex(configuration: configuration)
+        index.rebuild(from: history, groupKey: groupKey)
+        return index
     }
 
     private func context(_ request: RecommendationRequest, user: UserID) -> ShopperContext {

@@ -127,12 +127,8 @@ struct PipelineOverrides: ParsableArguments {
         guard easeLambda > 0, cartEaseLambda > 0, easeMaxProducts >= 1, easeNeighbours >= 1 else {
             throw ValidationError("--ease-lambda and --cart-ease-lambda must be positive, --ease-max-products and --ease-neighbours at least 1")
         }
-        if easeWeight > 0 {
-            options.customerEASE = EASEIndex.Configuration(lambda: easeLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
-        }
-        options.basketEASE = cartEaseWeight > 0
-            ? EASEIndex.Configuration(lambda: cartEaseLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
-            : nil
+        options.customerEASE = EASEIndex.Configuration(lambda: easeLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
+        options.basketEASE = EASEIndex.Configuration(lambda: cartEaseLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
         options.useSimilarUsers = !noSimilarUsers
         options.similarUsers = SimilarUsersIndex.Configuration(neighbours: similarUsersNeighbours, halfLifeDays: similarUsersHalfLife)
         if let homepageCandidatesPerSource {

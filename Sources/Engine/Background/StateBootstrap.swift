@@ -186,15 +186,9 @@ package final class StateBootstrap: Sendable {
         guard indexes.basketModelFittedUpTo != cutoff else { return }
         do {
             var purchases: [Interaction] = []
-            try await replica.interactions.forEachPage { page in
-                purchases.append(contentsOf: page.lazy.filter { $0.type == .purchase && $0.occurredAt < cutoff })
-            }
-            // The box hands the one copy over, as in `loadIfPossible`.
-            let history = NIOLockedValueBox(purchases)
-            purchases = []
-            try await NIOThreadPool.singleton.runIfActive {
-                history.withLockedValue { indexes.fitBasketModel(from: $0, cutoff: cutoff) }
-            }
+            try await replica.interactions.forEachPage { page in purchases.append(contentsOf: page.lazy.filter { $0.type == .purchase }) }
+            let history = purchases
+            try await NIOThreadPool.singleton.runIfActive { indexes.fitBasketModel(from: history, cutoff: cutoff) }
         } catch {
             replica.logger.warning("basket model not refitted; retrying", metadata: ["error": "\(error)"])
         }

@@ -143,11 +143,12 @@ public final class LiveIndexes: Sendable {
     /// The boundary the basket weights were fitted up to (nil before the first fit).
     var basketModelFittedUpTo: Date? { basketModelCutoff.withLockedValue { $0 } }
 
-    /// Fits the basket weights on the purchases in `events` before `cutoff` (seconds of BLAS for a
-    /// large catalog: callers run it on NIO's blocking pool).
+    /// Fits the basket weights on the purchases in `events` before `cutoff` — the one place that
+    /// rule is applied, read through without a copy (seconds of BLAS for a large catalog: callers
+    /// run it on NIO's blocking pool).
     func fitBasketModel(from events: [Interaction], cutoff: Date) {
         let start = ContinuousClock.now
-        let fitted = basketEASE.rebuild(from: events.filter { $0.occurredAt < cutoff }, groupKey: \.basketID)
+        let fitted = basketEASE.rebuild(from: events.lazy.filter { $0.occurredAt < cutoff }, groupKey: \.basketID)
         if fitted { basketModelCutoff.withLockedValue { $0 = cutoff } }
         logger.info(
             fitted ? "basket model fitted" : "basket model fit failed; the previous weights stay",
