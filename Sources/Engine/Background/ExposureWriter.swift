@@ -22,11 +22,7 @@ import Storage
 ///   `ExposureSpool` and written at the next start. Either way one log line says how many rows
 ///   were flushed, spilled or lost.
 public final class ExposureWriter: Service, Sendable {
-    /// One queued row and when it was queued (for `/health`'s oldest-item age).
-    private struct Queued: Sendable {
-        var record: ExposureRecord
-        var queuedAt: UInt64  // DispatchTime uptime nanoseconds
-    }
+    private typealias Queued = ExposureQueue.Row
 
     /// What a write attempt of some rows came to.
     private enum WriteOutcome {
@@ -42,9 +38,9 @@ public final class ExposureWriter: Service, Sendable {
     private let spool: ExposureSpool?
     private let metrics: ServiceMetrics?
     private let logger: Logger
-    private let queue = NIOLockedValueBox([Queued]())
-    /// The most rows held in memory while PostgreSQL is down (then the oldest are dropped and counted).
-    private let capacity: Int
+    /// Waiting rows and the batches being written; its capacity is the most rows held in memory
+    /// while PostgreSQL is down (then the oldest are dropped and counted).
+    private let queue: NIOLockedValueBox<ExposureQueue>
     private let dropped = NIOLockedValueBox(0)
     private let deadLettered = NIOLockedValueBox(0)
     /// Whether spill files may still be waiting (replay is tried again after each good flush).
@@ -62,31 +58,25 @@ public final class ExposureWriter: Service, Sendable {
         self.flushInterval = flushInterval
         self.spool = spool
         self.metrics = metrics
-        self.capacity = capacity
+        self.queue = NIOLockedValueBox(ExposureQueue(capacity: capacity))
         self.logger = logger
     }
 
     public func record(_ exposure: ExposureRecord) {
         let now = DispatchTime.now().uptimeNanoseconds
-        let overflow = queue.withLockedValue { queue -> Int in
-            queue.append(Queued(record: exposure, queuedAt: now))
-            guard queue.count > capacity else { return 0 }
-            let excess = queue.count - capacity
-            queue.removeFirst(excess)
-            return excess
-        }
+        let overflow = queue.withLockedValue { $0.append(Queued(record: exposure, queuedAt: now)) }
         if overflow > 0 {
             dropped.withLockedValue { $0 += overflow }
             metrics?.increment("hybridrank_exposures_dropped_total", labels: ["reason": "queue_full"], by: Double(overflow))
         }
     }
 
-    /// Rows waiting to be written.
+    /// Rows not yet written, a batch in a write attempt included.
     public var pending: Int { queue.withLockedValue { $0.count } }
 
-    /// Seconds the oldest queued row has waited (0 when the queue is empty).
+    /// Seconds the oldest unwritten row has waited (0 when there is none).
     public var oldestPendingAge: Double {
-        guard let oldest = queue.withLockedValue({ $0.first?.queuedAt }) else { return 0 }
+        guard let oldest = queue.withLockedValue({ $0.oldestQueuedAt }) else { return 0 }
         let now = DispatchTime.now().uptimeNanoseconds
         return now > oldest ? Double(now - oldest) / 1e9 : 0
     }
@@ -111,19 +101,15 @@ public final class ExposureWriter: Service, Sendable {
     @discardableResult
     public func flush() async -> Bool {
         while true {
-            let batch = queue.withLockedValue { queue -> [Queued] in
-                let count = min(queue.count, batchSize)
-                let batch = Array(queue.prefix(count))
-                queue.removeFirst(count)
-                return batch
+            guard let batch = queue.withLockedValue({ $0.take(limit: batchSize) }) else { return true }
+            guard case .unavailable(let rest, let error) = await writeIsolating(batch.rows[...]) else {
+                queue.withLockedValue { $0.settle(batch) }
+                continue
             }
-            if batch.isEmpty { return true }
-            if case .unavailable(let rest, let error) = await writeIsolating(batch[...]) {
-                queue.withLockedValue { $0.insert(contentsOf: rest, at: 0) }
-                logger.warning(
-                    "exposure flush failed; will retry", metadata: ["error": "\(error)", "rows": "\(rest.count)"])
-                return false
-            }
+            queue.withLockedValue { $0.settle(batch, unwritten: rest) }
+            logger.warning(
+                "exposure flush failed; will retry", metadata: ["error": "\(error)", "rows": "\(rest.count)"])
+            return false
         }
     }
 
@@ -188,10 +174,7 @@ public final class ExposureWriter: Service, Sendable {
             if await flush() { break }
             if attempt < 2 { try? await Task.sleep(for: .milliseconds(200)) }
         }
-        let left = queue.withLockedValue { queue -> [Queued] in
-            defer { queue.removeAll() }
-            return queue
-        }
+        let left = queue.withLockedValue { $0.removeWaiting() }
         var spilled = 0
         var lost = 0
         var file = "none"
