@@ -24,11 +24,22 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         public var neighbours: Int
         /// Half-life of an event's weight, in days.
         public var halfLifeDays: Double
+        /// A product's score is divided by its buyer count raised to this power: 0 keeps the plain
+        /// Σ similarity, which the best-sellers every neighbour bought dominate; above 0 it leans
+        /// toward what these neighbours buy more than everyone does (the item side's asymmetric
+        /// cosine does the same for co-purchase).
+        public var popularityPenalty: Float
 
-        public init(neighbours: Int = 50, halfLifeDays: Double = 90) {
+        public init(neighbours: Int = 50, halfLifeDays: Double = 90, popularityPenalty: Float = 0) {
             self.neighbours = neighbours
             self.halfLifeDays = halfLifeDays
+            self.popularityPenalty = popularityPenalty
         }
+
+        /// The homepage's "shoppers like you bought" (the only widget that asks): 50 neighbours,
+        /// a 90-day half-life, buyer counts to the power 0.3 — the penalty chosen on the mean of
+        /// the backtest windows (docs/QUALITY.md, "Issue #20 round 4").
+        public static let homepage = Configuration(neighbours: 50, halfLifeDays: 90, popularityPenalty: 0.3)
     }
 
     /// One user's weight on one product, filed under the product.
@@ -57,6 +68,10 @@ public final class SimilarUsersIndex: @unchecked Sendable {
     private var squaredNorms: [Float] = []
     /// Each user's purchased products, without repeats.
     private var purchases: [[Int32]] = []
+    /// How many users bought each product, and that count raised to `popularityPenalty` (kept
+    /// beside it, so a query divides instead of raising a power per product).
+    private var buyerCounts: [Int32] = []
+    private var penaltyDivisors: [Float] = []
     private var postings: [[Posting]] = []
     /// Dense accumulators indexed by user / product ordinal; zero outside a query.
     private var userScratch: [Float] = []
@@ -80,7 +95,10 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         if var entry = vectors[Int(u)][p] {
             let old = entry.weight
             entry.weight += delta
-            if isPurchase, !entry.purchased { purchases[Int(u)].append(p) }
+            if isPurchase, !entry.purchased {
+                purchases[Int(u)].append(p)
+                countBuyer(of: p)
+            }
             entry.purchased = entry.purchased || isPurchase
             vectors[Int(u)][p] = entry
             postings[Int(p)][Int(entry.posting)].weight = entry.weight
@@ -89,7 +107,10 @@ public final class SimilarUsersIndex: @unchecked Sendable {
             postings[Int(p)].append(Posting(user: u, weight: delta))
             vectors[Int(u)][p] = Entry(weight: delta, posting: Int32(postings[Int(p)].count - 1), purchased: isPurchase)
             squaredNorms[Int(u)] += delta * delta
-            if isPurchase { purchases[Int(u)].append(p) }
+            if isPurchase {
+                purchases[Int(u)].append(p)
+                countBuyer(of: p)
+            }
         }
     }
 
@@ -102,6 +123,8 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         vectors = []
         squaredNorms = []
         purchases = []
+        buyerCounts = []
+        penaltyDivisors = []
         postings = []
         userScratch = []
         productScratch = []
@@ -145,7 +168,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         }
         var heap = TopKHeap(capacity: min(limit, touched.count))
         for p in touched {
-            heap.push(productScratch[Int(p)], p)
+            heap.push(productScratch[Int(p)] / penaltyDivisors[Int(p)], p)
             productScratch[Int(p)] = 0
         }
         return heap.sortedDescending().map { (productID: productIDs[Int($0.ordinal)], score: $0.score) }
@@ -211,7 +234,15 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         productOrdinals[productID] = new
         productIDs.append(productID)
         postings.append([])
+        buyerCounts.append(0)
+        penaltyDivisors.append(1)
         productScratch.append(0)
         return new
+    }
+
+    private func countBuyer(of p: Int32) {
+        buyerCounts[Int(p)] += 1
+        let penalty = configuration.popularityPenalty
+        penaltyDivisors[Int(p)] = penalty == 0 ? 1 : pow(Float(buyerCounts[Int(p)]), penalty)
     }
 }

@@ -37,7 +37,7 @@ public struct OfflineRecommender: Sendable {
         public var customerCoPurchase = CoPurchaseIndex.Configuration.customers
         public var basketCoPurchase = CoPurchaseIndex.Configuration.baskets
         public var coPurchaseSource = CoPurchaseSource.Configuration()
-        public var similarUsers = SimilarUsersIndex.Configuration()
+        public var similarUsers = SimilarUsersIndex.Configuration.homepage
         public var useSimilarUsers: Bool = true
         /// item2vec candidates (`Item2VecSource`), trained on the window's history at build;
         /// nil = no such source. Their blend weight is `RankingWeights.item2vec` of each widget.

@@ -221,9 +221,9 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
         popularity.rebuild(from: events, categoryOf: { _ in "" })
         let basketIndex = CoPurchaseIndex(configuration: .init(neighboursPerItem: 10))
         basketIndex.rebuild(from: events, groupKey: \.basketID)
-        let customerIndex = CoPurchaseIndex(configuration: .init(neighboursPerItem: 8, halfLifeDays: 180))
+        let customerIndex = CoPurchaseIndex(configuration: .customers)
         customerIndex.rebuild(from: events, groupKey: \.userID)
-        let similar = SimilarUsersIndex()
+        let similar = SimilarUsersIndex(configuration: .homepage)
         similar.rebuild(from: events)
         var byUser: [UserID: [Interaction]] = [:]
         for event in events.reversed() { byUser[event.userID, default: []].append(event) }
@@ -573,7 +573,10 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
 
     static func writeJSON(_ object: [String: Any], to path: String) {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else { return }
-        FileManager.default.createFile(atPath: path, contents: data)
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            FileHandle.standardError.write(Data("could not write \(path)\n".utf8))
+            return
+        }
         print("JSON written to \(path)")
     }
 

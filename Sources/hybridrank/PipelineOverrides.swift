@@ -24,9 +24,11 @@ struct PipelineOverrides: ParsableArguments {
     @Flag(help: "Popularity counts every purchase, not only first purchases.")
     var popularityAllPurchases = false
     @Option(help: "Customer co-occurrence neighbours per item.")
-    var customerNeighbours: Int = 8
+    var customerNeighbours: Int = CoPurchaseIndex.Configuration.customers.neighboursPerItem
     @Option(help: "Customer co-occurrence half-life in days (0 = none).")
-    var customerHalfLife: Double = 180
+    var customerHalfLife: Double = CoPurchaseIndex.Configuration.customers.halfLifeDays ?? 0
+    @Option(help: "Customer co-occurrence normalisation: cosine, lift, asym:<alpha>, conditional (default: the serving default).")
+    var customerNormalization: String?
     @Option(help: "Customer co-occurrence neighbour scores raised to this power before seeds are summed.")
     var customerExponent: Float = CoPurchaseIndex.Configuration.customers.exponent
     @Option(help: "Basket co-occurrence neighbours per item.")
@@ -61,9 +63,11 @@ struct PipelineOverrides: ParsableArguments {
         help: "Stage 1 drops the candidates the exclusion rule would remove (purchases on the homepage, cart items) before the blend.")
     var dropExcludedCandidates = OfflineRecommender.Options().dropExcludedCandidates
     @Option(help: "Similar users: neighbours per user.")
-    var similarUsersNeighbours: Int = SimilarUsersIndex.Configuration().neighbours
+    var similarUsersNeighbours: Int = SimilarUsersIndex.Configuration.homepage.neighbours
     @Option(help: "Similar users: half-life of an event's weight in days.")
-    var similarUsersHalfLife: Double = SimilarUsersIndex.Configuration().halfLifeDays
+    var similarUsersHalfLife: Double = SimilarUsersIndex.Configuration.homepage.halfLifeDays
+    @Option(help: "Similar users: a product's score divided by its buyer count to this power (0 = none).")
+    var similarUsersPopularityPenalty: Float = SimilarUsersIndex.Configuration.homepage.popularityPenalty
     @Option(help: "Homepage seed half-life in days.")
     var seedHalfLife: Double = 30
     @Flag(help: "Leave out the similar-users source.")
@@ -115,10 +119,12 @@ struct PipelineOverrides: ParsableArguments {
         options.popularity = PopularityIndex.Configuration(
             decay: PopularityDecay(timeConstantDays: popularityTau), firstPurchasesOnly: !popularityAllPurchases)
         options.customerCoPurchase = CoPurchaseIndex.Configuration(
-            normalization: .cosine, neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil,
+            normalization: try customerNormalization.map { try Self.parseNormalization($0, flag: "--customer-normalization") }
+                ?? CoPurchaseIndex.Configuration.customers.normalization,
+            neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil,
             exponent: customerExponent)
         options.basketCoPurchase = CoPurchaseIndex.Configuration(
-            normalization: try Self.parseNormalization(basketNormalization), neighboursPerItem: basketNeighbours,
+            normalization: try Self.parseNormalization(basketNormalization, flag: "--basket-normalization"), neighboursPerItem: basketNeighbours,
             halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil, exponent: basketExponent)
         options.coPurchaseSource = CoPurchaseSource.Configuration(
             seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
@@ -130,7 +136,8 @@ struct PipelineOverrides: ParsableArguments {
         options.customerEASE = EASEIndex.Configuration(lambda: easeLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
         options.basketEASE = EASEIndex.Configuration(lambda: cartEaseLambda, maxProducts: easeMaxProducts, neighboursPerItem: easeNeighbours)
         options.useSimilarUsers = !noSimilarUsers
-        options.similarUsers = SimilarUsersIndex.Configuration(neighbours: similarUsersNeighbours, halfLifeDays: similarUsersHalfLife)
+        options.similarUsers = SimilarUsersIndex.Configuration(
+            neighbours: similarUsersNeighbours, halfLifeDays: similarUsersHalfLife, popularityPenalty: similarUsersPopularityPenalty)
         if let homepageCandidatesPerSource {
             guard homepageCandidatesPerSource >= 1 else { throw ValidationError("--homepage-candidates-per-source must be at least 1") }
             options.homepageCandidatesPerSource = homepageCandidatesPerSource
@@ -173,7 +180,7 @@ struct PipelineOverrides: ParsableArguments {
         return RankingWeights(content: parts[0], collaborative: parts[1], popularity: parts[2])
     }
 
-    static func parseNormalization(_ text: String) throws -> CoPurchaseIndex.Normalization {
+    static func parseNormalization(_ text: String, flag: String) throws -> CoPurchaseIndex.Normalization {
         switch text {
         case "cosine": return .cosine
         case "conditional": return .conditionalProbability
@@ -181,7 +188,7 @@ struct PipelineOverrides: ParsableArguments {
         default:
             if text.hasPrefix("asym:"), let a = Float(text.dropFirst(5)) { return .asymmetric(alpha: a) }
             if text.hasPrefix("lift:"), let s = Float(text.dropFirst(5)) { return .lift(shrinkage: s) }
-            throw ValidationError("bad --basket-normalization")
+            throw ValidationError("bad \(flag)")
         }
     }
 }

@@ -32,21 +32,22 @@ import TestSupport
         #expect(abs(neighbours[1].score - 1 / Float(3).squareRoot()) < 1e-6)
     }
 
-    /// The customers' configuration (180-day half-life) squares a scale of e^((t − 2010)/260 days):
-    /// past `Float` in 2041. The epoch moves with the purchases, at a rebuild and on `add`, and
-    /// the cosines stay those of the decayed counts.
+    /// A 180-day half-life squares a scale of e^((t − 2010)/260 days): past `Float` in 2041. The
+    /// epoch moves with the purchases, at a rebuild and on `add`, and the cosines stay those of
+    /// the decayed counts.
     @Test(arguments: [2011, 2026, 2045, 2100])
     func cosinesStayFiniteAndRightInAnyYear(year: Int) throws {
         let start = try #require(Calendar(identifier: .gregorian).date(from: DateComponents(
             timeZone: TimeZone(identifier: "UTC"), year: year, month: 6, day: 1)))
         let baskets = [("1", ["A", "B", "C"]), ("2", ["A", "B"]), ("3", ["A", "D"]), ("4", ["B", "C"])]
-        let rebuilt = CoPurchaseIndex(configuration: .customers)
+        let configuration = CoPurchaseIndex.Configuration(normalization: .cosine, neighboursPerItem: 8, halfLifeDays: 180)
+        let rebuilt = CoPurchaseIndex(configuration: configuration)
         rebuilt.rebuild(
             from: baskets.flatMap { basket, items in
                 items.map { Interaction(userID: "u" + basket, productID: $0, type: .purchase, basketID: basket, occurredAt: start) }
             },
             groupKey: \.basketID)
-        let added = CoPurchaseIndex(configuration: .customers)
+        let added = CoPurchaseIndex(configuration: configuration)
         for (basket, items) in baskets { added.add(basket: basket, items: items, at: start) }
         for index in [rebuilt, added] {
             // As in cosineDividesBySupport: cos(A,B) = 2/3, cos(A,D) = 1/√3, cos(A,C) = 1/√6.
@@ -54,6 +55,39 @@ import TestSupport
             #expect(neighbours.map(\.productID) == ["B", "D", "C"], "year \(year)")
             #expect(abs((neighbours.first?.score ?? 0) - 2.0 / 3.0) < 1e-5, "year \(year)")
             #expect(abs((neighbours.last?.score ?? 0) - 1 / Float(6).squareRoot()) < 1e-5, "year \(year)")
+        }
+    }
+
+    /// `C_ij / (n_i^(1−α) · n_j^α)`: above α = 0.5 a popular neighbour costs more than a rare one.
+    /// From A (n_A = 3): B (C 2, n 3), D (C 1, n 1), C (C 1, n 2).
+    @Test func asymmetricCosineDiscountsPopularNeighbours() {
+        let leaning = Self.index(.asymmetric(alpha: 0.6)).neighbours(of: "A")
+        #expect(leaning.map(\.productID) == ["B", "D", "C"])
+        #expect(abs(leaning[0].score - 2.0 / 3.0) < 1e-5)
+        #expect(abs(leaning[1].score - 1 / pow(Float(3), 0.4)) < 1e-5)
+        #expect(abs(leaning[2].score - 1 / (pow(Float(3), 0.4) * pow(Float(2), 0.6))) < 1e-5)
+        // At α = 1 the rare D, bought only with A, leads.
+        #expect(Self.index(.asymmetric(alpha: 1)).neighbours(of: "A").map(\.productID) == ["D", "B", "C"])
+    }
+
+    /// The asymmetric cosine is not scale-free (its scores carry the decay's scale once), so the
+    /// served customers' configuration is checked in every year too: the same order, finite scores
+    /// whose ratios are those of the undecayed counts.
+    @Test(arguments: [2011, 2026, 2045, 2100])
+    func theCustomersNeighboursAreTheSameInAnyYear(year: Int) throws {
+        let start = try #require(Calendar(identifier: .gregorian).date(from: DateComponents(
+            timeZone: TimeZone(identifier: "UTC"), year: year, month: 6, day: 1)))
+        let index = CoPurchaseIndex(configuration: .customers)
+        for (customer, items) in [("1", ["A", "B", "C"]), ("2", ["A", "B"]), ("3", ["A", "D"]), ("4", ["B", "C"])] {
+            index.add(group: customer, items: items, at: start)
+        }
+        let neighbours = index.neighbours(of: "A")
+        let expected = Self.index(CoPurchaseIndex.Configuration.customers.normalization).neighbours(of: "A")
+        #expect(neighbours.map(\.productID) == expected.map(\.productID), "year \(year)")
+        #expect(neighbours.allSatisfy { $0.score.isFinite && $0.score > 0 }, "year \(year)")
+        let exponent = CoPurchaseIndex.Configuration.customers.exponent
+        for (served, plain) in zip(neighbours, expected) {
+            #expect(abs(served.score / neighbours[0].score - pow(plain.score / expected[0].score, exponent)) < 1e-4, "year \(year)")
         }
     }
 
@@ -71,7 +105,7 @@ import TestSupport
         let neighbours = index.neighbours(of: "A")
         #expect(neighbours.prefix(2).map(\.productID) == ["B", "C"])
         #expect(neighbours.allSatisfy { $0.score.isFinite })
-        #expect(neighbours.dropFirst(2).allSatisfy { $0.score < 1e-6 }, "the 2011 basket weighs e^−49 of a 2046 one")
+        #expect(neighbours.dropFirst(2).allSatisfy { $0.score < 1e-6 }, "the 2011 basket weighs e^−98 of a 2046 one")
     }
 
     @Test func conditionalProbabilityFavoursBestSellers() {

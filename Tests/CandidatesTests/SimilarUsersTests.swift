@@ -40,6 +40,27 @@ import TestSupport
         #expect(!index.recommendations(for: "alice", limit: 10).map(\.productID).contains("c"))
     }
 
+    /// The penalty divides a product's Σ similarity by its buyer count to a power: a best-seller
+    /// every neighbour bought gives way to what only this shopper's closest neighbour buys.
+    @Test func thePopularityPenaltyLeansAwayFromBestSellers() {
+        func recommendations(penalty: Float) -> [(productID: ProductID, score: Float)] {
+            let index = SimilarUsersIndex(configuration: .init(neighbours: 5, halfLifeDays: 1_000_000, popularityPenalty: penalty))
+            let data: [(String, [String])] = [
+                ("alice", ["a", "b"]), ("bob", ["a", "b", "niche", "hit"]), ("carol", ["a", "hit"]), ("dave", ["b", "hit"]),
+                ("erin", ["hit"]), ("frank", ["hit"]),
+            ]
+            for (user, items) in data { for item in items { index.record(TestFixtures.purchase(user, item, basket: user, day: 0)) } }
+            return index.recommendations(for: "alice", limit: 10)
+        }
+        let plain = recommendations(penalty: 0)
+        #expect(plain.map(\.productID) == ["hit", "niche"])
+        let penalised = recommendations(penalty: 1)
+        #expect(penalised.map(\.productID) == ["niche", "hit"])
+        // "hit" has 5 buyers: its Σ similarity divided by 5.
+        let hit = plain.first { $0.productID == "hit" }!.score
+        #expect(abs(penalised.first { $0.productID == "hit" }!.score - hit / 5) < 1e-5)
+    }
+
     /// With the default half-life the weights' scale is e^((t − 2010)/130 days): its square left
     /// `Float` in mid-2025, and every similarity became NaN or 0. The epoch now moves with the
     /// events; similarities stay those of the decayed vectors in any year.
@@ -47,7 +68,7 @@ import TestSupport
     func similaritiesStayFiniteAndRightInAnyYear(year: Int) throws {
         let start = try #require(Calendar(identifier: .gregorian).date(from: DateComponents(
             timeZone: TimeZone(identifier: "UTC"), year: year, month: 6, day: 1)))
-        let index = SimilarUsersIndex()  // the service's defaults: 50 neighbours, 90-day half-life
+        let index = SimilarUsersIndex(configuration: .homepage)  // the service's: 50 neighbours, 90-day half-life
         let data: [(String, [String])] = [("alice", ["a", "b"]), ("bob", ["a", "b", "c"]), ("carol", ["a", "d"])]
         for (user, items) in data {
             for item in items {

@@ -55,7 +55,7 @@ public final class LiveIndexes: Sendable {
         self.vectorIndexKind = vectorIndex
         self.basketCoPurchase = CoPurchaseIndex(configuration: .baskets)
         self.customerCoPurchase = CoPurchaseIndex(configuration: .customers)
-        self.similarUsers = SimilarUsersIndex()
+        self.similarUsers = SimilarUsersIndex(configuration: .homepage)
         self.popularity = PopularityIndex(configuration: .init(decay: PopularityDecay.shared))
         self.item2vec = Item2VecIndex()
         self.trainsItem2Vec = item2vec
