@@ -142,14 +142,14 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         return neighboursLocked(u).map { (userID: userIDs[Int($0.ordinal)], similarity: $0.score) }
     }
 
-    /// Products the neighbours bought that the user has not, scored Σ similarity.
+    /// Products the neighbours bought that the user has not, scored Σ similarity ÷ buyers^`popularityPenalty`.
     public func recommendations(for userID: UserID) -> [ProductID: Float] {
         var result: [ProductID: Float] = [:]
         for (product, score) in recommendations(for: userID, limit: .max) { result[product] = score }
         return result
     }
 
-    /// The `limit` best products the neighbours bought that the user has not, scored Σ similarity,
+    /// The `limit` best products the neighbours bought that the user has not, scored Σ similarity ÷ buyers^`popularityPenalty`,
     /// best first (ties by first appearance).
     public func recommendations(for userID: UserID, limit: Int) -> [(productID: ProductID, score: Float)] {
         lock.lock()
