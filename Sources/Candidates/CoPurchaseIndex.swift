@@ -151,8 +151,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
             for (index, member) in members.enumerated() {
                 let w = weights[index]
                 group[member.ordinal] = Membership(weight: w, time: member.time)
-                support[Int(member.ordinal)] += w
-                supportPowers[Int(member.ordinal)] = .nan
+                addSupport(w, to: member.ordinal)
                 squaredNorm[Int(member.ordinal)] += w * w
                 for other in 0..<index {
                     let product = w * weights[other]
@@ -215,6 +214,12 @@ public final class CoPurchaseIndex: @unchecked Sendable {
         neighbourCache = [:]
     }
 
+    /// Changes an item's support and forgets its cached power (recomputed when next read).
+    private func addSupport(_ delta: Float, to item: Int32) {
+        support[Int(item)] += delta
+        supportPowers[Int(item)] = .nan
+    }
+
     private func ordinal(for productID: ProductID) -> Int32 {
         if let existing = ordinals[productID] { return existing }
         let new = Int32(productIDs.count)
@@ -234,8 +239,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
         if let old, old.time >= time { return }
         let new = weight(at: time)
         let delta = new - (old?.weight ?? 0)
-        support[Int(item)] += delta
-        supportPowers[Int(item)] = .nan
+        addSupport(delta, to: item)
         squaredNorm[Int(item)] += new * new - (old.map { $0.weight * $0.weight } ?? 0)
         for (other, membership) in group where other != item {
             let change = delta * membership.weight
@@ -256,8 +260,7 @@ public final class CoPurchaseIndex: @unchecked Sendable {
 
     private func removeLocked(item: Int32, membership: Membership, from group: inout [Int32: Membership]) {
         group[item] = nil
-        support[Int(item)] -= membership.weight
-        supportPowers[Int(item)] = .nan
+        addSupport(-membership.weight, to: item)
         squaredNorm[Int(item)] -= membership.weight * membership.weight
         for (other, m) in group {
             let change = membership.weight * m.weight

@@ -95,10 +95,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         if var entry = vectors[Int(u)][p] {
             let old = entry.weight
             entry.weight += delta
-            if isPurchase, !entry.purchased {
-                purchases[Int(u)].append(p)
-                countBuyer(of: p)
-            }
+            if isPurchase, !entry.purchased { recordFirstPurchase(user: u, product: p) }
             entry.purchased = entry.purchased || isPurchase
             vectors[Int(u)][p] = entry
             postings[Int(p)][Int(entry.posting)].weight = entry.weight
@@ -107,10 +104,7 @@ public final class SimilarUsersIndex: @unchecked Sendable {
             postings[Int(p)].append(Posting(user: u, weight: delta))
             vectors[Int(u)][p] = Entry(weight: delta, posting: Int32(postings[Int(p)].count - 1), purchased: isPurchase)
             squaredNorms[Int(u)] += delta * delta
-            if isPurchase {
-                purchases[Int(u)].append(p)
-                countBuyer(of: p)
-            }
+            if isPurchase { recordFirstPurchase(user: u, product: p) }
         }
     }
 
@@ -240,7 +234,9 @@ public final class SimilarUsersIndex: @unchecked Sendable {
         return new
     }
 
-    private func countBuyer(of p: Int32) {
+    /// The user's first purchase of the product: one more buyer, and the divisor to match.
+    private func recordFirstPurchase(user u: Int32, product p: Int32) {
+        purchases[Int(u)].append(p)
         buyerCounts[Int(p)] += 1
         let penalty = configuration.popularityPenalty
         penaltyDivisors[Int(p)] = penalty == 0 ? 1 : pow(Float(buyerCounts[Int(p)]), penalty)
