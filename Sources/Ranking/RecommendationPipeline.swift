@@ -127,7 +127,8 @@ public struct RecommendationPipeline: Sendable {
         start = clock.now
         var notes = [[String]](repeating: [], count: jobs.count)
         if let reranker, jobs.contains(where: { $0.options.rerank.window > 0 }) {
-            let outcome = try await reranker.rerankReporting(lists, contexts: contexts, options: jobs.map(\.options.rerank))
+            let outcome = try await reranker.rerank(
+                jobs.indices.map { RerankJob(list: lists[$0], context: jobs[$0].shopper, options: jobs[$0].options.rerank) })
             lists = outcome.lists
             for (index, report) in outcome.reports.enumerated() { notes[index].append(report.note) }
         }

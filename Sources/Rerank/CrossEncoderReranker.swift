@@ -48,10 +48,6 @@ public struct CrossEncoderReranker: Reranker {
         queryBuilder.isDecided(byNewest: newest)
     }
 
-    public func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]] {
-        try await rerankReporting(lists, contexts: contexts, options: options).lists
-    }
-
     /// One list's work: its window's cache keys and products (a product's document text is built
     /// only if its score is not cached).
     private struct Plan {
@@ -63,27 +59,22 @@ public struct CrossEncoderReranker: Reranker {
         var firstKey: Int
     }
 
-    public func rerankReporting(
-        _ lists: [[ScoredItem]],
-        contexts: [ShopperContext],
-        options: [RerankOptions]
-    ) async throws -> RerankOutcome {
-        precondition(lists.count == contexts.count && lists.count == options.count)
+    public func rerank(_ jobs: [RerankJob]) async throws -> RerankOutcome {
         let modelVersion = scorer.modelVersion
-        var reports = options.map { RerankReport(windowRequested: $0.window, modelVersion: modelVersion) }
+        var reports = jobs.map { RerankReport(windowRequested: $0.options.window, modelVersion: modelVersion) }
 
         // 1. Plan every list's window and collect the cache keys of the whole batch.
-        var lists = lists
+        var lists = jobs.map(\.list)
         var plans: [Plan] = []
         var allKeys: [String] = []
         for index in lists.indices {
-            guard options[index].window > 0 else {
+            guard jobs[index].options.window > 0 else {
                 reports[index].skippedReason = "disabled"
                 continue
             }
-            let window = Self.gatherAvailableHead(&lists[index], window: options[index].window, catalog: catalog)
+            let window = Self.gatherAvailableHead(&lists[index], window: jobs[index].options.window, catalog: catalog)
             guard window > 0 else { continue }
-            let (query, source) = queryBuilder.query(for: contexts[index])
+            let (query, source) = queryBuilder.query(for: jobs[index].context)
             reports[index].querySource = source
             guard !query.isEmpty else {
                 reports[index].skippedReason = "no_context"
@@ -111,7 +102,7 @@ public struct CrossEncoderReranker: Reranker {
         var pairIndexByKey: [String: Int] = [:]
         for plan in plans {
             var window = plan.keys.count
-            let options = options[plan.list]
+            let options = jobs[plan.list].options
             if let budget = options.budgetMilliseconds, let affordable = costEstimator.affordablePairs(budgetMilliseconds: budget) {
                 var misses = 0
                 var fitting = 0
@@ -185,7 +176,7 @@ public struct CrossEncoderReranker: Reranker {
             reports[plan.list].cacheHits = hits
             reports[plan.list].modelPairs = window - hits
             guard window > 0 else { continue }
-            combine(&lists[plan.list], window: window, logits: windowLogits, options: options[plan.list])
+            combine(&lists[plan.list], window: window, logits: windowLogits, options: jobs[plan.list].options)
         }
         return RerankOutcome(lists: lists, reports: reports)
     }

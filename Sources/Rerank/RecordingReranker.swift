@@ -23,33 +23,24 @@ public struct RecordingReranker: Reranker {
         inner?.isHistoryDecided(byNewest: newest) ?? false
     }
 
-    public func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]] {
-        try await rerankReporting(lists, contexts: contexts, options: options).lists
-    }
-
-    public func rerankReporting(
-        _ lists: [[ScoredItem]],
-        contexts: [ShopperContext],
-        options: [RerankOptions]
-    ) async throws -> RerankOutcome {
-        precondition(lists.count == contexts.count && lists.count == options.count)
+    public func rerank(_ jobs: [RerankJob]) async throws -> RerankOutcome {
         var entries: [RerankCandidateLog.Entry] = []
-        entries.reserveCapacity(lists.count)
-        for index in lists.indices {
-            var list = lists[index]
-            let window = CrossEncoderReranker.gatherAvailableHead(&list, window: max(0, options[index].window), catalog: catalog)
-            let (query, source) = queryBuilder.query(for: contexts[index])
+        entries.reserveCapacity(jobs.count)
+        for job in jobs {
+            var list = job.list
+            let window = CrossEncoderReranker.gatherAvailableHead(&list, window: max(0, job.options.window), catalog: catalog)
+            let (query, source) = queryBuilder.query(for: job.context)
             let items = Array(list.prefix(window))
             entries.append(
                 RerankCandidateLog.Entry(
-                    userID: contexts[index].request.userID, widget: contexts[index].request.widget, query: query,
+                    userID: job.context.request.userID, widget: job.context.request.widget, query: query,
                     querySource: source, items: items,
                     documents: items.map { catalog.product($0.productID)?.rerankDocument ?? $0.productID }))
         }
         log.append(entries)
-        if let inner { return try await inner.rerankReporting(lists, contexts: contexts, options: options) }
+        if let inner { return try await inner.rerank(jobs) }
         return RerankOutcome(
-            lists: lists,
-            reports: options.map { RerankReport(windowRequested: $0.window, skippedReason: "disabled") })
+            lists: jobs.map(\.list),
+            reports: jobs.map { RerankReport(windowRequested: $0.options.window, skippedReason: "disabled") })
     }
 }

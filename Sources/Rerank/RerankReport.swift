@@ -24,3 +24,12 @@ public struct RerankReport: Sendable, Hashable, Codable {
         return line
     }
 }
+
+extension RerankReport {
+    /// A report for a reranker outside this module (which cannot see the memberwise initialiser):
+    /// the window asked for and the one used.
+    public init(windowRequested: Int, windowUsed: Int) {
+        self.windowRequested = windowRequested
+        self.windowUsed = windowUsed
+    }
+}

@@ -30,10 +30,9 @@ public struct RerankOptions: Sendable, Hashable, Codable {
 
 /// Stage 3: rescoring the head of each blended list with the cross-encoder.
 public protocol Reranker: Sendable {
-    func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]]
-    /// `rerank`, plus what happened per list (window used, cache hits, budget) for explain.
-    /// A requirement with a default, so calls through `any Reranker` reach the conforming type's own.
-    func rerankReporting(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> RerankOutcome
+    /// Reranks each job's list and says what happened to it (window used, cache hits, budget) for
+    /// explain and metrics: one list and one report per job, in the jobs' order.
+    func rerank(_ jobs: [RerankJob]) async throws -> RerankOutcome
     /// Whether `newest`, the newest events of a shopper's possibly longer history (newest first),
     /// is all of the history this reranker reads: older events cannot change its result. Lets
     /// the service skip reading the rest. A requirement with a default (no: read everything).
@@ -54,18 +53,4 @@ public struct RerankOutcome: Sendable {
 
 extension Reranker {
     public func isHistoryDecided(byNewest newest: [Interaction]) -> Bool { false }
-
-    /// Reranks and says what happened per list. Rerankers that can report (e.g.
-    /// `CrossEncoderReranker`) provide their own; this default reports only the requested window.
-    public func rerankReporting(
-        _ lists: [[ScoredItem]],
-        contexts: [ShopperContext],
-        options: [RerankOptions]
-    ) async throws -> RerankOutcome {
-        let reranked = try await rerank(lists, contexts: contexts, options: options)
-        return RerankOutcome(
-            lists: reranked,
-            reports: zip(options, lists).map { RerankReport(windowRequested: $0.window, windowUsed: min($0.window, $1.count)) }
-        )
-    }
 }

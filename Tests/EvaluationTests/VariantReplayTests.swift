@@ -134,13 +134,14 @@ private final class ReversingReranker: Reranker, @unchecked Sendable {
 
     var windows: [Int] { lock.withLock { requested } }
 
-    func rerank(_ lists: [[ScoredItem]], contexts: [ShopperContext], options: [RerankOptions]) async throws -> [[ScoredItem]] {
-        lock.withLock { requested += options.map(\.window) }
-        return zip(lists, options).map { list, option in
-            let window = min(option.window, list.count)
-            var head = Array(list[..<window].reversed())
+    func rerank(_ jobs: [RerankJob]) async throws -> RerankOutcome {
+        lock.withLock { requested += jobs.map(\.options.window) }
+        let lists = jobs.map { job in
+            let window = min(job.options.window, job.list.count)
+            var head = Array(job.list[..<window].reversed())
             for index in head.indices { head[index].final = Float(window - index) + 100 }
-            return head + list[window...]
+            return head + job.list[window...]
         }
+        return RerankOutcome(lists: lists, reports: jobs.map { RerankReport(windowRequested: $0.options.window, windowUsed: min($0.options.window, $0.list.count)) })
     }
 }

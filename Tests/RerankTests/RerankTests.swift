@@ -55,6 +55,11 @@ struct RerankTests {
         Interaction(userID: "u", productID: id, type: .purchase, occurredAt: now.addingTimeInterval(-minutesAgo * 60))
     }
 
+    /// The standard ten-item list for `context`, reranked with `options`.
+    static func job(_ context: ShopperContext, _ options: RerankOptions) -> RerankJob {
+        RerankJob(list: list(), context: context, options: options)
+    }
+
     static func buyer(_ userID: String = "u") -> ShopperContext {
         let history = [
             purchase("h0", minutesAgo: 1), purchase("h1", minutesAgo: 2), purchase("h0", minutesAgo: 3),
@@ -146,7 +151,7 @@ struct RerankTests {
         let scorer = Self.scorer()
         let reranker = CrossEncoderReranker(scorer: scorer, catalog: Self.catalog)
         let options = RerankOptions(window: 4, combination: .replace)
-        let outcome = try await reranker.rerankReporting([Self.list()], contexts: [Self.buyer()], options: [options])
+        let outcome = try await reranker.rerank([Self.job(Self.buyer(), options)])
         let ids = outcome.lists[0].map(\.productID)
         #expect(ids == ["p3", "p2", "p1", "p0", "p4", "p5", "p6", "p7", "p8", "p9"])
         #expect(scorer.pairs.count == 4)
@@ -161,7 +166,7 @@ struct RerankTests {
     @Test func additiveCombinationAddsWeightedSigmoidAndKeepsBlended() async throws {
         let reranker = CrossEncoderReranker(scorer: Self.scorer(), catalog: Self.catalog)
         let options = RerankOptions(window: 3, combination: .additive, weight: 1.0)
-        let lists = try await reranker.rerank([Self.list()], contexts: [Self.buyer()], options: [options])
+        let lists = try await reranker.rerank([Self.job(Self.buyer(), options)]).lists
         for item in lists[0].prefix(3) {
             let logit = try #require(item.rerankLogit)
             let expected = item.blended + 1.0 / (1 + exp(-logit))
@@ -174,9 +179,7 @@ struct RerankTests {
 
     @Test func reciprocalRankFusionMixesBothOrders() async throws {
         let reranker = CrossEncoderReranker(scorer: Self.scorer(), catalog: Self.catalog)
-        let lists = try await reranker.rerank(
-            [Self.list()], contexts: [Self.buyer()], options: [RerankOptions(window: 3, combination: .reciprocalRank)]
-        )
+        let lists = try await reranker.rerank([Self.job(Self.buyer(), RerankOptions(window: 3, combination: .reciprocalRank))]).lists
         // Blended ranks 1,2,3 and logit ranks 3,2,1: p0 and p2 get 1/61 + 1/63 > p1's 2/62.
         #expect(lists[0].prefix(3).map(\.productID) == ["p0", "p2", "p1"])
         #expect(lists[0][2].final > lists[0][3].final)
@@ -187,10 +190,10 @@ struct RerankTests {
         let cache = InMemoryRerankScoreCache(capacity: 1000)
         let reranker = CrossEncoderReranker(scorer: scorer, catalog: Self.catalog, cache: cache)
         let options = RerankOptions(window: 5)
-        let first = try await reranker.rerankReporting([Self.list()], contexts: [Self.buyer()], options: [options])
+        let first = try await reranker.rerank([Self.job(Self.buyer(), options)])
         #expect(scorer.calls == 1)
         #expect(first.reports[0].cacheHits == 0)
-        let second = try await reranker.rerankReporting([Self.list()], contexts: [Self.buyer("other user, same purchases")], options: [options])
+        let second = try await reranker.rerank([Self.job(Self.buyer("other user, same purchases"), options)])
         #expect(scorer.calls == 1, "a repeat context costs no model call")
         #expect(second.reports[0].cacheHits == 5)
         #expect(second.reports[0].modelPairs == 0)
@@ -209,10 +212,9 @@ struct RerankTests {
         let scorer = Self.scorer()
         let reranker = CrossEncoderReranker(scorer: scorer, catalog: Self.catalog, cache: InMemoryRerankScoreCache())
         let anchored = ShopperContext(request: RecommendationRequest(widget: .product, anchorProductID: "p9"))
-        let outcome = try await reranker.rerankReporting(
-            [Self.list(), Self.list(), Self.list()],
-            contexts: [Self.buyer(), Self.buyer("twin"), anchored],
-            options: [RerankOptions(window: 4), RerankOptions(window: 6), RerankOptions(window: 2)]
+        let outcome = try await reranker.rerank(
+            [Self.job(Self.buyer(), RerankOptions(window: 4)), Self.job(Self.buyer("twin"), RerankOptions(window: 6)),
+             Self.job(anchored, RerankOptions(window: 2))]
         )
         #expect(scorer.calls == 1)
         #expect(scorer.pairs.count == 6 + 2, "the twin's 4 shared pairs are scored once")
@@ -223,18 +225,14 @@ struct RerankTests {
         let scorer = Self.scorer()
         let estimator = PairCostEstimator(initialMillisecondsPerPair: 10)
         let reranker = CrossEncoderReranker(scorer: scorer, catalog: Self.catalog, costEstimator: estimator)
-        let outcome = try await reranker.rerankReporting(
-            [Self.list()], contexts: [Self.buyer()], options: [RerankOptions(window: 8, combination: .replace, budgetMilliseconds: 35)]
-        )
+        let outcome = try await reranker.rerank([Self.job(Self.buyer(), RerankOptions(window: 8, combination: .replace, budgetMilliseconds: 35))])
         #expect(outcome.reports[0].windowUsed == 3)
         #expect(outcome.reports[0].shrunkForBudget)
         #expect(outcome.reports[0].note.contains("budget"))
         #expect(outcome.lists[0].prefix(4).map(\.productID) == ["p2", "p1", "p0", "p3"])
         // Without a cost estimate the budget cannot shrink anything.
         let unknown = CrossEncoderReranker(scorer: scorer, catalog: Self.catalog)
-        let full = try await unknown.rerankReporting(
-            [Self.list()], contexts: [Self.buyer()], options: [RerankOptions(window: 8, budgetMilliseconds: 1)]
-        )
+        let full = try await unknown.rerank([Self.job(Self.buyer(), RerankOptions(window: 8, budgetMilliseconds: 1))])
         #expect(full.reports[0].windowUsed == 8)
         #expect(!full.reports[0].shrunkForBudget)
     }
@@ -253,12 +251,12 @@ struct RerankTests {
         let scorer = Self.scorer()
         let reranker = CrossEncoderReranker(scorer: scorer, catalog: Self.catalog)
         let anonymous = ShopperContext(request: RecommendationRequest(widget: .homepage))
-        let outcome = try await reranker.rerankReporting([Self.list()], contexts: [anonymous], options: [RerankOptions(window: 5)])
+        let outcome = try await reranker.rerank([Self.job(anonymous, RerankOptions(window: 5))])
         #expect(outcome.lists[0] == Self.list())
         #expect(outcome.reports[0].skippedReason == "no_context")
         #expect(scorer.calls == 0)
         scorer.failing = true
-        let failed = try await reranker.rerankReporting([Self.list()], contexts: [Self.buyer()], options: [RerankOptions(window: 5)])
+        let failed = try await reranker.rerank([Self.job(Self.buyer(), RerankOptions(window: 5))])
         #expect(failed.lists[0] == Self.list())
         #expect(failed.reports[0].skippedReason == "model_error")
     }
@@ -289,7 +287,7 @@ struct RerankTests {
         let catalog = StaticProductCatalog(products)
         let reranker = CrossEncoderReranker(scorer: Self.scorer(), catalog: catalog)
         let options = RerankOptions(window: 6, combination: .additive, weight: 0.3)
-        var list = try await reranker.rerank([Self.list()], contexts: [Self.buyer()], options: [options])[0]
+        var list = try await reranker.rerank([Self.job(Self.buyer(), options)]).lists[0]
         RuleChain(options: RuleOptions()).apply(to: &list, context: RuleContext(shopper: Self.buyer(), catalog: catalog))
         for item in list {
             var expected = item.blended + (item.rerankLogit.map { options.weight / (1 + exp(-$0)) } ?? 0)
@@ -309,9 +307,7 @@ struct RerankTests {
         products += (0..<7).map { Product(id: "h\($0)", name: "Bought \($0)") }
         let scorer = Self.scorer()
         let reranker = CrossEncoderReranker(scorer: scorer, catalog: StaticProductCatalog(products))
-        let outcome = try await reranker.rerankReporting(
-            [Self.list()], contexts: [Self.buyer()], options: [RerankOptions(window: 3, combination: .replace)]
-        )
+        let outcome = try await reranker.rerank([Self.job(Self.buyer(), RerankOptions(window: 3, combination: .replace))])
         #expect(Set(scorer.pairs.map(\.document)) == ["Item 0 | Cat", "Item 2 | Cat", "Item 3 | Cat"])
         #expect(outcome.lists[0].map(\.productID).prefix(4) == ["p3", "p2", "p0", "p1"])
         #expect(outcome.lists[0].count == 10)
