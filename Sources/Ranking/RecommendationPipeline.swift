@@ -108,11 +108,12 @@ public struct RecommendationPipeline: Sendable {
         // Stage 2: normalise per source and blend with the variant's α/β/γ (γ per shopper when
         // the options shrink it).
         start = clock.now
-        let depths = jobs.map { job in
-            max(rankingDepth, 2 * job.shopper.request.limit + job.options.rerank.window)
+        var lists = jobs.indices.map { index in
+            let job = jobs[index]
+            return scorer.score(
+                request: merged[index], weights: job.options.weights(for: job.shopper),
+                depth: max(rankingDepth, 2 * job.shopper.request.limit + job.options.rerank.window))
         }
-        let weights = jobs.map { $0.options.weights(for: $0.shopper) }
-        var lists = scorer.score(merged, weights: weights, depths: depths)
         timings.scoring = start.duration(to: clock.now).inMilliseconds
 
         // Stage 4a, eligibility (stock, exclusions), runs before stage 3 so the rerank window is

@@ -37,14 +37,6 @@ public struct BlendedScorer: CandidateScorer {
         origin == .content ? (contentNormalization ?? normalization) : normalization
     }
 
-    public func score(_ candidates: [[Candidate]], weights: [RankingWeights], depths: [Int]?) -> [[ScoredItem]] {
-        precondition(candidates.count == weights.count, "one weight set per request")
-        precondition(depths == nil || depths?.count == candidates.count, "one depth per request")
-        return candidates.indices.map { index in
-            score(request: candidates[index], weights: weights[index], depth: depths?[index] ?? .max)
-        }
-    }
-
     /// One request: normalise per origin, merge by product, blend, sort, keep the best `depth`.
     /// - Complexity: O(n log n) for n candidates.
     public func score(request candidates: [Candidate], weights: RankingWeights, depth: Int = .max) -> [ScoredItem] {

@@ -1,20 +1,14 @@
 import Domain
 
-/// Stage 2: merges the sources' candidates for each request, normalises each source's scores
-/// per request and blends them as `α·content + β·collaborative + γ·popularity`.
+/// Stage 2: merges one request's candidates, normalises each source's scores within the request
+/// and blends them as `α·content + β·collaborative + γ·popularity`. Per request: a request's
+/// signals never depend on another's, so a batch is a loop over its requests.
 public protocol CandidateScorer: Sendable {
     /// - Parameters:
-    ///   - candidates: for each request, every source's list (any order; duplicates across sources merge).
-    ///   - weights: one weight set per request (the experiment variant's).
-    ///   - depths: for each request, how many of the best items it needs (`nil`: all of them); the
-    ///     rest are left out after normalisation and blending have seen every candidate.
-    /// - Returns: for each request, items sorted by `blended` descending, with `final = blended`.
-    func score(_ candidates: [[Candidate]], weights: [RankingWeights], depths: [Int]?) -> [[ScoredItem]]
-}
-
-extension CandidateScorer {
-    /// Every item of every request.
-    public func score(_ candidates: [[Candidate]], weights: [RankingWeights]) -> [[ScoredItem]] {
-        score(candidates, weights: weights, depths: nil)
-    }
+    ///   - candidates: every source's list for the request (any order; duplicates across sources merge).
+    ///   - weights: the request's weight set (the experiment variant's).
+    ///   - depth: how many of the best items the request needs; the rest are left out after
+    ///     normalisation and blending have seen every candidate.
+    /// - Returns: items sorted by `blended` descending, with `final = blended`.
+    func score(request candidates: [Candidate], weights: RankingWeights, depth: Int) -> [ScoredItem]
 }

@@ -272,7 +272,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
                 merged += try await source.candidates(for: [context], limit: 100)[0]
                 marks.append(clock.now)
             }
-            let items = scorer.score([merged], weights: [RankingWeights.homepageDefault])[0]
+            let items = scorer.score(request: merged, weights: .homepageDefault)
             let end = clock.now
             marks.append(end)
             precondition(!items.isEmpty)

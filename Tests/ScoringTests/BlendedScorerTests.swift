@@ -15,7 +15,7 @@ import Testing
 
     @Test func blendsNormalisedSignalsAndMergesDuplicates() {
         let candidates = Self.candidates, weights = Self.weights
-        let items = BlendedScorer(normalization: .maxScaled).score([candidates], weights: [weights])[0]
+        let items = BlendedScorer(normalization: .maxScaled).score(request: candidates, weights: weights)
         let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.productID, $0) })
         #expect(items.count == 3)
         // x: content 1, co-purchase 0.5 → 0.3 + 0.25 = 0.55; z: co-purchase 1 → 0.5; y: content 0.5, pop 1 → 0.35.
@@ -30,8 +30,8 @@ import Testing
     @Test func aDepthKeepsTheBestItemsAfterBlendingEveryCandidate() {
         let candidates = Self.candidates, weights = Self.weights
         let scorer = BlendedScorer(normalization: .maxScaled)
-        let all = scorer.score([candidates], weights: [weights])[0]
-        let lists = scorer.score([candidates, candidates, candidates], weights: [weights, weights, weights], depths: [2, 0, 10])
+        let all = scorer.score(request: candidates, weights: weights)
+        let lists = [2, 0, 10].map { scorer.score(request: candidates, weights: weights, depth: $0) }
         #expect(lists[0] == Array(all.prefix(2)), "the same items, normalised over all five candidates")
         #expect(lists[1].isEmpty)
         #expect(lists[2] == all)
@@ -44,9 +44,9 @@ import Testing
             Candidate(productID: "c", origin: .popularity, rawScore: 10),
         ]
         let weights = RankingWeights(content: 0, collaborative: 0, popularity: 1)
-        let minMax = BlendedScorer(normalization: .minMax).score([candidates], weights: [weights])[0]
+        let minMax = BlendedScorer(normalization: .minMax).score(request: candidates, weights: weights)
         #expect(minMax.map(\.popularity) == [1, 0.5, 0])
-        let rank = BlendedScorer(normalization: .rank).score([candidates], weights: [weights])[0]
+        let rank = BlendedScorer(normalization: .rank).score(request: candidates, weights: weights)
         // Rank normalisation: 1 - rank / n, computed in Float (compare within rounding).
         let expected: [Float] = [1, 2.0 / 3, 1.0 / 3]
         #expect(rank.count == expected.count)
