@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of the hot paths (see BENCHMARKS.md).",
-        subcommands: [BenchEncoderCommand.self, BenchCandidatesCommand.self]
+        subcommands: [BenchEncoderCommand.self, BenchCandidatesCommand.self, BenchLiveIndexCommand.self]
     )
 }
