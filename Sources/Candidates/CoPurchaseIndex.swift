@@ -245,9 +245,8 @@ public final class CoPurchaseIndex: @unchecked Sendable {
             let change = delta * membership.weight
             pairs[Int(item)][other, default: 0] += change
             pairs[Int(other)][item, default: 0] += change
-            neighbourCache[other] = nil
         }
-        neighbourCache[item] = nil
+        forgetListsReading(item)
         group[item] = Membership(weight: new, time: time)
         if group.count > configuration.maxGroupSize, old == nil {
             // Drop the oldest membership's pairs so the group stays bounded.
@@ -266,9 +265,17 @@ public final class CoPurchaseIndex: @unchecked Sendable {
             let change = membership.weight * m.weight
             pairs[Int(item)][other, default: 0] -= change
             pairs[Int(other)][item, default: 0] -= change
-            neighbourCache[other] = nil
         }
+        forgetListsReading(item)
+    }
+
+    /// Forgets every cached neighbour list that read `item`'s support, norm or co-occurrences: its
+    /// own and that of each product it was ever bought with (whose score for `item` divides by
+    /// them), not only the products of the group that changed. Without the wider sweep a replica
+    /// applying purchases live kept lists a rebuilt replica would not serve.
+    private func forgetListsReading(_ item: Int32) {
         neighbourCache[item] = nil
+        for other in pairs[Int(item)].keys { neighbourCache[other] = nil }
     }
 
     private func neighboursLocked(_ i: Int32) -> [(Int32, Float)] {

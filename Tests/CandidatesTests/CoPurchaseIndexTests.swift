@@ -135,6 +135,42 @@ import TestSupport
         #expect(index.neighbours(of: "D").map(\.productID).contains("C"))
     }
 
+    /// A replica that applied purchases one by one must serve what a replica rebuilt from the same
+    /// purchases serves. A purchase changes the bought product's support, and with it its score in
+    /// the neighbour list of every product it was ever bought with, not only of those in the same
+    /// group; lists read in between (and so cached) must not keep the old support.
+    @Test(arguments: [CoPurchaseIndex.Normalization.cosine, .asymmetric(alpha: 0.6), .lift(shrinkage: 1)])
+    func purchasesAppliedOneByOneServeWhatARebuildServes(normalization: CoPurchaseIndex.Normalization) {
+        let configuration = CoPurchaseIndex.Configuration(normalization: normalization, neighboursPerItem: 100, halfLifeDays: 90)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let products = (0..<12).map { "p\($0)" }
+        let events = (0..<300).map { step in
+            // Low-numbered products sell more, so supports differ and keep changing.
+            let product = products[min(next(12), next(12))]
+            return TestFixtures.purchase("u\(next(25))", product, basket: "b\(step)", day: Double(step) * 0.7)
+        }
+        let live = CoPurchaseIndex(configuration: configuration)
+        for event in events {
+            live.add(group: event.userID, items: [event.productID], at: event.occurredAt)
+            for product in products { _ = live.neighbours(of: product) }  // every list cached
+        }
+        let rebuilt = CoPurchaseIndex(configuration: configuration)
+        rebuilt.rebuild(from: events, groupKey: { $0.userID })
+        for product in products {
+            let served = Dictionary(uniqueKeysWithValues: live.neighbours(of: product).map { ($0.productID, $0.score) })
+            let exact = Dictionary(uniqueKeysWithValues: rebuilt.neighbours(of: product).map { ($0.productID, $0.score) })
+            #expect(Set(served.keys) == Set(exact.keys), "\(product)")
+            for (neighbour, score) in exact {
+                let difference = abs((served[neighbour] ?? 0) - score)
+                #expect(difference <= 1e-4 * max(1, abs(score)), "\(product) → \(neighbour): \(served[neighbour] ?? 0) vs \(score)")
+            }
+        }
+    }
+
     @Test func seedScoresSumOverSeeds() {
         let index = Self.index()
         let scores = index.scores(seeds: [("A", 1), ("C", 1)])
