@@ -23,4 +23,9 @@ struct HybridRankCommand: AsyncParsableCommand {
             BacktestCommand.self,
         ]
     )
+
+    static func main() async {
+        BLASKernelRestart.restartIfOpenBLASFellBack()
+        await main(nil)
+    }
 }
