@@ -31,13 +31,18 @@ public enum OpenBLASCoreType {
         return String(cString: name)
     }
 
+    /// Whether `name` (a `detected` value) is OpenBLAS's generic fallback.
+    public static func isGenericFallback(_ name: String?) -> Bool {
+        name?.caseInsensitiveCompare(genericFallback) == .orderedSame
+    }
+
     /// The `OPENBLAS_CORETYPE` to run with, or nil to keep OpenBLAS's own choice: only when it fell
     /// back to its generic kernels on a CPU whose flags allow a better set.
     /// - Parameters:
     ///   - detected: what OpenBLAS chose (`detected`).
     ///   - cpuFlags: the CPU's feature flags as `/proc/cpuinfo` names them (`cpuFlags(cpuinfo:)`).
     public static func replacement(detected: String?, cpuFlags: Set<String>) -> String? {
-        guard let detected, detected.caseInsensitiveCompare(genericFallback) == .orderedSame else { return nil }
+        guard isGenericFallback(detected) else { return nil }
         // The AVX-512 subsets OpenBLAS's SkylakeX kernels use; Cooperlake adds BF16.
         let avx512: Set<String> = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]
         if cpuFlags.isSuperset(of: avx512) {

@@ -15,7 +15,7 @@ enum BLASKernelRestart {
     static func restartIfOpenBLASFellBack() {
         guard getenv("OPENBLAS_CORETYPE") == nil,
             let detected = OpenBLASCoreType.detected,
-            detected.caseInsensitiveCompare(OpenBLASCoreType.genericFallback) == .orderedSame,
+            OpenBLASCoreType.isGenericFallback(detected),
             let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
             let core = OpenBLASCoreType.replacement(detected: detected, cpuFlags: OpenBLASCoreType.cpuFlags(cpuinfo: cpuinfo))
         else { return }

@@ -19,6 +19,13 @@ import Testing
         #expect(OpenBLASCoreType.replacement(detected: "Prescott", cpuFlags: ["avx2", "fma", "avx512f", "avx512er"]) == "Haswell")
     }
 
+    @Test func onlyPrescottIsTheGenericFallback() {
+        #expect(OpenBLASCoreType.isGenericFallback("Prescott"))
+        #expect(OpenBLASCoreType.isGenericFallback("prescott"))
+        #expect(!OpenBLASCoreType.isGenericFallback("Haswell"))
+        #expect(!OpenBLASCoreType.isGenericFallback(nil))
+    }
+
     @Test func flagsComeFromTheFirstProcessorOfCpuinfo() {
         let cpuinfo = """
             processor\t: 0

@@ -56,6 +56,14 @@ public final class ModelRuntime: Sendable, Service {
             }
             return models
         }
+        logger.info("model pool started", metadata: ["blas": "\(BLASThreading.libraryDescription)", "threads": "\(threads)"])
+        if OpenBLASCoreType.isGenericFallback(OpenBLASCoreType.detected) {
+            // `hybridrank` restarts itself to avoid this; here only if the operator chose it, the
+            // restart failed or the CPU has no AVX2.
+            logger.warning(
+                "OpenBLAS runs its generic kernels: the encoders are several times slower than an AVX2 or AVX-512 CPU allows; see README, \"BLAS kernels\"",
+                metadata: ["openblas_coretype": "\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")"])
+        }
         return ModelRuntime(threadPool: threadPool, threads: threads, biEncoder: loaded?.biEncoder, crossEncoder: loaded?.crossEncoder)
     }
 
