@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Run-time control of the BLAS library's own threads.
 ///
 /// The package links the generic `libblas.so.3`; Debian's alternatives pick OpenBLAS when it is
@@ -27,21 +21,13 @@ public enum BLASThreading {
     private typealias GetThreads = @convention(c) () -> Int32
     private typealias GetConfig = @convention(c) () -> UnsafePointer<CChar>?
 
-    private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
-        #if canImport(Glibc)
-        return dlsym(nil, name)  // RTLD_DEFAULT
-        #else
-        return dlsym(UnsafeMutableRawPointer(bitPattern: -2), name)
-        #endif
-    }
-
-    private static let setter: SetThreads? = symbol("openblas_set_num_threads").map {
+    private static let setter: SetThreads? = BLASSymbol.address("openblas_set_num_threads").map {
         unsafeBitCast($0, to: SetThreads.self)
     }
-    private static let getter: GetThreads? = symbol("openblas_get_num_threads").map {
+    private static let getter: GetThreads? = BLASSymbol.address("openblas_get_num_threads").map {
         unsafeBitCast($0, to: GetThreads.self)
     }
-    private static let config: GetConfig? = symbol("openblas_get_config").map {
+    private static let config: GetConfig? = BLASSymbol.address("openblas_get_config").map {
         unsafeBitCast($0, to: GetConfig.self)
     }
 

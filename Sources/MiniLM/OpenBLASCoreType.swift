@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Which kernels OpenBLAS runs, and the better ones to ask for when it did not recognise the CPU.
 ///
@@ -22,12 +17,7 @@ public enum OpenBLASCoreType {
 
     /// The kernels the loaded OpenBLAS runs (`openblas_get_corename`); nil for another BLAS.
     public static var detected: String? {
-        #if canImport(Glibc)
-        let symbol = dlsym(nil, "openblas_get_corename")  // RTLD_DEFAULT
-        #else
-        let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2), "openblas_get_corename")
-        #endif
-        guard let symbol, let name = unsafeBitCast(symbol, to: GetCoreName.self)() else { return nil }
+        guard let symbol = BLASSymbol.address("openblas_get_corename"), let name = unsafeBitCast(symbol, to: GetCoreName.self)() else { return nil }
         return String(cString: name)
     }
 

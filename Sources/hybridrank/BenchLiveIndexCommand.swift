@@ -47,7 +47,7 @@ struct BenchLiveIndexCommand: ParsableCommand {
             let applied = clock.now
             recent[event.userID, default: []].append(event.productID)
             let seeds = recent[event.userID]!.suffix(self.seeds).map { (productID: $0, weight: Float(1)) }
-            _ = index.scores(seeds: Array(seeds))
+            _ = index.scores(seeds: seeds)
             listsRead += seeds.count
             applying += start.duration(to: applied)
             reading += applied.duration(to: clock.now)
