@@ -52,6 +52,15 @@ public struct BacktestQueries: Sendable {
         return copy
     }
 
+    /// How many of the window's users (task A) and carts (task C) these queries score, as the
+    /// report's tables state it.
+    public func reportedSamples(window: String) -> (users: BacktestReport.WindowSample, carts: BacktestReport.WindowSample) {
+        (
+            BacktestReport.WindowSample(name: window, scored: users.count, available: allUsers),
+            BacktestReport.WindowSample(name: window, scored: carts.count, available: allCarts)
+        )
+    }
+
     private static func sample(_ keys: [String], limit: Int, seed: UInt64) -> [String] {
         guard limit < keys.count else { return keys }
         var generator = SplitMix64(seed: seed)

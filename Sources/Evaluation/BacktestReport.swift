@@ -61,12 +61,6 @@ public struct BacktestReport: Sendable {
         public var name: String
         public var scored: Int
         public var available: Int
-
-        public init(name: String, scored: Int, available: Int) {
-            self.name = name
-            self.scored = scored
-            self.available = available
-        }
     }
 
     public let runs: [String]

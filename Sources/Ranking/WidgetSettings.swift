@@ -21,20 +21,9 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
         public var position: Int
         public var productID: ProductID
 
-        public init(position: Int, productID: ProductID) {
-            self.position = position
-            self.productID = productID
-        }
-
         enum CodingKeys: String, CodingKey, CaseIterable {
             case position
             case productID = "product_id"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try StrictKeys.container(decoder, keyedBy: CodingKeys.self)
-            position = try container.decode(Int.self, forKey: .position)
-            productID = try container.decode(ProductID.self, forKey: .productID)
         }
     }
 
@@ -101,5 +90,15 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
             }
         }
         return errors
+    }
+}
+
+extension WidgetSettings.Pin {
+    /// Refuses keys the API does not know (`StrictKeys`). Written in an extension, so the struct
+    /// keeps the memberwise initialiser the compiler writes.
+    public init(from decoder: any Decoder) throws {
+        let container = try StrictKeys.container(decoder, keyedBy: CodingKeys.self)
+        position = try container.decode(Int.self, forKey: .position)
+        productID = try container.decode(ProductID.self, forKey: .productID)
     }
 }

@@ -12,13 +12,8 @@ import Domain
 public struct MMRDiversityRule: Rule {
     public let name = "mmr"
     /// 1 = pure relevance, 0 = pure novelty.
-    public var lambda: Float
-    public var window: Int
-
-    public init(lambda: Float = 0.7, window: Int = 10) {
-        self.lambda = lambda
-        self.window = window
-    }
+    public var lambda: Float = 0.7
+    public var window: Int = 10
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         guard let lookup = context.embeddings, window > 1, items.count > 2 else { return }

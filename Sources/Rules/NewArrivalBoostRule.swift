@@ -7,13 +7,8 @@ import Domain
 /// - Complexity: O(n log n); the facts the items carry (a batched look-up for those without).
 public struct NewArrivalBoostRule: Rule {
     public let name = "new_arrival"
-    public var boost: Float
-    public var days: Int
-
-    public init(boost: Float = 0.10, days: Int = 30) {
-        self.boost = boost
-        self.days = days
-    }
+    public var boost: Float = 0.10
+    public var days: Int = 30
 
     public func apply(to items: inout [ScoredItem], context: RuleContext, report: inout RuleReport) {
         let now = context.shopper.now

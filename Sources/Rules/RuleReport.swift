@@ -7,11 +7,6 @@ public struct RuleReport: Sendable, Hashable {
         public var productID: ProductID
         /// The rule's label, e.g. "filtered:stock", "filtered:purchased".
         public var label: String
-
-        public init(productID: ProductID, label: String) {
-            self.productID = productID
-            self.label = label
-        }
     }
 
     /// Removed products in the order the rules dropped them.

@@ -103,8 +103,9 @@ struct BacktestCommand: AsyncParsableCommand {
         for window in chosenWindows {
             var queries = try BacktestQueries.load(folder: URL(fileURLWithPath: evalDirectory).appendingPathComponent(window.name))
             if let maxUsers { queries = queries.sampled(limit: maxUsers, seed: seed) }
-            samplesA.append(.init(name: window.name, scored: queries.users.count, available: queries.allUsers))
-            samplesC.append(.init(name: window.name, scored: queries.carts.count, available: queries.allCarts))
+            let samples = queries.reportedSamples(window: window.name)
+            samplesA.append(samples.users)
+            samplesC.append(samples.carts)
             let history = dataset.interactions.filter { $0.type == .purchase && $0.occurredAt < window.start }
             let baselineKinds = Set(
                 runs.compactMap { run -> Baselines.Kind? in

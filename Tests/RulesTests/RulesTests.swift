@@ -1,6 +1,6 @@
 import Domain
 import Foundation
-import Rules
+@testable import Rules
 import Testing
 import TestSupport
 
