@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import NIOCore
 import Testing
@@ -45,5 +46,31 @@ struct ResponseJSONTests {
         let decoded = try decoder.decode(RecommendationResponse.self, from: direct)
         #expect(decoded.items.map(\.name) == response.items.map(\.name))
         #expect(decoded.generatedAt == Date(timeIntervalSince1970: 1_795_473_272))
+    }
+}
+
+@Suite("Product response JSON")
+struct ProductOutputJSONTests {
+    static let product = Product(
+        id: "P1", name: "Blue mug", description: "Stoneware", category: "Kitchen", price: 4.5, currency: "GBP",
+        stockQuantity: nil, inStock: true, promoted: false, createdAt: Date(timeIntervalSince1970: 1_700_000_000),
+        updatedAt: Date(timeIntervalSince1970: 1_700_000_100), deletedAt: Date(timeIntervalSince1970: 1_700_000_200))
+
+    @Test("Every field of the product under its API name, no stored-only fields, no null stock")
+    func fields() throws {
+        let data = try HTTPBody.encoder.encode(ProductOutput(Self.product))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(
+            Set(object.keys) == [
+                "product_id", "name", "description", "category", "price", "currency", "in_stock", "promoted", "created_at",
+                "updated_at",
+            ])
+        #expect(object["product_id"] as? String == "P1")
+        #expect(object["price"] as? Double == 4.5)
+        #expect(object["created_at"] as? String == "2023-11-14T22:13:20Z")
+        var counted = Self.product
+        counted.stockQuantity = 3
+        let withStock = try JSONSerialization.jsonObject(with: HTTPBody.encoder.encode(ProductOutput(counted))) as? [String: Any]
+        #expect(withStock?["stock_quantity"] as? Int == 3)
     }
 }

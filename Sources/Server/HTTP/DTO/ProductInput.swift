@@ -73,19 +73,11 @@ public struct ProductInput: Codable, Sendable {
     }
 }
 
-/// What product routes answer with.
-public struct ProductOutput: Codable, Sendable {
-    public var productID: String
-    public var name: String
-    public var description: String
-    public var category: String
-    public var price: Double
-    public var currency: String
-    public var stockQuantity: Int?
-    public var inStock: Bool
-    public var promoted: Bool
-    public var createdAt: Date
-    public var updatedAt: Date
+/// What product routes answer with: the stored product under the API's field names. It holds the
+/// `Product` itself rather than a copy of its fields, so the two cannot drift apart; a deleted
+/// product is never answered, so `deleted_at` is not among them.
+public struct ProductOutput: Encodable, Sendable {
+    public var product: Product
 
     enum CodingKeys: String, CodingKey {
         case productID = "product_id", name, description, category, price, currency
@@ -94,16 +86,21 @@ public struct ProductOutput: Codable, Sendable {
     }
 
     public init(_ product: Product) {
-        self.productID = product.id
-        self.name = product.name
-        self.description = product.description
-        self.category = product.category
-        self.price = product.price
-        self.currency = product.currency
-        self.stockQuantity = product.stockQuantity
-        self.inStock = product.inStock
-        self.promoted = product.promoted
-        self.createdAt = product.createdAt
-        self.updatedAt = product.updatedAt
+        self.product = product
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var fields = encoder.container(keyedBy: CodingKeys.self)
+        try fields.encode(product.id, forKey: .productID)
+        try fields.encode(product.name, forKey: .name)
+        try fields.encode(product.description, forKey: .description)
+        try fields.encode(product.category, forKey: .category)
+        try fields.encode(product.price, forKey: .price)
+        try fields.encode(product.currency, forKey: .currency)
+        try fields.encodeIfPresent(product.stockQuantity, forKey: .stockQuantity)
+        try fields.encode(product.inStock, forKey: .inStock)
+        try fields.encode(product.promoted, forKey: .promoted)
+        try fields.encode(product.createdAt, forKey: .createdAt)
+        try fields.encode(product.updatedAt, forKey: .updatedAt)
     }
 }
