@@ -46,7 +46,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let total = try await database.withClient { client in
             let importer = DataImporter(postgres: client, showProgress: !quiet)
-            var total = ImportSummary(kind: "total")
+            var summaries: [ImportSummary] = []
             // Catalog first: event values are priced from it.
             let jobs: [(String?, (String) async throws -> ImportSummary)] = [
                 (catalog, importer.importCatalog), (customers, importer.importCustomers), (events, importer.importEvents),
@@ -55,11 +55,9 @@ struct ImportCommand: AsyncParsableCommand {
                 guard let path else { continue }
                 let summary = try await job(path)
                 report(summary)
-                total.imported += summary.imported
-                total.duplicates += summary.duplicates
-                total.rejected += summary.rejected
+                summaries.append(summary)
             }
-            return total
+            return ImportSummary.total(of: summaries)
         }
         print("imported \(total.imported), skipped duplicates \(total.duplicates), rejected \(total.rejected)")
     }

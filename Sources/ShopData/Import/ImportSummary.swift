@@ -3,20 +3,23 @@ public struct ImportSummary: Sendable, Hashable, CustomStringConvertible {
     /// `catalog`, `events` or `customers`.
     public var kind: String
     /// Rows newly stored (for the catalog and customers: new or changed).
-    public var imported: Int
+    public var imported: Int = 0
     /// Good rows not stored because they were there already (same event key, unchanged product).
-    public var duplicates: Int
+    public var duplicates: Int = 0
     /// Rows rejected as malformed.
-    public var rejected: Int
+    public var rejected: Int = 0
     /// The first rejections, in file order (at most `DataImporter.maxReportedRejections`).
-    public var rejections: [ImportRowError]
+    public var rejections: [ImportRowError] = []
 
-    public init(kind: String, imported: Int = 0, duplicates: Int = 0, rejected: Int = 0, rejections: [ImportRowError] = []) {
-        self.kind = kind
-        self.imported = imported
-        self.duplicates = duplicates
-        self.rejected = rejected
-        self.rejections = rejections
+    /// The counts of several imports added up (kind `total`); each keeps its own rejections.
+    public static func total(of summaries: [ImportSummary]) -> ImportSummary {
+        var total = ImportSummary(kind: "total")
+        for summary in summaries {
+            total.imported += summary.imported
+            total.duplicates += summary.duplicates
+            total.rejected += summary.rejected
+        }
+        return total
     }
 
     public var description: String {
