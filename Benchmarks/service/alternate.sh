@@ -18,6 +18,8 @@
 # Prints one line per run and writes $OUT/runs.jsonl; summarise with alternate_summary.py.
 # Needs DATABASE_URL and REDIS_URL exported. Environment: PORT (18086), A_SECONDS (10),
 # B_SECONDS (20), B_SLICE (250; the demo shop of 1,500 products / 3,000 users has ~1,300 buyers).
+# A b run must stay inside its slice (requests <= B_SLICE; about 15 cold homepages a second here),
+# or users repeat and the run is not cold: it warns when they did.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT=${1:?usage: alternate.sh OUT ROUNDS BIN_A BIN_B [BIN ...]}; ROUNDS=${2:?rounds}; shift 2
@@ -79,7 +81,7 @@ for round in $(seq 1 "$ROUNDS"); do
         c3=$(cpu)
         load1=$(cut -d' ' -f1 /proc/loadavg)
         stop
-        python3 - "$round" "$bin" "$c0" "$c1" "$c2" "$c3" "$TICKS" "$load0" "$load1" "$OUT/b-$round-$((slice - 1)).txt" "$OUT/a-$round-$slice.txt" <<'PY' | tee -a "$OUT/runs.jsonl"
+        python3 - "$round" "$bin" "$c0" "$c1" "$c2" "$c3" "$TICKS" "$load0" "$load1" "$OUT/b-$round-$((slice - 1)).txt" "$OUT/a-$round-$slice.txt" "$B_SLICE" <<'PY' | tee -a "$OUT/runs.jsonl"
 import json, sys
 rnd, binary, c0, c1, c2, c3, ticks, l0, l1, bfile, afile = sys.argv[1:12]
 def wrk_json(path):
@@ -103,6 +105,11 @@ print(json.dumps({
     "b_cpu_ms_per_request": (float(c1) - float(c0)) / ticks * 1e3 / max(1, b["requests"]),
     "b_window": window(bfile),
 }))
+slice_users = int(sys.argv[12])
+if b["requests"] > slice_users:
+    print(f"warning: b made {b['requests']} requests on a slice of {slice_users} users: users repeated, so the run "
+          "was not cold (an in-process score cache answers repeats); raise B_SLICE or lower B_SECONDS",
+          file=sys.stderr)
 PY
     done
 done
