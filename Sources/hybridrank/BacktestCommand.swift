@@ -24,10 +24,7 @@ struct BacktestCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Products CSV, plain or .gz.")
-    var catalog: String = "../shared/data/online-retail/products.csv.gz"
-    @Option(help: "Interactions CSV, plain or .gz (history = purchases before each window's start).")
-    var events: String = "../shared/data/online-retail/interactions.csv.gz"
+    @OptionGroup var data: OfflineDataFiles
     @Option(help: "Folder holding one folder of query and truth files per window.")
     var evalDirectory: String = "../shared/eval"
     @Option(help: "Windows, comma-separated: \(BacktestWindow.all.map(\.name).joined(separator: ",")).")
@@ -91,7 +88,7 @@ struct BacktestCommand: AsyncParsableCommand {
             return variant
         }
 
-        let dataset = try RetailDataset.load(catalog: URL(fileURLWithPath: catalog), events: URL(fileURLWithPath: events))
+        let dataset = try data.load()
         let catalogSize = Set(dataset.products.map(\.id)).count
         let embeddings = variants.allSatisfy(\.pipeline.noContent) ? nil : try models.embeddings(for: dataset.products)
         let reranker = try makeReranker(for: variants, products: dataset.products)
