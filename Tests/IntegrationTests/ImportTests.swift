@@ -8,7 +8,16 @@ import Support
 import Testing
 
 @Suite("Import through COPY", .enabled(if: StorageTestEnvironment.hasPostgres, "POSTGRES_URL is not set"))
-struct ImportTests {
+final class ImportTests {
+    /// This test's input files; Swift Testing makes one instance per test, so each test's folder
+    /// goes when it ends.
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        StorageTestEnvironment.uniqueName("hybridrank-import"))
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     /// A fresh schema with the project's migrations applied.
     func withMigratedSchema(_ prefix: String, _ body: (PostgresClient) async throws -> Void) async throws {
         try await StorageTestEnvironment.withSchema(prefix, poolSize: 2) { client, _ in
@@ -19,8 +28,6 @@ struct ImportTests {
     }
 
     func temporaryFile(_ name: String, _ contents: String) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            StorageTestEnvironment.uniqueName("hybridrank-import"))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let url = directory.appendingPathComponent(name)
         try contents.write(to: url, atomically: true, encoding: .utf8)
