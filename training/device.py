@@ -22,6 +22,8 @@ import argparse
 import gzip
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -57,7 +59,6 @@ def lists_from_json(items):
         lst = data.CandidateList(d["task"], d["query_id"], d["query"])
         lst.products, lst.documents, lst.blended = d["products"], d["documents"], d["blended"]
         lst.positions, lst.labels = d["positions"], d["labels"]
-        lst.signals = [[0.0] * len(data.SIGNALS) for _ in d["products"]]
         out.append(lst)
     return out
 
@@ -134,8 +135,6 @@ def unpack_base(packed_path, out_path):
 
 def travelling_bytes():
     """What a call would send: the files git tracks or does not ignore, plus the pack."""
-    import subprocess
-
     files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
                            check=True, capture_output=True).stdout.split(b"\0")
     total = sum(os.path.getsize(os.path.join(REPO, f.decode())) for f in files
@@ -159,8 +158,7 @@ def pack(args):
     pack_base(args.base, used, f"{PACK}/base.safetensors")
     for name in MODEL_FILES:
         if os.path.exists(f"{args.base}/{name}"):
-            with open(f"{args.base}/{name}", "rb") as src, open(f"{PACK}/{name}", "wb") as dst:
-                dst.write(src.read())
+            shutil.copyfile(f"{args.base}/{name}", f"{PACK}/{name}")
     size = travelling_bytes()
     log(f"{len(train_lists)} training lists, {len(heldout)} held-out lists, {len(used)} token ids; "
         f"a call would send {size / 1048576:.1f} MiB of {TRAVEL_LIMIT / 1048576:.0f}")
@@ -171,7 +169,7 @@ def pack(args):
 # --------------------------------------------------------------------------- on the machine
 def train_there(args, extra):
     import torch
-    from safetensors.torch import save_file
+    from safetensors.torch import load_file, save_file
 
     from . import train
 
@@ -180,20 +178,17 @@ def train_there(args, extra):
     unpack_base(f"{PACK}/base.safetensors", f"{base}/model.safetensors")
     for name in MODEL_FILES:
         if os.path.exists(f"{PACK}/{name}"):
-            with open(f"{PACK}/{name}", "rb") as src, open(f"{base}/{name}", "wb") as dst:
-                dst.write(src.read())
+            shutil.copyfile(f"{PACK}/{name}", f"{base}/{name}")
     with gzip.open(f"{PACK}/lists.json.gz", "rt") as f:
         lists = json.load(f)
     train_args = train.parse(["--base", base, "--work", f"{args.scratch}/work", "--hybridrank", "-",
                               "--train-cut", TRAINING_WINDOWS[0][0], "--train-end", TRAINING_WINDOWS[-1][1]]
                              + extra)
     report = train.run(train_args, lists_from_json(lists["train"]), lists_from_json(lists["heldout"]))
-    report["training_windows"] = [list(w) for w in TRAINING_WINDOWS]
+    report["train_window"] = [{"history_before": cut, "labels": [cut, end]} for cut, end in TRAINING_WINDOWS]
     report["torch"] = torch.__version__
     if torch.cuda.is_available():
         report["gpu"] = torch.cuda.get_device_name(0)
-
-    from safetensors.torch import load_file
 
     trained = load_file(f"{train_args.export_dir}/model.safetensors")
     started = load_file(f"{base}/model.safetensors")
@@ -213,8 +208,7 @@ def train_there(args, extra):
         size += nbytes
     save_file(shard, f"{args.out}/trained-{index:02d}.safetensors")
     for name in ("config.json", "reference_pairs.json"):
-        with open(f"{train_args.export_dir}/{name}", "rb") as src, open(f"{args.out}/{name}", "wb") as dst:
-            dst.write(src.read())
+        shutil.copyfile(f"{train_args.export_dir}/{name}", f"{args.out}/{name}")
     with open(f"{args.out}/report.json", "w") as f:
         json.dump(report, f, indent=2)
     log(f"held-out AUC {json.dumps(report['heldout_auc'].get('all'))}; wrote {index + 1} shard(s) to {args.out}")
@@ -240,13 +234,11 @@ def unpack(args):
             tensors[key] = value.to(torch.float16).contiguous()
     os.makedirs(args.export_dir, exist_ok=True)
     save_file(tensors, f"{args.export_dir}/model.safetensors", metadata={"format": "pt"})
-    with open(f"{returned}/config.json", "rb") as src, open(f"{args.export_dir}/config.json", "wb") as dst:
-        dst.write(src.read())
+    shutil.copyfile(f"{returned}/config.json", f"{args.export_dir}/config.json")
     for name in ("vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
         source = f"{args.base}/{name}"
         if os.path.exists(source):
-            with open(source, "rb") as src, open(f"{args.export_dir}/{name}", "wb") as dst:
-                dst.write(src.read())
+            shutil.copyfile(source, f"{args.export_dir}/{name}")
     with open(f"{returned}/reference_pairs.json") as f:
         there = json.load(f)["cases"]
     pairs = [(c["query"], c["document"]) for c in there]
@@ -272,7 +264,6 @@ def unpack(args):
 
 def swift_reference_gap(hybridrank, model_dir, cases):
     """Largest |Swift logit − PyTorch logit| over the reference cases (`hybridrank score`)."""
-    import subprocess
 
     lines = "".join(json.dumps({"query": c["query"], "document": c["document"]}) + "\n" for c in cases)
     result = subprocess.run([hybridrank, "score", "--model", model_dir, "--pairs", "-"], input=lines, text=True,
