@@ -8,7 +8,7 @@ import Foundation
 struct OfflineDataFiles: ParsableArguments {
     @Option(help: "Products CSV (product_id,name,unit_price,category), plain or .gz.")
     var catalog: String = "../shared/data/online-retail/products.csv.gz"
-    @Option(help: "Interactions CSV (customer_id,product_id,event,quantity,timestamp,basket_id), plain or .gz (the backtest's history: the purchases before each window's start).")
+    @Option(help: "Interactions CSV (customer_id,product_id,event,quantity,timestamp,basket_id), plain or .gz; each command cuts its history from it (eval at --split-date, backtest at each window's start).")
     var events: String = "../shared/data/online-retail/interactions.csv.gz"
 
     func load() throws -> RetailDataset {
