@@ -19,7 +19,6 @@ score (train.combinations), as the other experiments do.
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 
@@ -147,14 +146,16 @@ def main():
     heldout = read_all(f"{WORK}/candidates-2011-06-01", f"{SHARED}/eval/val")
     model, _ = bert.load(args.base)
     tokenizer = PairTokenizer(f"{args.base}/vocab.txt", max_length=args.max_length)
-    if os.path.exists(args.features):
-        cached = np.load(args.features)
-        train_x = np.split(cached["train"], np.cumsum([len(l.labels) for l in training])[:-1])
-        heldout_x = np.split(cached["heldout"], np.cumsum([len(l.labels) for l in heldout])[:-1])
-    else:
+    train_sizes, heldout_sizes = [len(l.labels) for l in training], [len(l.labels) for l in heldout]
+    cached = np.load(args.features) if os.path.exists(args.features) else None
+    if cached is not None and list(cached["train_sizes"]) == train_sizes and list(cached["heldout_sizes"]) == heldout_sizes:
+        train_x = np.split(cached["train"], np.cumsum(train_sizes)[:-1])
+        heldout_x = np.split(cached["heldout"], np.cumsum(heldout_sizes)[:-1])
+    else:  # no cache, or one written from other dumps
         train_x = cls_features(model, tokenizer, training, "training lists")
         heldout_x = cls_features(model, tokenizer, heldout, "val lists")
-        np.savez(args.features, train=np.concatenate(train_x), heldout=np.concatenate(heldout_x))
+        np.savez(args.features, train=np.concatenate(train_x), heldout=np.concatenate(heldout_x),
+                 train_sizes=np.array(train_sizes), heldout_sizes=np.array(heldout_sizes))
     encoded = time.time()
     head = Head(model, args.dropout)
     history = fit(head, train_x, training, args)
@@ -172,12 +173,8 @@ def main():
     if args.out:
         model.bert.pooler.dense.load_state_dict(head.pooler.state_dict())
         model.classifier.load_state_dict(head.classifier.state_dict())
-        os.makedirs(args.out, exist_ok=True)
-        from safetensors.torch import save_file
-
-        save_file(model.export_tensors(), f"{args.out}/model.safetensors")
-        for name in ("config.json", "vocab.txt"):
-            shutil.copyfile(f"{args.base}/{name}", f"{args.out}/{name}")
+        pairs = [(lst.query, d) for lst in heldout[:4] for d in lst.documents[:4]]
+        report["sha256"] = train.export(model, args.base, args.out, pairs)
         with open(f"{args.out}/report.json", "w") as f:
             json.dump(report, f, indent=1)
 
