@@ -146,12 +146,16 @@ class CrossEncoder(nn.Module):
 
     def forward(self, ids, types, attention):
         """ids, types, attention: [B, T] (attention 1 for real tokens, 0 for padding) -> [B] logits."""
+        pooled = torch.tanh(self.bert.pooler.dense(self.cls_vectors(ids, types, attention)))
+        return self.classifier(self.dropout(pooled)).squeeze(-1)
+
+    def cls_vectors(self, ids, types, attention):
+        """The last layer's [CLS] vectors [B, hidden]: what the pooler reads."""
         mask = (1.0 - attention[:, None, None, :].to(torch.float32)) * torch.finfo(torch.float32).min
         x = self.bert.embeddings(ids, types)
         for layer in self.bert.encoder.layer:
             x = layer(x, mask)
-        pooled = torch.tanh(self.bert.pooler.dense(x[:, 0]))
-        return self.classifier(self.dropout(pooled)).squeeze(-1)
+        return x[:, 0]
 
     # ------------------------------------------------------------------ weights
     def load_tensors(self, tensors):

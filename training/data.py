@@ -145,3 +145,10 @@ def read_lists(candidates_path, truth_path):
             lst.positions.append(int(r["position"]))
             lst.labels.append(1 if r["product_id"] in truth.get(r["query_id"], ()) else 0)
     return list(lists.values())
+
+
+def read_window_lists(candidates_dir, truth_dir):
+    """A window's homepage lists (labelled by task A's truth), then its cart lists (task C's), from
+    the dumps `dump_candidates` wrote to `candidates_dir`."""
+    return (read_lists(f"{candidates_dir}/candidates_homepage.csv", f"{truth_dir}/truth_taskA.csv")
+            + read_lists(f"{candidates_dir}/candidates_cart.csv", f"{truth_dir}/truth_taskC.csv"))

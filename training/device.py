@@ -78,9 +78,8 @@ def dump_lists(args):
 
 
 def window_lists(args, window, cut):
-    homepage, cart = data.dump_candidates(args.hybridrank, args.data, window, cut, f"{args.work}/candidates-{cut}",
-                                          20, args.bi_encoder, log)
-    return data.read_lists(homepage, f"{window}/truth_taskA.csv") + data.read_lists(cart, f"{window}/truth_taskC.csv")
+    data.dump_candidates(args.hybridrank, args.data, window, cut, f"{args.work}/candidates-{cut}", 20, args.bi_encoder, log)
+    return data.read_window_lists(f"{args.work}/candidates-{cut}", window)
 
 
 # --------------------------------------------------------------------------- base model

@@ -63,11 +63,9 @@ def homepage_lists(candidates_dir, window_dir, _names):
 
 def ranked_lists(candidates_dir, window_dir, _names):
     """Both tasks' lists, each document prefixed by its stage-2 position."""
-    out = []
-    for task, truth in (("homepage", "truth_taskA.csv"), ("cart", "truth_taskC.csv")):
-        for lst in data.read_lists(f"{candidates_dir}/candidates_{task}.csv", f"{window_dir}/{truth}"):
-            lst.documents = [f"rank {position} | {document}" for position, document in zip(lst.positions, lst.documents)]
-            out.append(lst)
+    out = data.read_window_lists(candidates_dir, window_dir)
+    for lst in out:
+        lst.documents = [f"rank {position} | {document}" for position, document in zip(lst.positions, lst.documents)]
     return out
 
 

@@ -36,11 +36,7 @@ TRAINING_CUTS = ("2010-06-01", "2010-12-01")
 
 def read_all(candidates_dir, truth_dir):
     """Both tasks' lists with a bought product and another candidate."""
-    out = []
-    for task, truth in (("homepage", "truth_taskA.csv"), ("cart", "truth_taskC.csv")):
-        out += [lst for lst in data.read_lists(f"{candidates_dir}/candidates_{task}.csv", f"{truth_dir}/{truth}")
-                if lst.positives and lst.negatives]
-    return out
+    return [lst for lst in data.read_window_lists(candidates_dir, truth_dir) if lst.positives and lst.negatives]
 
 
 def cls_features(model, tokenizer, lists, label):
@@ -51,12 +47,8 @@ def cls_features(model, tokenizer, lists, label):
     out = []
     with torch.no_grad(), tqdm(total=len(lists), desc=f"encode {label}", unit="list", file=sys.stderr) as bar:
         for lst in lists:
-            ids, types, attention = pad(tokenizer.encode([(lst.query, d) for d in lst.documents]))
-            mask = (1.0 - attention[:, None, None, :].to(torch.float32)) * torch.finfo(torch.float32).min
-            x = model.bert.embeddings(ids, types)
-            for layer in model.bert.encoder.layer:
-                x = layer(x, mask)
-            out.append(x[:, 0].numpy().astype(np.float32))
+            encoded = pad(tokenizer.encode([(lst.query, d) for d in lst.documents]))
+            out.append(model.cls_vectors(*encoded).numpy().astype(np.float32))
             bar.update(1)
     return out
 

@@ -27,11 +27,10 @@ def load(candidates_dir, truth_dir):
     """[(task, X, y)] for the lists with a bought and another candidate: per item the blended score,
     the other signals and the position (columns), and the labels."""
     out = []
-    for task, truth_file in (("homepage", "truth_taskA.csv"), ("cart", "truth_taskC.csv")):
-        for lst in data.read_lists(f"{candidates_dir}/candidates_{task}.csv", f"{truth_dir}/{truth_file}"):
-            if 0 < sum(lst.labels) < len(lst.labels):
-                x = np.array([[b, *s, p] for b, s, p in zip(lst.blended, lst.signals, lst.positions)], dtype=float)
-                out.append((task, x, np.array(lst.labels, dtype=bool)))
+    for lst in data.read_window_lists(candidates_dir, truth_dir):
+        if 0 < sum(lst.labels) < len(lst.labels):
+            x = np.array([[b, *s, p] for b, s, p in zip(lst.blended, lst.signals, lst.positions)], dtype=float)
+            out.append((lst.task, x, np.array(lst.labels, dtype=bool)))
     return out
 
 

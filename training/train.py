@@ -352,10 +352,9 @@ def run(args, train_lists=None, heldout_lists=None):
         train_lists, heldout_lists = [], []
         for window_dir, cut, target in ((train_window, args.train_cut, train_lists),
                                         (heldout_window, args.heldout_cut, heldout_lists)):
-            homepage, cart = data.dump_candidates(args.hybridrank, args.data, window_dir, cut,
-                                                  f"{args.work}/candidates-{cut}", args.window, args.bi_encoder, log)
-            target.extend(data.read_lists(homepage, f"{window_dir}/truth_taskA.csv"))
-            target.extend(data.read_lists(cart, f"{window_dir}/truth_taskC.csv"))
+            data.dump_candidates(args.hybridrank, args.data, window_dir, cut, f"{args.work}/candidates-{cut}",
+                                 args.window, args.bi_encoder, log)
+            target.extend(data.read_window_lists(f"{args.work}/candidates-{cut}", window_dir))
 
     for name, lists in (("train", train_lists), ("held-out", heldout_lists)):
         for task in sorted({lst.task for lst in lists}):
