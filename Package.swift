@@ -105,7 +105,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Catalog and event import, the demo shop generator and the shopper simulator (the CLI's).
-        .target(name: "ShopData", dependencies: ["Domain", "Storage", "Support"], swiftSettings: swiftSettings),
+        .target(
+            name: "ShopData", dependencies: ["Domain", "Storage", "Support", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         // HTTP only: route collections, DTOs, middleware, errors mapped to responses, and the
         // composition root that builds the application.
         .target(
@@ -143,7 +145,8 @@ let package = Package(
         // Tests mirror the modules; the pure-logic ones link no server library.
         // Hand-made fixtures several test targets share, and where `../shared` is.
         .target(name: "TestSupport", dependencies: ["Domain", "Rules", "Candidates"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SupportTests", dependencies: ["Support", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "CEncoderKernels", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CandidatesTests", dependencies: ["Candidates", "CVectorKernels", "Domain", "TestSupport"],

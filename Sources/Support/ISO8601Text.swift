@@ -25,6 +25,12 @@ public enum ISO8601Text {
             + two(secondOfDay % 3600 / 60) + ":" + two(secondOfDay % 60) + "Z"
     }
 
+    /// The UTC day `YYYY-MM-DD` of `date`, as the daily performance tables key their rows (a
+    /// `DateFormatter` would follow the process locale's calendar unless told otherwise).
+    public static func day(_ date: Date) -> String {
+        String(string(date).prefix(10))
+    }
+
     /// Parses `YYYY-MM-DD[(T|t| )HH:MM[:SS[(.|,)fff…]]][Z|z|±HH[[:]MM[:SS]]]`; no zone means UTC.
     ///
     /// The one reader of ISO-8601-like times: import files, PostgreSQL's `timestamptz` text

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Storage
+import Support
 
 /// Computes `GET /v1/experiments/{key}/results` and the dashboard's daily series from the
 /// exposures and the interactions attributed to them (SQL in `Experiments.ResultsSQL` /
@@ -53,11 +54,8 @@ public final class ExperimentResultsService: Sendable {
     /// Re-runs the daily rollup for the days the attribution window can still change (idempotent).
     public func rollUpRecentDays(now: Date = Date(), windowSeconds: TimeInterval) async throws {
         let days = Int((windowSeconds / 86_400).rounded(.up)) + 1
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.timeZone = TimeZone(identifier: "UTC")
         for back in 0...days {
-            let day = formatter.string(from: now.addingTimeInterval(-Double(back) * 86_400))
+            let day = ISO8601Text.day(now.addingTimeInterval(-Double(back) * 86_400))
             _ = try await postgres.execute(RollupSQL.daily, [day, attributionWindow])
         }
     }

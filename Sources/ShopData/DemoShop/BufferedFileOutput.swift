@@ -1,26 +1,32 @@
 import Foundation
+import NIOCore
+import Support
 
-/// A file written in large chunks from a line builder's buffer (one `write` per megabyte).
+/// A file written in large chunks from a `JSONByteWriter`'s buffer (one `write` per megabyte):
+/// the demo shop's records are small and many.
 final class BufferedFileOutput {
+    /// Bytes gathered before one `write`.
+    static let chunk = 1 << 20
     private let handle: FileHandle
-    private let chunk: Int
 
-    init(url: URL, chunk: Int = 1 << 20) throws {
+    init(url: URL) throws {
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)  // FileHandle below throws if it failed
         handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: 0)
-        self.chunk = chunk
     }
 
-    func writeIfFull(_ line: inout NDJSONLineBuilder) throws {
-        guard line.bytes.count >= chunk else { return }
-        try handle.write(contentsOf: line.bytes)
-        line.removeAll()
+    func writeIfFull(_ writer: inout JSONByteWriter) throws {
+        guard writer.buffer.readableBytes >= Self.chunk else { return }
+        try write(&writer)
     }
 
-    func finish(_ line: inout NDJSONLineBuilder) throws {
-        if !line.bytes.isEmpty { try handle.write(contentsOf: line.bytes) }
-        line.removeAll()
+    func finish(_ writer: inout JSONByteWriter) throws {
+        if writer.buffer.readableBytes > 0 { try write(&writer) }
         try handle.close()
+    }
+
+    private func write(_ writer: inout JSONByteWriter) throws {
+        try writer.buffer.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
+        writer.clear()
     }
 }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Support
 
 /// Writes a generated demo shop as the NDJSON files `hybridrank import` reads:
 /// `products.ndjson` (`product_id, name, description, category, price, currency, stock_quantity,
@@ -21,46 +22,48 @@ public struct DemoShopWriter: Sendable {
         let catalog = generator.makeCatalog()
 
         let productsOutput = try BufferedFileOutput(url: directory.appendingPathComponent(Self.productsFileName))
-        var line = NDJSONLineBuilder()
+        var json = JSONByteWriter(capacity: BufferedFileOutput.chunk + 4096)
         for product in catalog.products {
-            Self.encode(product, into: &line)
-            try productsOutput.writeIfFull(&line)
+            Self.encode(product, into: &json)
+            try productsOutput.writeIfFull(&json)
         }
-        try productsOutput.finish(&line)
+        try productsOutput.finish(&json)
 
         let eventsOutput = try BufferedFileOutput(url: directory.appendingPathComponent(Self.eventsFileName))
         let summary = try generator.generateEvents(catalog: catalog) { event in
-            Self.encode(event, into: &line)
-            try eventsOutput.writeIfFull(&line)
+            Self.encode(event, into: &json)
+            try eventsOutput.writeIfFull(&json)
         }
-        try eventsOutput.finish(&line)
+        try eventsOutput.finish(&json)
         return summary
     }
 
-    static func encode(_ product: Product, into line: inout NDJSONLineBuilder) {
-        line.begin()
-        line.string("product_id", product.id)
-        line.string("name", product.name)
-        line.string("description", product.description)
-        line.string("category", product.category)
-        line.money("price", product.price)
-        line.string("currency", product.currency)
-        if let stock = product.stockQuantity { line.integer("stock_quantity", stock) } else { line.null("stock_quantity") }
-        line.bool("in_stock", product.inStock)
-        line.bool("promoted", product.promoted)
-        line.timestamp("created_at", product.createdAt)
-        line.end()
+    static func encode(_ product: Product, into json: inout JSONByteWriter) {
+        json.beginObject()
+        json.field("product_id", product.id)
+        json.field("name", product.name)
+        json.field("description", product.description)
+        json.field("category", product.category)
+        json.field("price", product.price, fractionDigits: 2)
+        json.field("currency", product.currency)
+        if let stock = product.stockQuantity { json.field("stock_quantity", stock) } else { json.nullField("stock_quantity") }
+        json.field("in_stock", product.inStock)
+        json.field("promoted", product.promoted)
+        json.field("created_at", product.createdAt)
+        json.endObject()
+        json.endLine()
     }
 
-    static func encode(_ event: Interaction, into line: inout NDJSONLineBuilder) {
-        line.begin()
-        line.string("user_id", event.userID)
-        line.string("product_id", event.productID)
-        line.string("event", event.type.rawValue)
-        line.integer("quantity", event.quantity)
-        if event.type == .purchase { line.money("value", event.value) } else { line.null("value") }
-        line.timestamp("timestamp", event.occurredAt)
-        if let basket = event.basketID { line.string("basket_id", basket) } else { line.null("basket_id") }
-        line.end()
+    static func encode(_ event: Interaction, into json: inout JSONByteWriter) {
+        json.beginObject()
+        json.field("user_id", event.userID)
+        json.field("product_id", event.productID)
+        json.field("event", event.type.rawValue)
+        json.field("quantity", event.quantity)
+        if event.type == .purchase { json.field("value", event.value, fractionDigits: 2) } else { json.nullField("value") }
+        json.field("timestamp", event.occurredAt)
+        if let basket = event.basketID { json.field("basket_id", basket) } else { json.nullField("basket_id") }
+        json.endObject()
+        json.endLine()
     }
 }
