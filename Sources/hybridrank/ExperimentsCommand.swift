@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Engine
 import Experiments
 import Foundation
 import Storage
@@ -122,7 +123,7 @@ struct ApplyExperimentsCommand: AsyncParsableCommand {
         }
         do {
             let result = try await database.withClient { client in
-                try await applier.apply(definitions, to: PostgresExperimentStore(client: client), dryRun: dryRun)
+                try await applier.apply(definitions, to: PostgresExperimentStore(postgres: client), dryRun: dryRun)
             }
             let suffix = dryRun ? " (dry run)" : ""
             print("apply: created \(result.created.count), updated \(result.updated.count), unchanged \(result.unchanged.count)\(suffix)")
@@ -140,24 +141,6 @@ struct ApplyExperimentsCommand: AsyncParsableCommand {
         for error in errors {
             if let data = try? encoder.encode(error) {
                 FileHandle.standardError.write(data + Data("\n".utf8))
-            }
-        }
-    }
-}
-
-/// `ExperimentStore` on the `experiments` table through the Storage client.
-struct PostgresExperimentStore: ExperimentStore {
-    let client: PostgresClient
-
-    func loadExperiments() async throws -> [Experiment] {
-        try await client.query(ExperimentSQL.selectAll).map { try ExperimentSQL.decodeDefinition(try $0.string("definition")) }
-    }
-
-    func save(_ experiments: [Experiment]) async throws {
-        let rows = try experiments.map { try ExperimentSQL.upsertParameters($0) }
-        try await client.withTransaction { connection in
-            for row in rows {
-                try connection.execute(ExperimentSQL.upsert, [row.key, row.definition, row.status])
             }
         }
     }

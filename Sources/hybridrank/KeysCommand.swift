@@ -20,19 +20,6 @@ struct KeysCommand: AsyncParsableCommand {
     )
 }
 
-/// The database options every `keys` subcommand takes.
-struct KeyDatabaseOptions: ParsableArguments {
-    @OptionGroup var connection: DatabaseOptions
-
-    @Option(help: "PostgreSQL schema (search_path) of the service's tables (default: the server's).")
-    var schema: String?
-
-    /// Runs `body` with a repository on a one-connection client, closed afterwards.
-    func withRepository<T>(_ body: (APIKeyRepository) async throws -> T) async throws -> T {
-        try await connection.withClient(searchPath: schema) { try await body(APIKeyRepository(postgres: $0)) }
-    }
-}
-
 /// `hybridrank keys create --scope admin [--name NAME]`: prints the new key once.
 struct CreateKeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +28,7 @@ struct CreateKeyCommand: AsyncParsableCommand {
     @Option(help: "read, ingest or admin.") var scope: String
     @Option(help: "A label for people (what uses the key).") var name: String = ""
     @Flag(help: "Print only the key (for scripts).") var quiet = false
-    @OptionGroup var database: KeyDatabaseOptions
+    @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard APIKeyScope(rawValue: scope) != nil else { throw ValidationError("--scope must be read, ingest or admin") }
@@ -51,7 +38,9 @@ struct CreateKeyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (record, token) = try await database.withRepository { try await $0.create(scope: APIKeyScope(rawValue: scope)!, name: name) }
+        let (record, token) = try await database.withClient {
+            try await APIKeyRepository(postgres: $0).create(scope: APIKeyScope(rawValue: scope)!, name: name)
+        }
         if quiet {
             print(token.text)
         } else {
@@ -66,10 +55,10 @@ struct CreateKeyCommand: AsyncParsableCommand {
 struct ListKeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List keys (ids and scopes, never the keys).")
 
-    @OptionGroup var database: KeyDatabaseOptions
+    @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let records = try await database.withRepository { try await $0.all() }
+        let records = try await database.withClient { try await APIKeyRepository(postgres: $0).all() }
         let dates = ISO8601DateFormatter()
         print("id            scope   status   created               name")
         for record in records {
@@ -88,10 +77,10 @@ struct RevokeKeyCommand: AsyncParsableCommand {
         commandName: "revoke", abstract: "Revoke a key by id (every replica refuses it within a few seconds).")
 
     @Argument(help: "The key's id (the 12 hex digits after hr_, as `keys list` shows).") var id: String
-    @OptionGroup var database: KeyDatabaseOptions
+    @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        guard try await database.withRepository({ try await $0.revoke(id: id) }) else {
+        guard try await database.withClient({ try await APIKeyRepository(postgres: $0).revoke(id: id) }) else {
             FileHandle.standardError.write(Data("revoke: no active key has id \(id)\n".utf8))
             throw ExitCode.failure
         }

@@ -15,12 +15,8 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(help: "Directory of NNNN_name.sql files.")
     var migrations: String = "migrations"
 
-    @Option(help: "PostgreSQL schema (search_path) to migrate (default: HYBRIDRANK_DATABASE_SCHEMA, else the server's).")
-    var schema: String?
-
     func run() async throws {
-        let searchPath = schema ?? ProcessInfo.processInfo.environment["HYBRIDRANK_DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }
-        let applied = try await database.withClient(searchPath: searchPath) { client in
+        let applied = try await database.withClient { client in
             try await Migrator(client: client, directory: migrations).migrate()
         }
         if applied.isEmpty {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Engine
 import Evaluation
 import Experiments
 import Foundation
@@ -122,7 +123,7 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             source = definitions
         } else {
-            experiments = try await database.withClient { try await PostgresExperimentStore(client: $0).loadExperiments() }
+            experiments = try await database.withClient { try await PostgresExperimentStore(postgres: $0).loadExperiments() }
             source = "the database"
         }
         guard let found = experiments.first(where: { $0.key == experiment }) else {

@@ -354,7 +354,7 @@ struct AccessControlTests {
 
     @Test func cliCreatesListsAndRevokesKeys() async throws {
         let binary = try #require(
-            Self.hybridrankBinary, "the hybridrank executable is built next to the test bundle by swift build --build-tests")
+            ChildProcess.hybridrankBinary, "the hybridrank executable is built next to the test bundle by swift build --build-tests")
         try await StorageTestEnvironment.withSchema("acccli") { client, schema in
             try await Migrator(
                 client: client, directory: StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
@@ -379,16 +379,6 @@ struct AccessControlTests {
             #expect(try await Self.run(binary, ["keys", "revoke", token.id] + database).status != 0, "nothing left to revoke")
             #expect(try await Self.run(binary, ["keys", "create", "--scope", "root"] + database).status != 0, "unknown scope")
         }
-    }
-
-    /// `hybridrank`, next to the test bundle in the build folder.
-    static var hybridrankBinary: String? {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("hybridrank").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
     }
 
     static func run(_ binary: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {

@@ -16,6 +16,17 @@ enum ChildProcess {
         var errors: String
     }
 
+    /// `hybridrank`, next to the test bundle in the build folder (`swift build --build-tests`
+    /// builds it there).
+    static var hybridrankBinary: String? {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("hybridrank").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
     /// Runs `executable` to its exit. Output goes to temporary files, not pipes: a daemon the child
     /// starts (PostgreSQL from services.sh) inherits the descriptors and would keep a pipe open.
     static func run(

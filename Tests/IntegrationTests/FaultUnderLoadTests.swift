@@ -50,7 +50,7 @@ struct FaultUnderLoadTests {
 
     @Test(.timeLimit(.minutes(5)))
     func everyAcknowledgedEventAndEveryExposureSurvivesRedisAndPostgresOutagesAndASigterm() async throws {
-        let binary = try #require(AccessControlTests.hybridrankBinary, "hybridrank is built next to the test bundle")
+        let binary = try #require(ChildProcess.hybridrankBinary, "hybridrank is built next to the test bundle")
         let local = FileManager.default.temporaryDirectory.appendingPathComponent(StorageTestEnvironment.uniqueName("hybridrank-faults"))
         try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         try await ChildProcess.ensuring {

@@ -73,7 +73,7 @@ struct ReplicaAgreementTests {
     /// published on the event stream can bring the write over within a second.
     @Test(arguments: ["0.5", "60"])
     func catalogWritesOnOneReplicaAreServedByTheOtherWithinASecond(syncSeconds: String) async throws {
-        let binary = try #require(AccessControlTests.hybridrankBinary, "hybridrank is built next to the test bundle")
+        let binary = try #require(ChildProcess.hybridrankBinary, "hybridrank is built next to the test bundle")
         try await StorageTestEnvironment.withSchema("replicas") { client, schema in
             try await Migrator(
                 client: client, directory: StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
