@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "MiniLM", dependencies: ["CBLAS", "CEncoderKernels", "Support"], swiftSettings: swiftSettings),
         .target(
             name: "Candidates",
-            dependencies: ["Domain", "CBLAS", "CVectorKernels", .product(name: "Collections", package: "swift-collections")],
+            dependencies: ["Domain", "Support", "CBLAS", "CVectorKernels", .product(name: "Collections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Scoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Storage", "Server", "Domain", "Engine", "Ranking", "ShopData", "Experiments", "Support", "TestSupport",
+                "Storage", "Server", "Domain", "Candidates", "Engine", "Ranking", "ShopData", "Experiments", "Support", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

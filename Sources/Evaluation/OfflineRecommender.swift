@@ -87,12 +87,12 @@ public struct OfflineRecommender: Sendable {
         let categories = Dictionary(products.map { ($0.id, $0.category) }, uniquingKeysWith: { a, _ in a })
         popularity.rebuild(from: training, categoryOf: { categories[$0] ?? "" })
         let basketIndex = CoPurchaseIndex(configuration: options.basketCoPurchase)
-        basketIndex.rebuild(from: training, groupKey: \.basketID)
+        basketIndex.rebuild(from: training, groupKey: \.basketKey)
         let customerIndex = CoPurchaseIndex(configuration: options.customerCoPurchase)
         customerIndex.rebuild(from: training, groupKey: \.userID)
 
         let customerEASE = Self.fitted(options.customerEASE, if: options.coPurchaseSource.homepageEASEWeight, training, \.userID)
-        let basketEASE = Self.fitted(options.basketEASE, if: options.coPurchaseSource.cartEASEWeight, training, \.basketID)
+        let basketEASE = Self.fitted(options.basketEASE, if: options.coPurchaseSource.cartEASEWeight, training, \.basketKey)
 
         var sources: [any CandidateSource] = [
             CoPurchaseSource(basketIndex: basketIndex, customerIndex: customerIndex, customerEASE: customerEASE, basketEASE: basketEASE,

@@ -126,7 +126,7 @@ public final class LiveIndexes: Sendable {
 
     /// Builds every index from the interaction log (time order) at start.
     func rebuild(from events: [Interaction]) {
-        basketCoPurchase.rebuild(from: events, groupKey: { $0.basketID })
+        basketCoPurchase.rebuild(from: events, groupKey: { $0.basketKey })
         customerCoPurchase.rebuild(from: events, groupKey: { $0.userID })
         similarUsers.rebuild(from: events)
         popularity.rebuild(from: events, categoryOf: { self.catalog.product($0)?.category ?? "" })
@@ -148,7 +148,7 @@ public final class LiveIndexes: Sendable {
     /// run it on NIO's blocking pool).
     func fitBasketModel(from events: [Interaction], cutoff: Date) {
         let start = ContinuousClock.now
-        let fitted = basketEASE.rebuild(from: events.lazy.filter { $0.occurredAt < cutoff }, groupKey: \.basketID)
+        let fitted = basketEASE.rebuild(from: events.lazy.filter { $0.occurredAt < cutoff }, groupKey: \.basketKey)
         if fitted { basketModelCutoff.withLockedValue { $0 = cutoff } }
         logger.info(
             fitted ? "basket model fitted" : "basket model fit failed; the previous weights stay",
@@ -166,8 +166,7 @@ public final class LiveIndexes: Sendable {
             popularity.record(event, category: catalog.product(event.productID)?.category ?? "")
             guard event.type == .purchase else { continue }
             customerCoPurchase.add(group: event.userID, items: [event.productID], at: event.occurredAt)
-            let basket = event.basketID ?? "\(event.userID)@\(EpochSeconds.floor(event.occurredAt) / 3600)"
-            baskets[basket, default: ([], event.occurredAt)].items.append(event.productID)
+            baskets[event.basketKey, default: ([], event.occurredAt)].items.append(event.productID)
         }
         for (basket, entry) in baskets {
             basketCoPurchase.add(basket: basket, items: entry.items, at: entry.time)
