@@ -136,4 +136,16 @@ struct AccessPolicyTests {
         #expect(AccessConfiguration().corsOrigins == ["*"] && AccessConfiguration().readAccess == .open)
         #expect(OpenModeRefusal.isLoopback("127.0.0.1") && OpenModeRefusal.isLoopback("::1") && !OpenModeRefusal.isLoopback("0.0.0.0"))
     }
+
+    @Test func everyYesNoSettingReadsTheSameSpellings() {
+        let on = AccessConfiguration(environment: [
+            "HYBRIDRANK_TRUST_FORWARDED_FOR": "on", "HYBRIDRANK_ALLOW_OPEN": "TRUE", "HYBRIDRANK_RATE_LIMITS": "No",
+        ])
+        #expect(on.trustForwardedFor && on.allowOpen && !on.rateLimits.enabled)
+        let unknown = AccessConfiguration(environment: [
+            "HYBRIDRANK_TRUST_FORWARDED_FOR": "maybe", "HYBRIDRANK_ALLOW_OPEN": "", "HYBRIDRANK_RATE_LIMITS": "sometimes",
+        ])
+        #expect(!unknown.trustForwardedFor && !unknown.allowOpen && unknown.rateLimits.enabled, "an unknown value keeps the default")
+        #expect(ServiceConfiguration(environment: ["HYBRIDRANK_ITEM2VEC": "Yes"]).item2vec)
+    }
 }

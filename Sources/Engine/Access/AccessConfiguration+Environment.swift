@@ -1,11 +1,12 @@
 import Foundation
+import Support
 
 extension AccessConfiguration {
     /// Reads the documented variables over the defaults: `HYBRIDRANK_READ_ACCESS` (open |
     /// keyed), `HYBRIDRANK_KEY_REFRESH_SECONDS`, `HYBRIDRANK_CORS_ORIGINS` (comma-separated; `*`
-    /// any; empty none), `HYBRIDRANK_TRUST_FORWARDED_FOR` (1 | true),
-    /// `HYBRIDRANK_ALLOW_OPEN` (1 | true), `HYBRIDRANK_RATE_LIMITS`
-    /// (off), `HYBRIDRANK_RATE_LIMIT_ANONYMOUS|READ|INGEST|ADMIN` (RATE/BURST),
+    /// any; empty none), `HYBRIDRANK_TRUST_FORWARDED_FOR`, `HYBRIDRANK_ALLOW_OPEN` and
+    /// `HYBRIDRANK_RATE_LIMITS` (yes/no as `BooleanText` reads them: 1/0, true/false, on/off…),
+    /// `HYBRIDRANK_RATE_LIMIT_ANONYMOUS|READ|INGEST|ADMIN` (RATE/BURST),
     /// `HYBRIDRANK_RATE_LIMIT_SEARCH_COST`, `HYBRIDRANK_RATE_LIMIT_REJECTION_DELAY`. A malformed
     /// value keeps the default.
     public init(environment: [String: String]) {
@@ -17,9 +18,9 @@ extension AccessConfiguration {
         if let origins = environment["HYBRIDRANK_CORS_ORIGINS"] {
             corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        if let allow = environment["HYBRIDRANK_ALLOW_OPEN"] { allowOpen = ["1", "true", "yes"].contains(allow) }
-        if let trust = environment["HYBRIDRANK_TRUST_FORWARDED_FOR"] { trustForwardedFor = ["1", "true", "yes"].contains(trust) }
-        if let enabled = environment["HYBRIDRANK_RATE_LIMITS"] { rateLimits.enabled = !["off", "0", "false", "no"].contains(enabled) }
+        if let allow = environment["HYBRIDRANK_ALLOW_OPEN"].flatMap(BooleanText.parse) { allowOpen = allow }
+        if let trust = environment["HYBRIDRANK_TRUST_FORWARDED_FOR"].flatMap(BooleanText.parse) { trustForwardedFor = trust }
+        if let enabled = environment["HYBRIDRANK_RATE_LIMITS"].flatMap(BooleanText.parse) { rateLimits.enabled = enabled }
         if let limit = environment["HYBRIDRANK_RATE_LIMIT_ANONYMOUS"].flatMap(RateLimit.init(argument:)) { rateLimits.anonymous = limit }
         if let limit = environment["HYBRIDRANK_RATE_LIMIT_READ"].flatMap(RateLimit.init(argument:)) { rateLimits.read = limit }
         if let limit = environment["HYBRIDRANK_RATE_LIMIT_INGEST"].flatMap(RateLimit.init(argument:)) { rateLimits.ingest = limit }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension ServiceConfiguration {
     /// Reads the documented environment variables over the defaults:
@@ -27,11 +28,7 @@ extension ServiceConfiguration {
         if let threads = environment["HYBRIDRANK_HTTP_THREADS"].flatMap(Int.init), threads > 0 { self.httpThreads = threads }
         if let dir = environment["HYBRIDRANK_CROSS_ENCODER"], !dir.isEmpty { self.crossEncoderDirectory = dir }
         if let dir = environment["HYBRIDRANK_BI_ENCODER"], !dir.isEmpty { self.biEncoderDirectory = dir }
-        switch environment["HYBRIDRANK_ITEM2VEC"]?.lowercased() {
-        case "on", "1", "true": self.item2vec = true
-        case "off", "0", "false": self.item2vec = false
-        default: break
-        }
+        if let item2vec = environment["HYBRIDRANK_ITEM2VEC"].flatMap(BooleanText.parse) { self.item2vec = item2vec }
         if let kind = environment["HYBRIDRANK_VECTOR_INDEX"].flatMap(VectorIndexKind.init(argument:)) { self.vectorIndex = kind }
         if let path = environment["HYBRIDRANK_VECTOR_SNAPSHOT"], !path.isEmpty { self.vectorSnapshotPath = path }
         if let seconds = environment["HYBRIDRANK_VECTOR_SNAPSHOT_SECONDS"].flatMap(Double.init), seconds > 0 {

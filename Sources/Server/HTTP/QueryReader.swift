@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import Support
 
 /// Typed access to query parameters that turns every malformed value into a 400 naming the field.
 /// Unknown parameters are ignored.
@@ -77,11 +78,8 @@ public struct QueryReader: Sendable {
     }
 
     public func bool(_ name: String, default defaultValue: Bool) throws -> Bool {
-        guard let raw = try string(name, emptyMeansAbsent: false)?.lowercased() else { return defaultValue }
-        switch raw {
-        case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off": return false
-        default: throw APIError.invalid(name, "\(name) must be true or false")
-        }
+        guard let raw = try string(name, emptyMeansAbsent: false) else { return defaultValue }
+        guard let value = BooleanText.parse(raw) else { throw APIError.invalid(name, "\(name) must be true or false") }
+        return value
     }
 }

@@ -1,3 +1,5 @@
+import Support
+
 /// One input row as named text fields, whatever the file format: CSV columns by header name,
 /// NDJSON members by key. Empty strings and JSON nulls are absent.
 public struct ImportRecord: Sendable, Hashable {
@@ -42,14 +44,11 @@ public struct ImportRecord: Sendable, Hashable {
         throw ImportRowError(line: line, field: names[0], reason: "is not an integer")
     }
 
-    /// An optional boolean: true/false, t/f, yes/no, 1/0 (any case).
+    /// An optional boolean, spelled as `BooleanText` reads it (true/false, t/f, yes/no, on/off, 1/0, any case).
     public func bool(_ names: [String]) throws(ImportRowError) -> Bool? {
         guard let text = value(names) else { return nil }
-        switch text.lowercased() {
-        case "true", "t", "yes", "y", "1": return true
-        case "false", "f", "no", "n", "0": return false
-        default: throw ImportRowError(line: line, field: names[0], reason: "is not a boolean")
-        }
+        guard let value = BooleanText.parse(text) else { throw ImportRowError(line: line, field: names[0], reason: "is not a boolean") }
+        return value
     }
 }
 
