@@ -133,6 +133,31 @@ struct ServerRouteTests {
         }
     }
 
+    /// A shop that re-sends its catalog (PUT or batch) without `created_at` does not make every
+    /// product a new arrival again; a sent `created_at` still replaces the stored one.
+    @Test func reSendingAProductKeepsItsArrivalTime() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            var (status, json) = try await client.json(
+                "/v1/products/p-1", method: .put, body: #"{"name":"Blue mug","price":4.5,"created_at":"2020-01-01T00:00:00Z"}"#)
+            #expect(status == 200)
+            (status, json) = try await client.json("/v1/products/p-1", method: .put, body: #"{"name":"Blue mug","price":4.75}"#)
+            #expect(status == 200)
+            #expect(json["created_at"] as? String == "2020-01-01T00:00:00Z")
+            (status, json) = try await client.json(
+                "/v1/products:batch", method: .post, body: #"{"products":[{"product_id":"p-1","name":"Blue mug","price":5}]}"#)
+            #expect(status == 200)
+            (status, json) = try await client.json("/v1/products/p-1")
+            #expect(json["created_at"] as? String == "2020-01-01T00:00:00Z")
+            #expect(json["price"] as? Double == 5)
+            (status, json) = try await client.json(
+                "/v1/products/p-1", method: .put, body: #"{"name":"Blue mug","price":5,"created_at":"2021-06-01T00:00:00Z"}"#)
+            #expect(json["created_at"] as? String == "2021-06-01T00:00:00Z")
+            (status, json) = try await client.json("/v1/products/p-2", method: .put, body: #"{"name":"New lamp","price":9}"#)
+            let arrived = try #require((json["created_at"] as? String).flatMap(ISO8601Text.date(from:)))
+            #expect(abs(arrived.timeIntervalSinceNow) < 60, "a new product arrives now")
+        }
+    }
+
     @Test func badInputAnswers4xxNamingTheField() async throws {
         try await ServerTestEnvironment.withServer { client in
             let cases: [BadInput] = [

@@ -20,7 +20,8 @@ struct CatalogRoutes: Sendable {
             let id = try PathParameter.id(context, "id", bounds: bounds)
             var request = request
             let input = try await HTTPBody.decode(ProductInput.self, from: &request, limit: self.services.configuration.maximumBodySize)
-            let product = try input.validated(id: id, now: Date(), bounds: bounds)
+            let product = try input.validated(
+                id: id, now: Date(), bounds: bounds, storedCreatedAt: self.services.catalog.product(id)?.createdAt)
             let stored = try await self.services.products.upsert([product])
             return try HTTPBody.json(ProductOutput(stored[0]))
         }
@@ -48,7 +49,9 @@ struct CatalogRoutes: Sendable {
             let now = Date()
             let products = try inputs.enumerated().map { index, input in
                 guard let id = input.productID else { throw APIError.missing("products[\(index)].product_id") }
-                return try input.validated(id: id, now: now, prefix: "products[\(index)].", bounds: bounds)
+                return try input.validated(
+                    id: id, now: now, prefix: "products[\(index)].", bounds: bounds,
+                    storedCreatedAt: self.services.catalog.product(id)?.createdAt)
             }
             let stored = try await self.services.products.upsert(products)
             return try HTTPBody.json(ProductBatchResult(stored: stored.count))

@@ -23,7 +23,13 @@ public struct ProductInput: Codable, Sendable {
 
     /// Validates a full product (PUT / batch) against `bounds` and returns it; errors name the
     /// field, prefixed with `prefix` for batch items (`products[3].price`).
-    public func validated(id: String, now: Date, prefix: String = "", bounds: InputBounds = InputBounds()) throws -> Product {
+    ///
+    /// Without a `created_at` the product keeps `storedCreatedAt`, the arrival time of the product
+    /// already in the catalog (a shop re-sending its catalog must not make every product a new
+    /// arrival again, as an import does not), else arrives `now`.
+    public func validated(
+        id: String, now: Date, prefix: String = "", bounds: InputBounds = InputBounds(), storedCreatedAt: Date? = nil
+    ) throws -> Product {
         try bounds.checkID(id, field: prefix + "product_id")
         guard let name, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.missing(prefix + "name")
@@ -49,7 +55,7 @@ public struct ProductInput: Codable, Sendable {
         return Product(
             id: id, name: name, description: description ?? "", category: category ?? "", price: price,
             currency: currency?.uppercased() ?? "GBP", stockQuantity: stockQuantity, inStock: inStock,
-            promoted: promoted ?? false, createdAt: createdAt ?? now, updatedAt: now, deletedAt: nil)
+            promoted: promoted ?? false, createdAt: createdAt ?? storedCreatedAt ?? now, updatedAt: now, deletedAt: nil)
     }
 
     /// Applies the fields present to an existing product (PATCH), then validates the result.
@@ -61,9 +67,7 @@ public struct ProductInput: Codable, Sendable {
             inStock: inStock, promoted: promoted ?? product.promoted, createdAt: createdAt)
         if merged.inStock == nil, stockQuantity == nil { merged.inStock = product.inStock }
         // Only a sent `created_at` is checked: a stored one (an import's) stays as it is.
-        var patched = try merged.validated(id: product.id, now: now, bounds: bounds)
-        if createdAt == nil { patched.createdAt = product.createdAt }
-        return patched
+        return try merged.validated(id: product.id, now: now, bounds: bounds, storedCreatedAt: product.createdAt)
     }
 
     /// The id rule of every product and user id the API accepts (`InputBounds.isValidID` with
