@@ -70,3 +70,13 @@ public struct Interaction: Sendable, Hashable, Codable {
         self.occurredAt = occurredAt
     }
 }
+
+extension Interaction {
+    /// The idempotency key of an event that carries its sender's `event_id`, the same whether it
+    /// came through `POST /v1/events` or an import file: an event sent live and later backfilled
+    /// from a file is stored once. (Events without one get a server key, `srv:…`, through the API
+    /// and a hash of their content through import.)
+    public static func eventKey(clientEventID: String) -> String {
+        "client:" + clientEventID
+    }
+}

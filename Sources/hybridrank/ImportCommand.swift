@@ -14,7 +14,9 @@ struct ImportCommand: AsyncParsableCommand {
             Events:  customer_id|user_id,product_id,event,quantity,timestamp[,value,basket_id,request_id,event_id]
             Customers: customer_id,country
             Malformed rows are reported with their line and field and skipped; the good rows load.
-            Importing the same data again stores nothing twice.
+            Rows are held to the API's rules (ids, times 1970–2200, quantities, 3-letter currencies).
+            Importing the same data again stores nothing twice; an event_id is the key the API
+            gives it, so an event both sent live and imported is stored once.
             Example: hybridrank import --catalog ../shared/data/online-retail/products.csv.gz \\
                        --events ../shared/data/online-retail/interactions.csv.gz
             """

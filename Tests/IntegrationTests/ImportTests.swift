@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Server
 @testable import Engine
@@ -107,6 +108,56 @@ final class ImportTests {
             let row = try await client.query("SELECT price, promoted FROM products WHERE id = 'p1'")[0]
             #expect(try row.double("price") == 3)
             #expect(try row.bool("promoted"))
+        }
+    }
+
+    /// The replicas' catalog sync reads changes by `updated_at > watermark` (the database's clock):
+    /// a re-import whose file carries an old `updated_at`, or none, must still move it forward.
+    @Test func aReimportedChangeReachesTheCatalogSync() async throws {
+        let first = try temporaryFile("a.ndjson", #"{"product_id":"p1","name":"Mug","price":2,"created_at":"2010-01-01T00:00:00Z"}"# + "\n")
+        let second = try temporaryFile(
+            "b.ndjson", #"{"product_id":"p1","name":"Mug","price":3,"created_at":"2010-01-01T00:00:00Z","updated_at":"2010-01-02T00:00:00Z"}"# + "\n")
+        try await withMigratedSchema("imp_sync") { client in
+            let importer = DataImporter(postgres: client, showProgress: false)
+            let products = ProductRepository(postgres: client)
+            _ = try await importer.importCatalog(path: first.path)
+            let watermark = try await products.databaseNow()
+            #expect(try await products.changed(since: watermark).isEmpty)
+            _ = try await importer.importCatalog(path: second.path)
+            let changed = try await products.changed(since: watermark)
+            #expect(changed.map(\.id) == ["p1"])
+            #expect(changed.first?.price == 3)
+            #expect(changed.first?.createdAt == Date(timeIntervalSince1970: 1_262_304_000), "the arrival time is the file's")
+        }
+    }
+
+    /// An event with its own `event_id` is stored under the key the API gives it, so the same event
+    /// sent live and backfilled from a file is stored once, whichever came first; the migration
+    /// renames the keys earlier imports wrote and drops their copies of events the API stored.
+    @Test func anImportedEventIDIsTheAPIsKey() async throws {
+        let events = try temporaryFile(
+            "events.ndjson",
+            #"{"user_id":"u1","product_id":"p1","event":"cart_add","timestamp":"2024-05-01T12:01:00Z","event_id":"e-1"}"# + "\n")
+        try await withMigratedSchema("imp_key") { client in
+            let live = Interaction(userID: "u1", productID: "p1", type: .cartAdd, occurredAt: Date(timeIntervalSince1970: 1_714_564_860))
+            let repository = InteractionRepository(postgres: client)
+            #expect(try await repository.insert([live], keys: [Interaction.eventKey(clientEventID: "e-1")]) == [true])
+            let summary = try await DataImporter(postgres: client, showProgress: false).importEvents(path: events.path)
+            #expect(summary.imported == 0 && summary.duplicates == 1)
+
+            // Keys as an earlier import wrote them: e-2 also sent live, e-3 only imported.
+            try await client.execute(
+                """
+                INSERT INTO interactions (event_key, user_id, product_id, type, quantity, value, occurred_at) VALUES
+                    ('client:e-2', 'u1', 'p1', 'view', 1, 0, now()), ('e-2', 'u1', 'p1', 'view', 1, 0, now()),
+                    ('e-3', 'u1', 'p1', 'view', 1, 0, now()), ('h0123456789abcdef0123456789abcdef', 'u1', 'p1', 'view', 1, 0, now())
+                """)
+            let migration = try String(
+                contentsOf: StorageTestEnvironment.repositoryRoot.appendingPathComponent("migrations/0005_imported_event_ids_as_client_keys.sql"),
+                encoding: .utf8)
+            try await client.withConnection { try $0.executeScript(migration) }
+            let keys = try await client.query("SELECT event_key FROM interactions ORDER BY event_key").map { try $0.string("event_key") }
+            #expect(keys == ["client:e-1", "client:e-2", "client:e-3", "h0123456789abcdef0123456789abcdef"])
         }
     }
 

@@ -93,16 +93,37 @@ struct ImportParsingTests {
             try reader.record(
                 #"{"product_id":"p7","name":"Garden lantern","price":24.5,"category":"Garden","description":"Solar","currency":"EUR","stock_quantity":0,"promoted":true,"created_at":"2024-03-01T10:00:00Z"}"#,
                 line: 3))
-        let product = try CatalogRecordParser.product(from: record, now: Date())
+        let now = Date()
+        let product = try CatalogRecordParser.product(from: record, now: now)
         #expect(product.category == "Garden")
         #expect(product.stockQuantity == 0)
         #expect(product.inStock == false)
         #expect(product.promoted)
         #expect(product.currency == "EUR")
         #expect(product.createdAt == ImportTimestamp.parse("2024-03-01T10:00:00Z"))
-        #expect(product.updatedAt == product.createdAt)
+        #expect(product.updatedAt == now, "the import stamps when it stores a row")
         #expect(throws: ImportRowError(line: 4, field: nil, reason: "is not a JSON object")) {
             try reader.record("{not json", line: 4)
+        }
+    }
+
+    @Test func catalogRowsAreHeldToTheAPIsRules() throws {
+        var reader = ImportRecordReader(format: .ndjson)
+        func product(_ json: String) throws -> Product {
+            try CatalogRecordParser.product(from: try #require(try reader.record(json, line: 5)), now: Date())
+        }
+        #expect(try product(#"{"product_id":"p1","name":"Mug","currency":"eur"}"#).currency == "EUR", "stored upper-case, as the API stores it")
+        #expect(throws: ImportRowError(line: 5, field: "currency", reason: "is not a 3-letter ISO 4217 code")) {
+            try product(#"{"product_id":"p1","name":"Mug","currency":"EURO"}"#)
+        }
+        #expect(throws: ImportRowError(line: 5, field: "stock_quantity", reason: "is not between 0 and 2147483647")) {
+            try product(#"{"product_id":"p1","name":"Mug","stock_quantity":3000000000}"#)
+        }
+        #expect(throws: ImportRowError(line: 5, field: "product_id", reason: "is not an id (1–256 characters, no spaces or control characters)")) {
+            try product(#"{"product_id":"p 1","name":"Mug"}"#)
+        }
+        #expect(throws: ImportRowError(line: 5, field: "created_at", reason: "is not between 1970 and 2200")) {
+            try product(#"{"product_id":"p1","name":"Mug","created_at":"2500-01-01T00:00:00Z"}"#)
         }
     }
 
@@ -134,7 +155,11 @@ struct ImportParsingTests {
             ("1,2,like,1,2009-12-01T07:45:00,1", "event", "is not one of view, cart_add, cart_remove, wishlist_add, purchase, recommendation_click, recommendation_impression"),
             ("1,2,purchase,two,2009-12-01T07:45:00,1", "quantity", "is not an integer"),
             ("1,2,purchase,1.5,2009-12-01T07:45:00,1", "quantity", "is not an integer"),
-            ("1,2,purchase,0,2009-12-01T07:45:00,1", "quantity", "is below 1"),
+            ("1,2,purchase,0,2009-12-01T07:45:00,1", "quantity", "is not between 1 and 100000"),
+            ("1,2,purchase,3000000000,2009-12-01T07:45:00,1", "quantity", "is not between 1 and 100000"),
+            ("1,2,purchase,1,1969-12-31T23:59:59Z,1", "timestamp", "is not between 1970 and 2200"),
+            ("1 2,2,purchase,1,2009-12-01T07:45:00,1", "user_id", "is not an id (1–256 characters, no spaces or control characters)"),
+            ("1,2,purchase,1,2009-12-01T07:45:00,b 1", "basket_id", "is not an id (1–256 characters, no spaces or control characters)"),
             ("1,2,purchase,1,yesterday,1", "timestamp", "is not a timestamp"),
             ("1,2,purchase,1,,1", "timestamp", "is missing"),
         ]
@@ -159,7 +184,7 @@ struct ImportParsingTests {
         #expect(event.interaction.requestID == "r9")
         #expect(event.interaction.quantity == 1)
         #expect(event.hasValue)
-        #expect(event.eventKey == "e-1")
+        #expect(event.eventKey == "client:e-1", "the key POST /v1/events gives the same event_id")
     }
 
     @Test func fileFormatsByName() {

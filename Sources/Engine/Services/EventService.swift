@@ -19,7 +19,7 @@ public final class EventService: Sendable {
 
     /// - Returns: how many events were accepted (duplicates of an earlier `event_id` count as accepted).
     public func ingest(_ events: [Interaction], idempotencyKeys: [String?]) async throws -> Int {
-        let keys = idempotencyKeys.map { $0.map { "client:" + $0 } ?? "srv:" + UUID().uuidString }
+        let keys = idempotencyKeys.map { $0.map(Interaction.eventKey(clientEventID:)) ?? "srv:" + UUID().uuidString }
         let inserted: [Bool]
         do {
             inserted = try await replica.interactions.insert(events, keys: keys)

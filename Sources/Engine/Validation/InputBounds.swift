@@ -32,16 +32,16 @@ public struct InputBounds: Sendable {
     public var maximumQueryCharacters: Int = 1_000
     /// Earliest accepted event or product time: 1970-01-01T00:00:00Z. Nothing a shop records is
     /// older; year 0 and 1 are refused by `timestamptz` text input.
-    public var earliestTimestamp: Date = Date(timeIntervalSince1970: 0)
+    public var earliestTimestamp: Date = StoredRanges.timestamps.lowerBound
     /// Latest accepted product `created_at`: 2200-01-01T00:00:00Z (events are further held to
     /// `now + eventFutureTolerance`).
-    public var latestTimestamp: Date = Date(timeIntervalSince1970: 7_258_118_400)
+    public var latestTimestamp: Date = StoredRanges.timestamps.upperBound
     /// How far in the future an event time may be (client clocks drift), in seconds.
     public var eventFutureTolerance: TimeInterval = 300
-    /// `stock_quantity` is an `integer` column.
-    public var stockQuantity: ClosedRange<Int> = 0...Int(Int32.max)
-    /// An event's `quantity` (an `integer` column); far above any real order line.
-    public var eventQuantity: ClosedRange<Int> = 1...100_000
+    /// `stock_quantity` is an `integer` column (`StoredRanges`).
+    public var stockQuantity: ClosedRange<Int> = StoredRanges.stockQuantity
+    /// An event's `quantity` (`StoredRanges`: an `integer` column, far above any real order line).
+    public var eventQuantity: ClosedRange<Int> = StoredRanges.eventQuantity
     /// Events in one `POST /v1/events` (one transaction).
     public var maximumEventBatch: Int = 1_000
     /// Products in one `POST /v1/products:batch` (one transaction, one embedding batch).

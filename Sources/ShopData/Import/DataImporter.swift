@@ -25,7 +25,10 @@ public struct DataImporter: Sendable {
 
     // MARK: Catalog
 
-    /// Imports products (CSV or NDJSON); new or changed products count as imported.
+    /// Imports products (CSV or NDJSON); new or changed products count as imported. A stored row
+    /// gets `updated_at` from the database's clock as the merge writes it (`clock_timestamp()`),
+    /// whatever the file says: the replicas' catalog sync reads changes by that column, so a
+    /// re-import with an old or missing `updated_at` reaches every replica like an API write.
     public func importCatalog(path: String) async throws -> ImportSummary {
         let now = Date()
         return try await stageAndMerge(
@@ -33,7 +36,7 @@ public struct DataImporter: Sendable {
             columns: """
                 line int, id text, name text, description text, category text, price double precision,
                 currency text, stock_quantity int, in_stock boolean, promoted boolean,
-                created_at timestamptz, updated_at timestamptz
+                created_at timestamptz
                 """,
             encode: { (record: ImportRecord) throws(ImportRowError) -> String in
                 let product = try CatalogRecordParser.product(from: record, now: now)
@@ -41,7 +44,6 @@ public struct DataImporter: Sendable {
                     String(record.line), product.id, product.name, product.description, product.category,
                     product.price.postgresText, product.currency, product.stockQuantity.map(String.init),
                     product.inStock.postgresText, product.promoted.postgresText, product.createdAt.postgresText,
-                    product.updatedAt.postgresText,
                 ])
             },
             merge: { connection in
@@ -50,12 +52,12 @@ public struct DataImporter: Sendable {
                     INSERT INTO products (id, name, description, category, price, currency, stock_quantity, in_stock,
                                           promoted, created_at, updated_at)
                     SELECT DISTINCT ON (id) id, name, description, category, price, currency, stock_quantity, in_stock,
-                           promoted, created_at, updated_at
+                           promoted, created_at, clock_timestamp()
                     FROM import_products ORDER BY id, line DESC
                     ON CONFLICT (id) DO UPDATE SET
                         name = EXCLUDED.name, description = EXCLUDED.description, category = EXCLUDED.category,
                         price = EXCLUDED.price, currency = EXCLUDED.currency, stock_quantity = EXCLUDED.stock_quantity,
-                        in_stock = EXCLUDED.in_stock, promoted = EXCLUDED.promoted, updated_at = EXCLUDED.updated_at,
+                        in_stock = EXCLUDED.in_stock, promoted = EXCLUDED.promoted, updated_at = clock_timestamp(),
                         deleted_at = NULL
                     WHERE (products.name, products.description, products.category, products.price, products.currency,
                            products.stock_quantity, products.in_stock, products.promoted, products.deleted_at)

@@ -1,6 +1,7 @@
 /// The idempotency key of an imported event: a 128-bit hash of what the event says (user,
 /// product, type, time, quantity, value, basket, request), so importing the same file twice, or
-/// two files that overlap, stores each event once. A file's own `event_id` wins when present.
+/// two files that overlap, stores each event once. A file's own `event_id` wins when present
+/// (`Interaction.eventKey(clientEventID:)`).
 ///
 /// Two FNV-1a 64-bit hashes with different offsets; stable across runs and platforms (unlike
 /// `Hasher`), and 128 bits make an accidental collision among billions of events negligible.

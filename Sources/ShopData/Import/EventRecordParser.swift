@@ -14,29 +14,37 @@ public struct ImportedEvent: Sendable, Hashable {
 /// `user_id` (or `customer_id`), `product_id`, `event` (or `type`), `timestamp` (or
 /// `occurred_at`), and optionally `quantity`, `value`, `basket_id`, `request_id`, `event_id`.
 public enum EventRecordParser {
-    /// - Throws: `ImportRowError` naming the line and field: missing ids, an unknown event type,
-    ///   a bad number or timestamp, a quantity below 1.
+    /// - Throws: `ImportRowError` naming the line and field: a missing or malformed id
+    ///   (`IdentifierRule`), an unknown event type, a bad number, a quantity outside
+    ///   `StoredRanges.eventQuantity`, a timestamp that does not parse or falls outside
+    ///   `StoredRanges.timestamps` — the API's rules for an event (`EventInput`), so a file row and
+    ///   a sent event are stored alike.
+    ///
+    /// A row's own `event_id` becomes the key `client:<event_id>`, as `POST /v1/events` stores it:
+    /// an event sent live and later backfilled from a file is stored once.
     public static func event(from record: ImportRecord) throws(ImportRowError) -> ImportedEvent {
-        let user = try record.required(["user_id", "customer_id"])
-        let product = try record.required(["product_id"])
+        let user = try record.id(["user_id", "customer_id"])
+        let product = try record.id(["product_id"])
         let typeText = try record.required(["event", "type"])
         guard let type = InteractionType(rawValue: typeText.lowercased()) else {
             throw ImportRowError(
                 line: record.line, field: "event",
                 reason: "is not one of " + InteractionType.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let quantity = try record.int(["quantity"]) ?? 1
-        guard quantity >= 1 else { throw ImportRowError(line: record.line, field: "quantity", reason: "is below 1") }
+        let quantity = try record.int(["quantity"], in: StoredRanges.eventQuantity) ?? 1
         let value = try record.double(["value"])
         if let value, value < 0 { throw ImportRowError(line: record.line, field: "value", reason: "is negative") }
         let timeText = try record.required(["timestamp", "occurred_at", "time"])
         guard let occurredAt = ImportTimestamp.parse(timeText) else {
             throw ImportRowError(line: record.line, field: "timestamp", reason: "is not a timestamp")
         }
-        let basket = record.value(["basket_id", "order_id", "invoice"])
-        let request = record.value(["request_id"])
+        guard StoredRanges.timestamps.contains(occurredAt) else {
+            throw ImportRowError(line: record.line, field: "timestamp", reason: "is not between 1970 and 2200")
+        }
+        let basket = try record.optionalID(["basket_id", "order_id", "invoice"])
+        let request = try record.optionalID(["request_id"])
         let key =
-            record.value(["event_id"])
+            try record.optionalID(["event_id"]).map(Interaction.eventKey(clientEventID:))
             ?? EventKey.make(fields: [
                 user, product, type.rawValue, String(occurredAt.timeIntervalSince1970), String(quantity),
                 value.map { String($0) } ?? "", basket ?? "", request ?? "",

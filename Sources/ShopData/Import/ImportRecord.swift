@@ -1,3 +1,4 @@
+import Domain
 import Support
 
 /// One input row as named text fields, whatever the file format: CSV columns by header name,
@@ -30,6 +31,37 @@ public struct ImportRecord: Sendable, Hashable {
         guard let text = value(names) else { return nil }
         guard let number = Double(text), number.isFinite else {
             throw ImportRowError(line: line, field: names[0], reason: "is not a number")
+        }
+        return number
+    }
+
+    /// A required id, held to `IdentifierRule` as the API holds it.
+    public func id(_ names: [String]) throws(ImportRowError) -> String {
+        let id = try required(names)
+        try checkID(id, field: names[0])
+        return id
+    }
+
+    /// An optional id, held to `IdentifierRule`.
+    public func optionalID(_ names: [String]) throws(ImportRowError) -> String? {
+        guard let id = value(names) else { return nil }
+        try checkID(id, field: names[0])
+        return id
+    }
+
+    private func checkID(_ id: String, field: String) throws(ImportRowError) {
+        guard IdentifierRule.isValid(id) else {
+            throw ImportRowError(
+                line: line, field: field,
+                reason: "is not an id (1–\(IdentifierRule.maximumLength) characters, no spaces or control characters)")
+        }
+    }
+
+    /// An optional integer in `range`.
+    public func int(_ names: [String], in range: ClosedRange<Int>) throws(ImportRowError) -> Int? {
+        guard let number = try int(names) else { return nil }
+        guard range.contains(number) else {
+            throw ImportRowError(line: line, field: names[0], reason: "is not between \(range.lowerBound) and \(range.upperBound)")
         }
         return number
     }
