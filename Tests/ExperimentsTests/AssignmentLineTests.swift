@@ -65,6 +65,27 @@ struct ExperimentApplierTests {
         #expect(await store.experiments["cart-rerank"]?.variants[1].weight == 0.66)
     }
 
+    /// A file that starts or stops an experiment gives it the times the API's start and stop give,
+    /// and applying it again keeps them.
+    @Test func applyStampsTheStartAndStopTimesTheResultsRead() async throws {
+        let store = MemoryExperimentStore()
+        var file = try ExperimentDefinitionFile.parse(ExperimentDefinitionFileTests.yaml, format: .yaml)
+        file.experiments[1].status = .running
+        let monday = Date(timeIntervalSince1970: 1_764_547_200), tuesday = monday.addingTimeInterval(86_400)
+        _ = try await ExperimentApplier().apply(file, to: store, now: monday)
+        #expect(await store.experiments["cart-rerank"]?.startsAt == monday)
+        #expect(await store.experiments["homepage-alpha"]?.startsAt == Date(timeIntervalSince1970: 1_793_491_200), "a given start stays")
+        #expect(try await ExperimentApplier().apply(file, to: store, now: tuesday).unchanged.count == 2, "the same file again changes nothing")
+
+        file.experiments[1].status = .stopped
+        let report = try await ExperimentApplier().apply(file, to: store, now: tuesday)
+        #expect(report.updated == ["cart-rerank"])
+        #expect(await store.experiments["cart-rerank"]?.startsAt == monday)
+        #expect(await store.experiments["cart-rerank"]?.endsAt == tuesday)
+        let draft = Experiment(key: "d", widgets: [.homepage], variants: [ExperimentVariant(key: "control", weight: 1)])
+        #expect(draft.withLifecycleTimes(previous: nil, now: monday).startsAt == nil, "a draft has not started")
+    }
+
     @Test func dryRunWritesNothing() async throws {
         let store = MemoryExperimentStore()
         let file = try ExperimentDefinitionFile.parse(ExperimentDefinitionFileTests.yaml, format: .yaml)

@@ -56,8 +56,7 @@ public final class ExperimentService: Sendable {
         }
         let stored = experiment
         experiment.status = status
-        if status == .running, experiment.startsAt == nil { experiment.startsAt = Date() }
-        if status == .stopped { experiment.endsAt = min(experiment.endsAt ?? Date(), Date()) }
+        experiment = experiment.withLifecycleTimes(previous: stored, now: Date())
         let errors = validator.validateUpdate(from: stored, to: experiment, among: all)
         if errors.contains(where: { $0.field == "widgets" }) {
             throw ServiceError.conflict(errors.first(where: { $0.field == "widgets" })!.message, field: "widgets")

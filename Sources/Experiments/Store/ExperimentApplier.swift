@@ -1,3 +1,5 @@
+import Foundation
+
 /// `hybridrank experiments apply FILE`: validate a definition file against the stored
 /// experiments and write it, all or nothing.
 public struct ExperimentApplier: Sendable {
@@ -16,13 +18,20 @@ public struct ExperimentApplier: Sendable {
 
     /// Validates `file` against `store`'s experiments and, unless `dryRun`, saves it.
     /// - Throws: `ExperimentValidationError` (nothing is written), or the store's errors.
-    public func apply(_ file: ExperimentDefinitionFile, to store: some ExperimentStore, dryRun: Bool = false) async throws -> Report {
+    ///
+    /// A running or stopped experiment gets the start and end times the API's start and stop give
+    /// it (`Experiment.withLifecycleTimes`), so its results have a window either way.
+    public func apply(
+        _ file: ExperimentDefinitionFile, to store: some ExperimentStore, dryRun: Bool = false, now: Date = Date()
+    ) async throws -> Report {
         let stored = try await store.loadExperiments()
-        try ExperimentValidator.check(file.validate(with: validator, stored: stored))
+        let byKey = Dictionary(stored.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var stamped = file
+        stamped.experiments = file.experiments.map { $0.withLifecycleTimes(previous: byKey[$0.key], now: now) }
+        try ExperimentValidator.check(stamped.validate(with: validator, stored: stored))
         var report = Report()
         var changed: [Experiment] = []
-        let byKey = Dictionary(stored.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        for experiment in file.experiments {
+        for experiment in stamped.experiments {
             switch byKey[experiment.key] {
             case nil:
                 report.created.append(experiment.key)
