@@ -31,6 +31,19 @@ public enum ISO8601Text {
         String(string(date).prefix(10))
     }
 
+    /// A date-time as the API's JSON bodies carry one (events' `timestamp`, products' `created_at`,
+    /// experiments' `starts_at`/`ends_at`): `date(from:)`'s forms with the time and its seconds
+    /// required — `YYYY-MM-DD(T|t| )HH:MM:SS[.fff…][Z|z|±HH[:MM]]`, no zone meaning UTC. Days that
+    /// do not exist are refused, where Foundation's ISO-8601 readers rolled Feb 30 over to Mar 1.
+    public static func dateTime(from text: String) -> Date? {
+        let bytes = text.utf8
+        guard bytes.count >= 19 else { return nil }
+        let separator = bytes[bytes.index(bytes.startIndex, offsetBy: 10)]
+        let secondsColon = bytes[bytes.index(bytes.startIndex, offsetBy: 16)]
+        guard separator == 0x54 || separator == 0x74 || separator == 0x20, secondsColon == 0x3a else { return nil }
+        return date(from: text)
+    }
+
     /// Parses `YYYY-MM-DD[(T|t| )HH:MM[:SS[(.|,)fff…]]][Z|z|±HH[[:]MM[:SS]]]`; no zone means UTC.
     ///
     /// The one reader of ISO-8601-like times: import files, PostgreSQL's `timestamptz` text

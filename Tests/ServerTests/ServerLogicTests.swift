@@ -180,6 +180,30 @@ struct ServerLogicTests {
         #expect(events?.count == 2)
     }
 
+    /// Bodies read times with `ISO8601Text.dateTime`: the forms the API documents, and a day that
+    /// does not exist is a 400 naming the field instead of the next month's first.
+    @Test func bodyTimesAreReadStrictly() throws {
+        func createdAt(_ value: String) -> (Date?, String?) {
+            do {
+                let body = try BodyDecoder.decode(
+                    ProductBatchBody.self, from: ByteBuffer(string: #"{"products":[{"product_id":"a","name":"A","created_at":\#(value)}]}"#))
+                return (body.products?.first?.createdAt, nil)
+            } catch let error as APIError {
+                return (nil, error.field)
+            } catch {
+                return (nil, "\(error)")
+            }
+        }
+        let expected = Date(timeIntervalSince1970: 1_704_164_645)
+        for text in [#""2024-01-02T03:04:05Z""#, #""2024-01-02T03:04:05""#, #""2024-01-02 03:04:05Z""#, #""2024-01-02T04:04:05+01:00""#, "1704164645"] {
+            #expect(createdAt(text).0 == expected, "\(text)")
+        }
+        #expect(createdAt(#""2024-01-02T03:04:05.5Z""#).0 == expected.addingTimeInterval(0.5))
+        for text in [#""2024-02-30T00:00:00Z""#, #""2024-01-02""#, #""2024-01-02T03:04Z""#, #""yesterday""#] {
+            #expect(createdAt(text).1 == "products[0].created_at", "\(text)")
+        }
+    }
+
     @Test func metricsExposePrometheusHistogramsAndCounters() {
         let metrics = ServiceMetrics()
         metrics.recordRequest(route: "/v1/search", method: "GET", status: 200, seconds: 0.003)

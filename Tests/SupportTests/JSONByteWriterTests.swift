@@ -50,6 +50,14 @@ struct JSONByteWriterTests {
         #expect(text(json) == "{}")
     }
 
+    @Test func aDateTimeNeedsItsTimeAndAnExistingDay() {
+        #expect(ISO8601Text.dateTime(from: "2024-02-29T12:00:00Z") == ISO8601Text.date(from: "2024-02-29T12:00:00Z"))
+        #expect(ISO8601Text.dateTime(from: "2024-02-29t12:00:00z") != nil)
+        #expect(ISO8601Text.dateTime(from: "2023-02-29T12:00:00Z") == nil, "no such day")
+        #expect(ISO8601Text.dateTime(from: "2024-02-29") == nil && ISO8601Text.date(from: "2024-02-29") != nil)
+        #expect(ISO8601Text.dateTime(from: "2024-02-29T12:00") == nil, "seconds required")
+    }
+
     @Test func aDayIsTheUTCDateOfTheTimestamp() {
         #expect(ISO8601Text.day(Date(timeIntervalSince1970: 1_320_000_000)) == "2011-10-30")
         #expect(ISO8601Text.day(Date(timeIntervalSince1970: -1)) == "1969-12-31")

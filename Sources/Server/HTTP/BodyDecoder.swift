@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import Hummingbird
 import NIOCore
+import Support
 
 /// Decodes JSON bodies and turns decoding failures into 400s that name the offending field
 /// (the coding path, e.g. `products[2].price`) without echoing the value.
@@ -14,7 +15,7 @@ enum BodyDecoder {
                 return Date(timeIntervalSince1970: seconds)
             }
             let text = try container.decode(String.self)
-            if let date = ISO8601Parsing.parse(text) { return date }
+            if let date = ISO8601Text.dateTime(from: text) { return date }
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO-8601 date-time")
         }
         return decoder
@@ -46,21 +47,5 @@ enum BodyDecoder {
     /// strict decoders that name unknown keys.
     static func path(_ codingPath: [any CodingKey]) -> String {
         FieldPath.string(codingPath)
-    }
-}
-
-/// ISO-8601 with or without fractional seconds and zone (zone-less times are UTC).
-enum ISO8601Parsing {
-    static func parse(_ text: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: text) { return date }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let local = ISO8601DateFormatter()
-        local.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
-        local.timeZone = TimeZone(identifier: "UTC")
-        return local.date(from: text.replacingOccurrences(of: " ", with: "T"))
     }
 }
