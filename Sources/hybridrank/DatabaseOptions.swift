@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Storage
 
@@ -15,10 +16,8 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The URL from the option, else `DATABASE_URL`, else `POSTGRES_URL` (empty values skipped).
     func url() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        for candidate in [databaseURL, environment["DATABASE_URL"], environment["POSTGRES_URL"]] {
-            if let candidate, !candidate.isEmpty { return candidate }
-        }
+        if let databaseURL, !databaseURL.isEmpty { return databaseURL }
+        if let url = ServiceConfiguration.databaseURL(in: ProcessInfo.processInfo.environment) { return url }
         throw ValidationError("no database: pass --database-url or set DATABASE_URL (or POSTGRES_URL)")
     }
 
@@ -26,7 +25,7 @@ struct DatabaseOptions: ParsableArguments {
     /// leaves the server's `search_path`.
     var searchPath: String? {
         if let schema, !schema.isEmpty { return schema }
-        return ProcessInfo.processInfo.environment["HYBRIDRANK_DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }
+        return ServiceConfiguration.databaseSchema(in: ProcessInfo.processInfo.environment)
     }
 
     /// Runs `body` with a client of `poolSize` connections, closed afterwards whether it

@@ -64,3 +64,15 @@ private struct FixedCoPurchase: CandidateSource {
         #expect(ServiceConfiguration(environment: ["HYBRIDRANK_ITEM2VEC": "on"]).item2vec == true)
     }
 }
+
+/// `serve` and the CLI's database commands find PostgreSQL and its schema by one rule.
+struct DatabaseEnvironmentTests {
+    @Test func anEmptyVariableIsSkippedAlike() {
+        let environment = ["DATABASE_URL": "", "POSTGRES_URL": "postgresql://db/shop", "HYBRIDRANK_DATABASE_SCHEMA": ""]
+        #expect(ServiceConfiguration.databaseURL(in: environment) == "postgresql://db/shop")
+        #expect(ServiceConfiguration(environment: environment).databaseURL == "postgresql://db/shop")
+        #expect(ServiceConfiguration.databaseSchema(in: environment) == nil)
+        #expect(ServiceConfiguration.databaseSchema(in: ["HYBRIDRANK_DATABASE_SCHEMA": "shop1"]) == "shop1")
+        #expect(ServiceConfiguration.databaseURL(in: [:]) == nil)
+    }
+}

@@ -15,9 +15,9 @@ extension ServiceConfiguration {
         self.access = AccessConfiguration(environment: environment)
         if let host = environment["HOST"], !host.isEmpty { self.host = host }
         if let port = environment["PORT"].flatMap(Int.init) { self.port = port }
-        if let url = environment["DATABASE_URL"] ?? environment["POSTGRES_URL"], !url.isEmpty { self.databaseURL = url }
+        if let url = Self.databaseURL(in: environment) { self.databaseURL = url }
         if let url = environment["REDIS_URL"], !url.isEmpty { self.redisURL = url }
-        if let schema = environment["HYBRIDRANK_DATABASE_SCHEMA"], !schema.isEmpty { self.databaseSchema = schema }
+        if let schema = Self.databaseSchema(in: environment) { self.databaseSchema = schema }
         if let seconds = environment["HYBRIDRANK_CATALOG_SYNC_SECONDS"].flatMap(Double.init), seconds > 0 {
             self.catalogSyncInterval = seconds
         }
@@ -38,5 +38,17 @@ extension ServiceConfiguration {
             self.rerankLocalCacheEntries = entries
         }
         if let dir = environment["HYBRIDRANK_SPOOL_DIR"], !dir.isEmpty { self.spoolDirectory = dir }
+    }
+
+    /// `DATABASE_URL`, else `POSTGRES_URL`, an empty value skipped: how `serve` and every CLI
+    /// database command find PostgreSQL, so they cannot end up on different databases.
+    public static func databaseURL(in environment: [String: String]) -> String? {
+        [environment["DATABASE_URL"], environment["POSTGRES_URL"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
+    }
+
+    /// `HYBRIDRANK_DATABASE_SCHEMA` (nil when unset or empty: the server's `search_path`), read by
+    /// `serve` and every CLI database command.
+    public static func databaseSchema(in environment: [String: String]) -> String? {
+        environment["HYBRIDRANK_DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
