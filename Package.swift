@@ -163,7 +163,7 @@ let package = Package(
             dependencies: ["Evaluation", "Candidates", "Scoring", "Rerank", "Experiments", "Domain", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage", "TestSupport"],
+            name: "ExperimentsTests", dependencies: ["Experiments", "Domain", "Storage", "Support", "TestSupport"],
             // Reference values from scipy/statsmodels and the script that made them (read by path).
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ShopDataTests", dependencies: ["ShopData", "Domain", "Support"], swiftSettings: swiftSettings),

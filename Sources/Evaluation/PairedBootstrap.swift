@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Support
 
 /// Paired, stratified percentile bootstrap of one engine against a base engine.
 ///
@@ -98,14 +99,10 @@ public struct PairedBootstrap: Sendable {
             estimate: combine(runEstimate, baseEstimate), low: Self.percentile(values, 2.5), high: Self.percentile(values, 97.5))
     }
 
-    /// The `q`th percentile of ascending `sorted`, interpolated linearly between closest ranks
-    /// (numpy's default `linear` method). NaN for an empty array or when NaNs are present.
+    /// The `q`th percentile (0–100) of ascending `sorted` (`Percentile`). NaN for an empty array or
+    /// when NaNs are present.
     public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        guard !sorted.isEmpty, !sorted.contains(where: \.isNaN) else { return .nan }
-        let position = q / 100 * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        let fraction = position - Double(lower)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+        guard !sorted.contains(where: \.isNaN) else { return .nan }
+        return Percentile.value(q / 100, ofSorted: sorted) ?? .nan
     }
 }

@@ -1,16 +1,21 @@
-/// Percentiles with linear interpolation between order statistics (numpy's default and
-/// PostgreSQL's `percentile_cont`), for the latency guardrail.
+/// Percentiles with linear interpolation between closest ranks (numpy's default `linear` method and
+/// PostgreSQL's `percentile_cont`, which `ResultsSQL.latencyByVariant` computes the latency
+/// guardrail with): the backtests' bootstrap intervals and the tests of that SQL read the same rule.
 public enum Percentile {
-    /// The `q`-quantile (`q` in [0, 1]) of `values`; `nil` when empty.
-    /// - Complexity: O(n log n) (sorts a copy).
-    public static func value(_ q: Double, of values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
+    /// The `q`-quantile (`q` in [0, 1], clamped) of ascending `sorted`; `nil` when empty.
+    public static func value(_ q: Double, ofSorted sorted: [Double]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
         let position = min(max(q, 0), 1) * Double(sorted.count - 1)
         let lower = Int(position.rounded(.down))
         let upper = min(lower + 1, sorted.count - 1)
         let fraction = position - Double(lower)
         return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+
+    /// The `q`-quantile of `values` in any order; `nil` when empty.
+    /// - Complexity: O(n log n) (sorts a copy).
+    public static func value(_ q: Double, of values: [Double]) -> Double? {
+        value(q, ofSorted: values.sorted())
     }
 
     /// The 95th percentile.
