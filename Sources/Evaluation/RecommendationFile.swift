@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Support
 
 /// Reading query files and writing `key,rank,product_id` result files for `recommend-batch`.
 public enum RecommendationFile {
@@ -26,13 +27,9 @@ public enum RecommendationFile {
         var text = "\(keyColumn),rank,product_id\n"
         for key in keys {
             for (rank, product) in (lists[key] ?? []).enumerated() {
-                text += "\(quoted(key)),\(rank + 1),\(quoted(product))\n"
+                text += "\(CSV.field(key)),\(rank + 1),\(CSV.field(product))\n"
             }
         }
         try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    private static func quoted(_ field: String) -> String {
-        field.contains(",") || field.contains("\"") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Rerank
+import Support
 
 /// The candidate dump of `recommend-batch --write-candidates`: one CSV row per product of each
 /// list's rerank window, in the columns `training/` reads (see `training/README.md`):
@@ -33,19 +34,14 @@ public enum RerankCandidateFile {
             guard entry.userID == users[index] else {
                 throw MismatchError(description: "list \(index) belongs to \(entry.userID ?? "nobody"), not \(users[index])")
             }
-            let prefix = [task, queryIDs[index], users[index], entry.querySource.rawValue, entry.query].map(quoted).joined(separator: ",")
+            let prefix = [task, queryIDs[index], users[index], entry.querySource.rawValue, entry.query].map(CSV.field).joined(separator: ",")
             for (offset, item) in entry.items.enumerated() {
                 let signals = [item.blended, item.content, item.coPurchase, item.similarUsers, item.popularity]
                     .map { String(format: "%.6g", Double($0)) }
-                text += prefix + ",\(offset + 1)," + quoted(item.productID) + "," + quoted(entry.documents[offset]) + ","
+                text += prefix + ",\(offset + 1)," + CSV.field(item.productID) + "," + CSV.field(entry.documents[offset]) + ","
                     + signals.joined(separator: ",") + "\n"
             }
         }
         try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -5,6 +5,13 @@
 /// - the evaluation data sets, whole and lenient as Python's `csv` module is: a quoted field may
 ///   span lines, carriage returns are dropped (`records(in:)`).
 public enum CSV {
+    /// `field` as one CSV field: as it is, or between quotes with quotes doubled when it holds a
+    /// comma, a quote or a line break (RFC 4180) — what `records(in:)` reads back unchanged.
+    public static func field(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return field }
+        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+
     /// The fields of one line, or nil when a quote is not closed or text follows a closing quote.
     /// - Complexity: O(n) in the line length.
     public static func fields(ofLine line: String) -> [String]? {

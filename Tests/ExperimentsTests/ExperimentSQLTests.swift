@@ -14,6 +14,10 @@ enum ExperimentSQLEnvironment {
     "Experiment SQL on PostgreSQL",
     .enabled(if: ExperimentSQLEnvironment.postgresURL != nil, "POSTGRES_URL is not set: skipping the experiment SQL tests"))
 struct ExperimentSQLTests {
+    /// `$2` of the rollup and results statements: the service passes its configured window
+    /// (`ServiceConfiguration.attributionWindow`, 24 hours by default) as `interval` text.
+    static let attributionWindow = "24 hours"
+
     static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("migrations").path
 
@@ -79,7 +83,7 @@ struct ExperimentSQLTests {
             try await seed(client)
             let rows = try await client.query(
                 "SELECT product_id, type, value, request_id, attributed_by FROM attributed_interactions($1, $2, $3::interval) WHERE type <> 'recommendation_impression' ORDER BY interaction_id",
-                ["2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z", RollupSQL.defaultAttributionWindow])
+                ["2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z", Self.attributionWindow])
             let seen = try rows.map { "\(try $0.string("request_id")):\(try $0.string("type")):\(try $0.string("product_id")):\(try $0.string("attributed_by"))" }
             #expect(seen == [
                 "r1:recommendation_click:p2:request_id", "r1:cart_add:p2:request_id", "r1:purchase:p2:window",
@@ -104,7 +108,7 @@ struct ExperimentSQLTests {
                 FROM experiment_daily_performance ORDER BY date, variant_key, widget
                 """
             for day in ["2026-11-20", "2026-11-21"] {
-                try await client.execute(RollupSQL.daily, [day, RollupSQL.defaultAttributionWindow])
+                try await client.execute(RollupSQL.daily, [day, Self.attributionWindow])
             }
             let first = try await client.query(snapshot).map { try $0.string("row") }
             #expect(first == [
@@ -114,12 +118,12 @@ struct ExperimentSQLTests {
                 "2026-11-21|control|homepage|1|1|1|1|0|0|0|0",
             ])
             for day in ["2026-11-20", "2026-11-21", "2026-11-20"] {
-                try await client.execute(RollupSQL.daily, [day, RollupSQL.defaultAttributionWindow])
+                try await client.execute(RollupSQL.daily, [day, Self.attributionWindow])
             }
             #expect(try await client.query(snapshot).map { try $0.string("row") } == first)
             // A variant whose exposures vanish (e.g. deleted as test traffic) leaves the day on re-run.
             try await client.execute("DELETE FROM exposures WHERE variant_key = 'treatment'")
-            try await client.execute(RollupSQL.daily, ["2026-11-20", RollupSQL.defaultAttributionWindow])
+            try await client.execute(RollupSQL.daily, ["2026-11-20", Self.attributionWindow])
             #expect(try await client.query(snapshot).map { try $0.string("row") } == [first[0], first[2]])
             let view = try await client.query("SELECT ctr, viewed_ctr FROM experiment_performance WHERE date = '2026-11-20'")
             #expect(try view.map { try $0.double("ctr") } == [1.0])
@@ -134,7 +138,7 @@ struct ExperimentSQLTests {
             try await seed(client)
             let rows = try await client.query(
                 ResultsSQL.userRows,
-                ["e", "2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z", RollupSQL.defaultAttributionWindow, ResultsSQL.defaultPrePeriod])
+                ["e", "2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z", Self.attributionWindow, ResultsSQL.defaultPrePeriod])
             let outcomes = try rows.map {
                 UserOutcome(
                     userID: try $0.string("user_id"), variantKey: try $0.string("variant_key"),

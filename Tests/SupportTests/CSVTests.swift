@@ -15,4 +15,11 @@ struct CSVTests {
         #expect(CSV.fields(ofLine: "a,\"b\"\"\"") == ["a", "b\""])
         #expect(CSV.fields(ofLine: "a,b\"c") == ["a", "b\"c"], "a quote inside an unquoted field is text")
     }
+
+    @Test func aWrittenFieldReadsBackWhole() {
+        let fields = ["plain", "WRAP, CAROUSEL", "say \"hi\"", "two\nlines", "cr\rhere", ""]
+        let line = fields.map(CSV.field).joined(separator: ",") + "\n"
+        #expect(CSV.records(in: Array(line.utf8)) == [fields])
+        #expect(CSV.field("plain") == "plain")
+    }
 }

@@ -17,10 +17,8 @@ enum RedisKeys {
     /// Set when the popularity lists are seeded; gone with them when Redis loses its data.
     static let popularityGeneration = "hr:pop:generation"
     static func popularity(category: String) -> String { "hr:pop:cat:\(category)" }
-    /// Cross-encoder score cache: model version, context hash, product.
-    static func rerankScore(model: String, context: String, product: ProductID) -> String {
-        "hr:ce:\(model):\(context):\(product)"
-    }
+    /// Cross-encoder score cache: `RerankCacheKey`'s `ce:<model version>:<context hash>:<product>`.
+    static func rerankScore(_ cacheKey: String) -> String { "hr:" + cacheKey }
     /// The event stream every replica tails to keep its in-memory indexes current.
     static let eventStream = "hr:events"
     /// A rate-limit subject's GCRA state (`RateLimiter`): `k:<key id>`, `k:<key id>@<address>`

@@ -18,7 +18,7 @@ package struct RedisRerankScoreCache: RerankScoreCache {
     package func get(keys: [String]) async -> [Float?] {
         guard !keys.isEmpty else { return [] }
         do {
-            let values = try await redis.mget(keys.map { "hr:" + $0 })
+            let values = try await redis.mget(keys.map(RedisKeys.rerankScore))
             let logits = values.map { $0.flatMap(Float.init) }
             let hits = logits.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
             metrics.increment("hybridrank_rerank_cache_total", labels: ["result": "hit"], by: Double(hits))
@@ -32,7 +32,7 @@ package struct RedisRerankScoreCache: RerankScoreCache {
 
     package func set(_ entries: [(String, Float)]) async {
         guard !entries.isEmpty else { return }
-        let commands = entries.map { ["SET", "hr:" + $0.0, String($0.1), "EX", String(ttlSeconds)] }
+        let commands = entries.map { ["SET", RedisKeys.rerankScore($0.0), String($0.1), "EX", String(ttlSeconds)] }
         do {
             _ = try await redis.pipeline(commands)
         } catch {

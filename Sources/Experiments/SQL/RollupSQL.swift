@@ -65,9 +65,6 @@ public enum RollupSQL {
             revenue = EXCLUDED.revenue, viewed_exposures = EXCLUDED.viewed_exposures, updated_at = now()
         """
 
-    /// The default attribution window, as `interval` text for `$2`.
-    public static let defaultAttributionWindow = "24 hours"
-
     /// Daily series of one experiment for the dashboard, summed over widgets.
     /// `$1` experiment key. Columns: `date` (text, `YYYY-MM-DD`), `variant_key`, `users_exposed`,
     /// `exposures`, `items_shown`, `clicks`, `add_to_carts`, `purchases`, `revenue`, `viewed_exposures`.
