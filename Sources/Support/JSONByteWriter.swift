@@ -211,6 +211,9 @@ public struct JSONByteWriter {
         needsComma = false
     }
 
+    /// The document as a `String` (one copy), for a text parameter such as a `jsonb` batch.
+    public var string: String { String(buffer: buffer) }
+
     /// Empties the buffer, keeping its capacity, to write the next chunk of records.
     public mutating func clear() {
         buffer.clear()

@@ -18,77 +18,27 @@ public enum ExposureSQL {
         """
 
     /// The `$1` parameter of `insertBatch`: the records as `ExperimentCoding`'s encoder writes
-    /// them (sorted keys, whole-second ISO 8601 times, absent optionals left out), written
-    /// directly: every widget response queues one, and `JSONEncoder`'s generic containers made
-    /// encoding the batches a visible share of a cached product page's CPU
-    /// (docs/benchmarks/service.md).
+    /// them (sorted keys, whole-second ISO 8601 times, absent optionals left out), written with
+    /// `JSONByteWriter` as the widget responses are: every widget response queues one, and
+    /// `JSONEncoder`'s generic containers made encoding the batches a visible share of a cached
+    /// product page's CPU (docs/benchmarks/service.md).
     public static func batchParameter(_ records: [ExposureRecord]) -> String {
-        var json = String()
-        json.reserveCapacity(64 + records.count * 200)
-        json.append("[")
-        for (index, record) in records.enumerated() {
-            if index > 0 { json.append(",") }
-            json.append("{\"created_at\":")
-            appendString(ISO8601Text.string(record.createdAt), to: &json)
-            if let experimentKey = record.experimentKey {
-                json.append(",\"experiment_key\":")
-                appendString(experimentKey, to: &json)
-            }
-            json.append(",\"items\":[")
-            for (position, item) in record.items.enumerated() {
-                if position > 0 { json.append(",") }
-                appendString(item, to: &json)
-            }
-            json.append("]")
-            if let latency = record.latencyMilliseconds, latency.isFinite {
-                json.append(",\"latency_ms\":")
-                json.append(latency.description)
-            }
-            json.append(",\"request_id\":")
-            appendString(record.requestID, to: &json)
-            if let userID = record.userID {
-                json.append(",\"user_id\":")
-                appendString(userID, to: &json)
-            }
-            if let variantKey = record.variantKey {
-                json.append(",\"variant_key\":")
-                appendString(variantKey, to: &json)
-            }
-            json.append(",\"widget\":")
-            appendString(record.widget, to: &json)
-            json.append("}")
+        var json = JSONByteWriter(capacity: 64 + records.count * 200)
+        json.beginArray()
+        for record in records {
+            json.beginObject()
+            json.field("created_at", record.createdAt)
+            if let experimentKey = record.experimentKey { json.field("experiment_key", experimentKey) }
+            json.field("items", record.items)
+            if let latency = record.latencyMilliseconds, latency.isFinite { json.field("latency_ms", latency) }
+            json.field("request_id", record.requestID)
+            if let userID = record.userID { json.field("user_id", userID) }
+            if let variantKey = record.variantKey { json.field("variant_key", variantKey) }
+            json.field("widget", record.widget)
+            json.endObject()
         }
-        json.append("]")
-        return json
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    private static func appendString(_ value: String, to json: inout String) {
-        json.append("\"")
-        var needsEscape = false
-        for byte in value.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            needsEscape = true
-            break
-        }
-        if !needsEscape {
-            json.append(value)
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": json.append("\\\"")
-                case "\\": json.append("\\\\")
-                case "\n": json.append("\\n")
-                case "\r": json.append("\\r")
-                case "\t": json.append("\\t")
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    json.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                default:
-                    json.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        json.append("\"")
+        json.endArray()
+        return json.string
     }
 }
 
