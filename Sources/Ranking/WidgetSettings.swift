@@ -67,7 +67,7 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
             errors.append(FieldError(field: "block_list", message: "must hold at most \(Self.maximumBlockList) product ids"))
         }
         for (index, id) in blockList.enumerated() where !IdentifierRule.isValid(id) {
-            errors.append(FieldError(field: "block_list[\(index)]", message: "must be 1-256 UTF-8 bytes without whitespace or control characters"))
+            errors.append(FieldError(field: "block_list[\(index)]", message: "must be 1–256 characters without whitespace or control characters"))
         }
         if pinned.count > Self.maximumPins {
             errors.append(FieldError(field: "pinned", message: "must hold at most \(Self.maximumPins) pins"))
@@ -82,7 +82,7 @@ public struct WidgetSettings: Sendable, Hashable, Codable {
                 errors.append(FieldError(field: "pinned[\(index)].position", message: "must not repeat a pinned position"))
             }
             if !IdentifierRule.isValid(pin.productID) {
-                errors.append(FieldError(field: "pinned[\(index)].product_id", message: "must be 1-256 UTF-8 bytes without whitespace or control characters"))
+                errors.append(FieldError(field: "pinned[\(index)].product_id", message: "must be 1–256 characters without whitespace or control characters"))
             } else if !products.insert(pin.productID).inserted {
                 errors.append(FieldError(field: "pinned[\(index)].product_id", message: "must not pin a product twice"))
             } else if blocked.contains(pin.productID) {

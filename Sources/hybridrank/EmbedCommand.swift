@@ -23,13 +23,7 @@ struct EmbedCommand: AsyncParsableCommand {
         let encoder = try BiEncoder(modelDirectory: URL(fileURLWithPath: model), threads: threads)
         let done = try await database.withClient(poolSize: 2) { postgres in
             let repository = ProductRepository(postgres: postgres)
-            let total = try await postgres.query(
-                """
-                SELECT count(*) AS n FROM products p LEFT JOIN product_embeddings e
-                  ON e.product_id = p.id AND e.model_version = $1
-                WHERE p.deleted_at IS NULL AND (e.product_id IS NULL OR e.updated_at < p.updated_at)
-                """, [encoder.modelVersion]
-            ).first.map { try $0.int("n") } ?? 0
+            let total = try await repository.countNeedingEmbedding(modelVersion: encoder.modelVersion)
             var done = 0
             let progress = ProgressLine(label: "embed", total: total)
             while true {

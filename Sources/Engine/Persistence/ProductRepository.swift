@@ -110,10 +110,21 @@ public struct ProductRepository: Sendable {
         try await postgres.query(
             """
             SELECT \(Self.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-            FROM products p LEFT JOIN product_embeddings e ON e.product_id = p.id AND e.model_version = $1
-            WHERE p.deleted_at IS NULL AND (e.product_id IS NULL OR e.updated_at < p.updated_at)
+            \(Self.needingEmbedding)
             ORDER BY p.id LIMIT $2
             """, [modelVersion, limit]
         ).map(Self.decode)
     }
+
+    /// How many products `productsNeedingEmbedding` has left to give (a progress total).
+    public func countNeedingEmbedding(modelVersion: String) async throws -> Int {
+        try await postgres.query("SELECT count(*) AS n \(Self.needingEmbedding)", [modelVersion]).first.map { try $0.int("n") } ?? 0
+    }
+
+    /// The products without a current embedding of model `$1`: one condition for the batches and
+    /// their count.
+    private static let needingEmbedding = """
+        FROM products p LEFT JOIN product_embeddings e ON e.product_id = p.id AND e.model_version = $1
+        WHERE p.deleted_at IS NULL AND (e.product_id IS NULL OR e.updated_at < p.updated_at)
+        """
 }

@@ -71,7 +71,7 @@ public struct ProductInput: Codable, Sendable {
     }
 
     /// The id rule of every product and user id the API accepts (`InputBounds.isValidID` with
-    /// the default bounds): 1–256 UTF-8 bytes, no whitespace, no control characters.
+    /// the default bounds): 1–256 characters (code points), no whitespace, no control characters.
     static func isValidID(_ id: String) -> Bool {
         InputBounds().isValidID(id)
     }
