@@ -111,6 +111,24 @@ final class ImportTests {
         }
     }
 
+    /// A NUL in one row (PostgreSQL text cannot hold it) is that row's rejection, not a failed
+    /// `COPY` of the whole file.
+    @Test func aNulInOneRowRejectsOnlyThatRow() async throws {
+        let catalog = try temporaryFile(
+            "nul.ndjson",
+            #"{"product_id":"n1","name":"A\u0000B","price":1}"# + "\n" + #"{"product_id":"n2","name":"Fine","price":2}"# + "\n")
+        let customers = try temporaryFile("customers.csv", "customer_id,country\nc1,United Kingdom\nc2,\"Bad\u{7}Land\"\n")
+        try await withMigratedSchema("imp_nul") { client in
+            let importer = DataImporter(postgres: client, showProgress: false)
+            let summary = try await importer.importCatalog(path: catalog.path)
+            #expect(summary.imported == 1)
+            #expect(summary.rejections == [ImportRowError(line: 1, field: "name", reason: "holds NUL or control characters")])
+            #expect(try await client.query("SELECT id FROM products").map { try $0.string("id") } == ["n2"])
+            let people = try await importer.importCustomers(path: customers.path)
+            #expect(people.imported == 1 && people.rejections.map(\.field) == ["country"])
+        }
+    }
+
     /// The replicas' catalog sync reads changes by `updated_at > watermark` (the database's clock):
     /// a re-import whose file carries an old `updated_at`, or none, must still move it forward.
     @Test func aReimportedChangeReachesTheCatalogSync() async throws {

@@ -157,7 +157,7 @@ struct InputBoundsTests {
             guard let scalar = Unicode.Scalar(value) else { continue }
             let value = "a" + String(Character(scalar)) + "b"
             if matches(id, value) != bounds.isValidID(value) { disagreements.append("id U+\(String(scalar.value, radix: 16))") }
-            if matches(text, value) != InputBounds.isPrintableText(value) { disagreements.append("text U+\(String(scalar.value, radix: 16))") }
+            if matches(text, value) != TextRule.isPrintable(value) { disagreements.append("text U+\(String(scalar.value, radix: 16))") }
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(20))")
     }

@@ -122,6 +122,13 @@ struct ImportParsingTests {
         #expect(throws: ImportRowError(line: 5, field: "product_id", reason: "is not an id (1–256 characters, no spaces or control characters)")) {
             try product(#"{"product_id":"p 1","name":"Mug"}"#)
         }
+        #expect(throws: ImportRowError(line: 5, field: "name", reason: "holds NUL or control characters")) {
+            try product(#"{"product_id":"p1","name":"A\u0000B"}"#)
+        }
+        #expect(throws: ImportRowError(line: 5, field: "category", reason: "is longer than 256 characters")) {
+            try product(#"{"product_id":"p1","name":"Mug","category":"\#(String(repeating: "c", count: 257))"}"#)
+        }
+        #expect(try product(#"{"product_id":"p1","name":"Mug","description":"two\nlines\tand a tab"}"#).description == "two\nlines\tand a tab")
         #expect(throws: ImportRowError(line: 5, field: "created_at", reason: "is not between 1970 and 2200")) {
             try product(#"{"product_id":"p1","name":"Mug","created_at":"2500-01-01T00:00:00Z"}"#)
         }

@@ -23,11 +23,11 @@ public struct InputBounds: Sendable {
     /// bytes) stay far below PostgreSQL's ~2,700-byte entry limit and above any id a shop uses.
     public var maximumIDLength: Int = IdentifierRule.maximumLength
     /// Product names, in characters: they are shown in widgets and fed to the encoders.
-    public var maximumNameCharacters: Int = 500
+    public var maximumNameCharacters: Int = TextRule.maximumNameCharacters
     /// Product descriptions, in characters: the bi-encoder reads only their start anyway.
-    public var maximumDescriptionCharacters: Int = 10_000
+    public var maximumDescriptionCharacters: Int = TextRule.maximumDescriptionCharacters
     /// Categories, in code points: `products_category_live_idx` indexes them (≤ 1,024 bytes).
-    public var maximumCategoryCharacters: Int = 256
+    public var maximumCategoryCharacters: Int = TextRule.maximumCategoryCharacters
     /// Search `q`, in characters: every character is encoded by the bi-encoder (cost).
     public var maximumQueryCharacters: Int = 1_000
     /// Earliest accepted event or product time: 1970-01-01T00:00:00Z. Nothing a shop records is
@@ -78,15 +78,15 @@ public struct InputBounds: Sendable {
     /// Free text: at most `maximumCharacters` characters (code points), no NUL and no control
     /// characters other than tab, line feed and carriage return (`textPattern`).
     public func checkText(_ text: String, field: String, maximumCharacters: Int? = nil) throws {
-        if let maximumCharacters, text.utf8.count > maximumCharacters, text.unicodeScalars.count > maximumCharacters {
+        if let maximumCharacters, !TextRule.fits(text, maximumCharacters: maximumCharacters) {
             throw ServiceError.invalid(field, "\(field) must be at most \(maximumCharacters) characters")
         }
-        guard Self.isPrintableText(text) else {
+        guard TextRule.isPrintable(text) else {
             throw ServiceError.invalid(field, "\(field) must not contain NUL or control characters")
         }
     }
 
-    /// `isPrintableText` as the regular expression `/openapi.json` states for free text (with the
+    /// `TextRule.isPrintable` as the regular expression `/openapi.json` states for free text (with the
     /// length bound added: `textPattern(maximumCharacters:)`).
     public static let textPattern = "^[^" + textExcludedCharacters + "]*$"
 
@@ -159,16 +159,6 @@ public struct InputBounds: Sendable {
     /// C0 and C1 controls and DEL (Unicode general category Cc).
     package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         IdentifierRule.isControl(scalar)
-    }
-
-    /// No NUL, no controls except `\t`, `\n`, `\r`.
-    static func isPrintableText(_ text: String) -> Bool {
-        for byte in text.utf8 where byte < 0x20 || byte == 0x7F {
-            if byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
-        }
-        // C1 controls are two-byte sequences starting 0xC2 0x80…0x9F; check scalars only then.
-        guard text.utf8.contains(0xC2) else { return true }
-        return !text.unicodeScalars.contains { (0x80...0x9F).contains($0.value) }
     }
 
     /// Strict percent-decoding for path segments and query values: `nil` when an escape is

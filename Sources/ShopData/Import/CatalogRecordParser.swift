@@ -7,7 +7,8 @@ import Foundation
 /// `stock_quantity`, `in_stock`, `promoted`, `created_at`.
 public enum CatalogRecordParser {
     /// - Throws: `ImportRowError` naming the line and field: a missing or malformed id
-    ///   (`IdentifierRule`), a missing name, a price that is not a non-negative number, a stock
+    ///   (`IdentifierRule`), a missing name, text too long or holding NUL or control characters
+    ///   (`TextRule`), a price that is not a non-negative number, a stock
     ///   outside `StoredRanges.stockQuantity`, a currency that is not three letters, a bad boolean,
     ///   a timestamp that does not parse or falls outside `StoredRanges.timestamps` — the rules the
     ///   API holds a product to (`ProductInput`), so a product imports exactly when it could be sent.
@@ -15,7 +16,9 @@ public enum CatalogRecordParser {
     ///   read: the import stamps the time it stores a row (the catalog sync reads changes by it).
     public static func product(from record: ImportRecord, now: Date) throws(ImportRowError) -> Product {
         let id = try record.id(["product_id", "id", "sku"])
-        let name = try record.required(["name", "title"])
+        guard let name = try record.text(["name", "title"], maximumCharacters: TextRule.maximumNameCharacters) else {
+            throw ImportRowError(line: record.line, field: "name", reason: "is missing")
+        }
         let price = try record.double(["price", "unit_price"]) ?? 0
         guard price >= 0 else { throw ImportRowError(line: record.line, field: "price", reason: "is negative") }
         let stock = try record.int(["stock_quantity", "stock"], in: StoredRanges.stockQuantity)
@@ -28,8 +31,8 @@ public enum CatalogRecordParser {
         return Product(
             id: id,
             name: name,
-            description: record.value(["description"]) ?? "",
-            category: record.value(["category"]) ?? "",
+            description: try record.text(["description"], maximumCharacters: TextRule.maximumDescriptionCharacters) ?? "",
+            category: try record.text(["category"], maximumCharacters: TextRule.maximumCategoryCharacters) ?? "",
             price: price,
             currency: currency.uppercased(),
             stockQuantity: stock,

@@ -62,6 +62,7 @@ public enum EventRecordParser {
 /// Customers (`customer_id,country`): the `users` table.
 public enum CustomerRecordParser {
     public static func customer(from record: ImportRecord) throws(ImportRowError) -> (id: UserID, country: String) {
-        (try record.required(["customer_id", "user_id", "id"]), record.value(["country"]) ?? "")
+        (try record.id(["customer_id", "user_id", "id"]),
+         try record.text(["country"], maximumCharacters: TextRule.maximumCategoryCharacters) ?? "")
     }
 }

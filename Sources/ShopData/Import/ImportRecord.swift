@@ -57,6 +57,20 @@ public struct ImportRecord: Sendable, Hashable {
         }
     }
 
+    /// An optional free text held to `TextRule` (at most `maximumCharacters`, no NUL or control
+    /// characters but tab and line breaks), as the API holds it: PostgreSQL text cannot hold NUL,
+    /// and one in a row would fail the whole file's `COPY`.
+    public func text(_ names: [String], maximumCharacters: Int) throws(ImportRowError) -> String? {
+        guard let text = value(names) else { return nil }
+        guard TextRule.fits(text, maximumCharacters: maximumCharacters) else {
+            throw ImportRowError(line: line, field: names[0], reason: "is longer than \(maximumCharacters) characters")
+        }
+        guard TextRule.isPrintable(text) else {
+            throw ImportRowError(line: line, field: names[0], reason: "holds NUL or control characters")
+        }
+        return text
+    }
+
     /// An optional integer in `range`.
     public func int(_ names: [String], in range: ClosedRange<Int>) throws(ImportRowError) -> Int? {
         guard let number = try int(names) else { return nil }
