@@ -145,6 +145,19 @@ struct ServerLogicTests {
         #expect(throws: APIError.self) { try query.requiredString("q") }
     }
 
+    /// A purchase without `value` is valued from the catalog, as an imported one is.
+    @Test func aPurchaseWithoutValueIsValuedAtTheCatalogPrice() throws {
+        let prices = ["mug": 4.5]
+        func value(_ input: EventInput) throws -> Double {
+            try input.validated(now: Date(), catalogPrice: { prices[$0] }).value
+        }
+        #expect(try value(EventInput(userID: "u", productID: "mug", event: "purchase", quantity: 2)) == 9)
+        #expect(try value(EventInput(userID: "u", productID: "mug", event: "purchase", quantity: 2, value: 7)) == 7, "a sent value wins")
+        #expect(try value(EventInput(userID: "u", productID: "mug", event: "purchase", value: 0)) == 0, "a sent 0 is kept")
+        #expect(try value(EventInput(userID: "u", productID: "unknown", event: "purchase")) == 0)
+        #expect(try value(EventInput(userID: "u", productID: "mug", event: "cart_add")) == 0, "only purchases carry revenue")
+    }
+
     @Test func eventValidationNamesFieldsWithBatchPrefixes() {
         let now = Date()
         func field(_ input: EventInput) -> String? {

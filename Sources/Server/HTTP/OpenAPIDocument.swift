@@ -244,7 +244,7 @@ enum OpenAPIDocument {
               "Product": \(productSchema(required: [])),
               "Event": {"type":"object","required":["user_id","product_id","event"],"properties":{"user_id":\(idSchema),"product_id":\(idSchema),
                   "event":{"type":"string","enum":[\(InteractionType.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ","))],"description":"recommendation_click and recommendation_impression need request_id; impressions are kept for the experiment tables only, never as shopper history"},
-                  "quantity":{"type":"integer","minimum":1,"maximum":100000},"value":{"type":"number","minimum":0},"request_id":\(idSchema),"basket_id":\(idSchema),
+                  "quantity":{"type":"integer","minimum":1,"maximum":100000},"value":{"type":"number","minimum":0,"description":"Monetary value; a purchase without one is valued at quantity × the catalog price."},"request_id":\(idSchema),"basket_id":\(idSchema),
                   "timestamp":{"type":["string","number"],"format":"date-time","pattern":"^(?:19[7-9][0-9]|[2-9][0-9]{3})-","minimum":0,"description":"ISO 8601 or epoch seconds, from 1970-01-01T00:00:00Z to 5 minutes past the server's clock (a 400 naming timestamp after that)"},"event_id":\(idSchema)},
                   "not":{"required":["events"],"properties":{"events":{"not":{"type":"null"}}}},
                   "if":{"required":["event"],"properties":{"event":{"enum":["recommendation_click","recommendation_impression"]}}},

@@ -1,3 +1,4 @@
+import Domain
 import Engine
 import Foundation
 import Hummingbird
@@ -17,7 +18,9 @@ struct EventRoutes: Sendable {
             let now = Date()
             let batch = inputs.count > 1
             let events = try inputs.enumerated().map { index, input in
-                try input.validated(now: now, prefix: batch ? "events[\(index)]." : "", bounds: bounds)
+                try input.validated(
+                    now: now, prefix: batch ? "events[\(index)]." : "", bounds: bounds,
+                    catalogPrice: { self.services.catalog.product($0)?.price })
             }
             let accepted = try await self.services.events.ingest(events, idempotencyKeys: inputs.map(\.eventID))
             return try HTTPBody.json(EventBatchResult(accepted: accepted), status: .accepted)

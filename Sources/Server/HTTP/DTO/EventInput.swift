@@ -22,7 +22,13 @@ public struct EventInput: Codable, Sendable {
 
     /// Validates the event against `bounds`; errors name the field, prefixed for batches
     /// (`events[2].event`).
-    public func validated(now: Date, prefix: String = "", bounds: InputBounds = InputBounds()) throws -> Interaction {
+    ///
+    /// A purchase sent without `value` is valued at quantity × `catalogPrice` of its product, as
+    /// `hybridrank import` values one (0 for a product the catalog does not hold): the experiments'
+    /// revenue sums `value`, and must not depend on which way a purchase arrived.
+    public func validated(
+        now: Date, prefix: String = "", bounds: InputBounds = InputBounds(), catalogPrice: (ProductID) -> Double? = { _ in nil }
+    ) throws -> Interaction {
         guard let userID, !userID.isEmpty else { throw APIError.missing(prefix + "user_id") }
         try bounds.checkID(userID, field: prefix + "user_id")
         guard let productID, !productID.isEmpty else { throw APIError.missing(prefix + "product_id") }
@@ -34,8 +40,9 @@ public struct EventInput: Codable, Sendable {
         }
         let quantity = self.quantity ?? 1
         try bounds.checkInteger(quantity, in: bounds.eventQuantity, field: prefix + "quantity")
-        let value = self.value ?? 0
-        guard value.isFinite, value >= 0 else { throw APIError.invalid(prefix + "value", "value must be a non-negative number") }
+        if let value = self.value, !(value.isFinite && value >= 0) {
+            throw APIError.invalid(prefix + "value", "value must be a non-negative number")
+        }
         if type.requiresRequestID, requestID == nil {
             throw APIError.missing(prefix + "request_id")
         }
@@ -47,6 +54,7 @@ public struct EventInput: Codable, Sendable {
             throw APIError.invalid(prefix + "timestamp", "timestamp must not be in the future")
         }
         try bounds.checkTimestamp(occurredAt, field: prefix + "timestamp")
+        let value = self.value ?? (type == .purchase ? catalogPrice(productID).map { Double(quantity) * $0 } ?? 0 : 0)
         return Interaction(
             userID: userID, productID: productID, type: type, quantity: quantity, value: value,
             requestID: requestID, basketID: basketID, occurredAt: occurredAt)
