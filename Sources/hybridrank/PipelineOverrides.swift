@@ -6,8 +6,10 @@ import Ranking
 import Scoring
 
 /// The pipeline settings `eval` and each `backtest` variant may override, with the serving
-/// defaults (`OfflineRecommender.Options`) as their defaults: one definition, so a backtest variant
-/// is written with exactly the flags `eval` takes.
+/// defaults (`OfflineRecommender.Options` and the stage configurations the server builds) as their
+/// defaults, read from those definitions rather than restated: one definition, so a backtest
+/// variant is written with exactly the flags `eval` takes, and a changed serving default reaches
+/// the backtests too.
 struct PipelineOverrides: ParsableArguments {
     @Flag(help: "Skip content candidates.")
     var noContent = false
@@ -16,11 +18,11 @@ struct PipelineOverrides: ParsableArguments {
     @Option(help: "Override cart weights as α,β,γ.")
     var cartWeights: String?
     @Option(help: "Score normalisation: min-max, max or rank.")
-    var normalization: String = "max"
+    var normalization: String = OfflineRecommender.Options().normalization.rawValue
     @Option(help: "The content source's own normalisation (default: --normalization).")
     var contentNormalization: String?
     @Option(help: "Popularity decay time constant in days.")
-    var popularityTau: Double = 14
+    var popularityTau: Double = PopularityDecay().timeConstant / 86_400
     @Flag(help: "Popularity counts every purchase, not only first purchases.")
     var popularityAllPurchases = false
     @Option(help: "Customer co-occurrence neighbours per item.")
@@ -32,19 +34,19 @@ struct PipelineOverrides: ParsableArguments {
     @Option(help: "Customer co-occurrence neighbour scores raised to this power before seeds are summed.")
     var customerExponent: Float = CoPurchaseIndex.Configuration.customers.exponent
     @Option(help: "Basket co-occurrence neighbours per item.")
-    var basketNeighbours: Int = 10
-    @Option(help: "Basket co-occurrence normalisation: cosine, lift, asym:<alpha>, conditional.")
-    var basketNormalization: String = "cosine"
+    var basketNeighbours: Int = CoPurchaseIndex.Configuration.baskets.neighboursPerItem
+    @Option(help: "Basket co-occurrence normalisation: cosine, lift, asym:<alpha>, conditional (default: the serving default).")
+    var basketNormalization: String?
     @Option(help: "Share of the cart list from the shopper's own earlier purchases.")
-    var repeatWeight: Float = 0.4
+    var repeatWeight: Float = CoPurchaseSource.Configuration().repeatWeight
     @Option(help: "Half-life of an earlier purchase's repeat weight in the cart, in days.")
-    var repeatHalfLife: Double = 90
+    var repeatHalfLife: Double = CoPurchaseSource.Configuration().repeatHalfLifeDays
     @Option(help: "Share of the cart's co-occurrence evidence from the customer index.")
-    var cartCustomerWeight: Float = 0
+    var cartCustomerWeight: Float = CoPurchaseSource.Configuration().cartCustomerWeight
     @Option(help: "Extra weight of an earlier purchase whose basket overlapped the cart.")
-    var repeatBasketAffinity: Float = 0
+    var repeatBasketAffinity: Float = CoPurchaseSource.Configuration().repeatBasketAffinity
     @Option(help: "Basket co-occurrence half-life in days (0 = none).")
-    var basketHalfLife: Double = 400
+    var basketHalfLife: Double = CoPurchaseIndex.Configuration.baskets.halfLifeDays ?? 0
     @Option(help: "Basket co-occurrence neighbour scores raised to this power before seeds are summed.")
     var basketExponent: Float = CoPurchaseIndex.Configuration.baskets.exponent
     @Option(help: "Candidates each source proposes for the homepage before the blend (default: the widget's serving default).")
@@ -69,31 +71,31 @@ struct PipelineOverrides: ParsableArguments {
     @Option(help: "Similar users: a product's score divided by its buyer count to this power (0 = none).")
     var similarUsersPopularityPenalty: Float = SimilarUsersIndex.Configuration.homepage.popularityPenalty
     @Option(help: "Homepage seed half-life in days.")
-    var seedHalfLife: Double = 30
+    var seedHalfLife: Double = CoPurchaseSource.Configuration().seedHalfLifeDays
     @Flag(help: "Leave out the similar-users source.")
     var noSimilarUsers = false
     @Option(help: "item2vec blend weights δ as homepage,cart (e.g. 0.2,0.1); any non-zero weight trains item2vec on the history and adds its source.")
     var item2vecWeights: String?
     @Option(help: "item2vec vector length.")
-    var item2vecDimensions: Int = 32
+    var item2vecDimensions: Int = Item2VecTrainer.Configuration().dimensions
     @Option(help: "item2vec epochs over the baskets and shopper sequences.")
-    var item2vecEpochs: Int = 5
+    var item2vecEpochs: Int = Item2VecTrainer.Configuration().epochs
     @Option(help: "item2vec skip-gram window.")
-    var item2vecWindow: Int = 5
+    var item2vecWindow: Int = Item2VecTrainer.Configuration().window
     @Option(help: "item2vec negative samples per pair.")
-    var item2vecNegatives: Int = 5
+    var item2vecNegatives: Int = Item2VecTrainer.Configuration().negatives
     @Option(help: "item2vec frequent-product subsampling threshold (0 = off).")
-    var item2vecSubsampling: Double = 1e-3
+    var item2vecSubsampling: Double = Item2VecTrainer.Configuration().subsampling
     @Option(help: "item2vec minimum occurrences for a product to get a vector.")
-    var item2vecMinCount: Int = 2
+    var item2vecMinCount: Int = Item2VecTrainer.Configuration().minCount
     @Option(help: "item2vec neighbours kept per product.")
-    var item2vecNeighbours: Int = 20
+    var item2vecNeighbours: Int = Item2VecIndex.Configuration().neighboursPerItem
     @Option(help: "item2vec neighbour cosines raised to this power before seeds are summed.")
-    var item2vecExponent: Float = 1
+    var item2vecExponent: Float = Item2VecIndex.Configuration().exponent
     @Option(help: "item2vec training seed.")
-    var item2vecSeed: UInt64 = 0
+    var item2vecSeed: UInt64 = Item2VecTrainer.Configuration().seed
     @Option(help: "Share of the homepage's co-purchase evidence from EASE weights fitted on the history (0 = none).")
-    var easeWeight: Float = 0
+    var easeWeight: Float = CoPurchaseSource.Configuration().homepageEASEWeight
     @Option(help: "EASE ridge penalty λ.")
     var easeLambda: Float = EASEIndex.Configuration().lambda
     @Option(help: "EASE: products modelled, most customers first.")
@@ -124,7 +126,9 @@ struct PipelineOverrides: ParsableArguments {
             neighboursPerItem: customerNeighbours, halfLifeDays: customerHalfLife > 0 ? customerHalfLife : nil,
             exponent: customerExponent)
         options.basketCoPurchase = CoPurchaseIndex.Configuration(
-            normalization: try Self.parseNormalization(basketNormalization, flag: "--basket-normalization"), neighboursPerItem: basketNeighbours,
+            normalization: try basketNormalization.map { try Self.parseNormalization($0, flag: "--basket-normalization") }
+                ?? CoPurchaseIndex.Configuration.baskets.normalization,
+            neighboursPerItem: basketNeighbours,
             halfLifeDays: basketHalfLife > 0 ? basketHalfLife : nil, exponent: basketExponent)
         options.coPurchaseSource = CoPurchaseSource.Configuration(
             seedHalfLifeDays: seedHalfLife, repeatWeight: repeatWeight, repeatHalfLifeDays: repeatHalfLife,
