@@ -84,6 +84,15 @@ struct ExperimentApplierTests {
         #expect(await store.experiments["cart-rerank"]?.endsAt == tuesday)
         let draft = Experiment(key: "d", widgets: [.homepage], variants: [ExperimentVariant(key: "control", weight: 1)])
         #expect(draft.withLifecycleTimes(previous: nil, now: monday).startsAt == nil, "a draft has not started")
+
+        // One started before starts were stamped keeps none, so the same file applies unchanged.
+        let legacy = MemoryExperimentStore()
+        var running = file.experiments[0]
+        running.startsAt = nil
+        try await legacy.save([running])
+        var same = file
+        same.experiments = [running]
+        #expect(try await ExperimentApplier().apply(same, to: legacy, now: tuesday).unchanged == ["homepage-alpha"])
     }
 
     @Test func dryRunWritesNothing() async throws {

@@ -1,9 +1,9 @@
 import Foundation
 
 extension Experiment {
-    /// This experiment with the times its results read filled in for its status: running, it has
-    /// started (at the stored `startsAt` of `previous`, else `now`); stopped, it keeps the stored
-    /// start and has ended no later than `now` (the stored end, else `now`). Times the definition
+    /// This experiment with the times its results read filled in for its status: starting to run
+    /// (new, or `previous` a draft), it starts `now`; already started, it keeps the stored start;
+    /// stopped, it has ended no later than `now` (the stored end, else `now`). Times the definition
     /// gives are kept, except a stopped experiment's end is never in the future.
     ///
     /// Both ways an experiment changes status apply it — the API's start and stop
@@ -13,7 +13,13 @@ extension Experiment {
     public func withLifecycleTimes(previous: Experiment?, now: Date) -> Experiment {
         var experiment = self
         if status != .draft, experiment.startsAt == nil {
-            experiment.startsAt = previous?.startsAt ?? (status == .running ? now : nil)
+            if let previous, previous.status != .draft {
+                // Already started: its start is what was stored (none, for one started before
+                // starts were stamped; a start made up now would misdate its results).
+                experiment.startsAt = previous.startsAt
+            } else if status == .running {
+                experiment.startsAt = now
+            }
         }
         if status == .stopped {
             experiment.endsAt = min(experiment.endsAt ?? previous?.endsAt ?? now, now)
