@@ -120,6 +120,23 @@ struct ExperimentEndToEndTests {
         }
     }
 
+    /// A `PUT` that sets the status gets the times `start` and `stop` give: the results window
+    /// is measured from `starts_at`.
+    @Test func aStatusSetByPutIsStampedAsStartAndStopStampIt() async throws {
+        try await ServerTestEnvironment.withServer { client in
+            var (status, json) = try await client.json("/v1/experiments", method: .post, body: Self.experiment)
+            #expect(status == 201)
+            #expect(json["starts_at"] == nil)
+            let running = Self.experiment.replacingOccurrences(of: #""widgets":["homepage"],"#, with: #""widgets":["homepage"],"status":"running","#)
+            (status, json) = try await client.json("/v1/experiments/e2e-personalisation", method: .put, body: running)
+            #expect(status == 200)
+            #expect(json["status"] as? String == "running")
+            let started = try #require(json["starts_at"] as? String)
+            (_, json) = try await client.json("/v1/experiments/e2e-personalisation")
+            #expect(json["starts_at"] as? String == started, "stored, not only answered")
+        }
+    }
+
     /// The administration routes one by one: create (a draft), a duplicate key, edit, start, the
     /// homepage then carrying the experiment, stop (the homepage no longer does), and the
     /// transitions and keys the service must refuse.

@@ -43,9 +43,11 @@ public final class ExperimentService: Sendable {
         let all = try await list()
         guard let stored = all.first(where: { $0.key == key }) else { throw ServiceError.notFound("experiment", field: "key") }
         try ServiceError.check(validator.validateUpdate(from: stored, to: updated, among: all))
-        try await ServiceError.postgresGuarded { try await self.store.save([updated]) }
+        // A PUT may change the status too: it gets the times `start` and `stop` give.
+        let stamped = updated.withLifecycleTimes(previous: stored, now: Date())
+        try await ServiceError.postgresGuarded { try await self.store.save([stamped]) }
         await refreshRouter()
-        return updated
+        return stamped
     }
 
     public func transition(_ key: String, to status: ExperimentStatus) async throws -> Experiment {

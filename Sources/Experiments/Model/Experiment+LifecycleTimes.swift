@@ -6,8 +6,9 @@ extension Experiment {
     /// stopped, it has ended no later than `now` (the stored end, else `now`). Times the definition
     /// gives are kept, except a stopped experiment's end is never in the future.
     ///
-    /// Both ways an experiment changes status apply it — the API's start and stop
-    /// (`ExperimentService.transition`) and `hybridrank experiments apply` — because the results
+    /// Every way an experiment changes status applies it — the API's start and stop
+    /// (`ExperimentService.transition`), a `PUT` that sets the status (`ExperimentService.update`)
+    /// and `hybridrank experiments apply` — because the results
     /// window and its CUPED pre-period are measured from `startsAt`: without one they began in 1970.
     /// Applying the same definition file again keeps the times stamped the first time.
     public func withLifecycleTimes(previous: Experiment?, now: Date) -> Experiment {
