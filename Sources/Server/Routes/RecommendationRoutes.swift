@@ -90,10 +90,10 @@ struct RecommendationRoutes: Sendable {
             }
             filter.inStockOnly = try query.bool("in_stock", default: true)
             if let currency = try query.string("currency") {
-                guard currency.utf8.count == 3, currency.utf8.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
+                guard let code = CurrencyCode.normalized(currency) else {
                     throw APIError.invalid("currency", "currency must be a 3-letter ISO 4217 code")
                 }
-                filter.currency = currency.uppercased()
+                filter.currency = code
             }
         } else if widget == .homepage {
             // A category landing page: the homepage's personalisation, inside one category.

@@ -23,34 +23,22 @@ public enum CatalogRecordParser {
         guard price >= 0 else { throw ImportRowError(line: record.line, field: "price", reason: "is negative") }
         let stock = try record.int(["stock_quantity", "stock"], in: StoredRanges.stockQuantity)
         let inStock = try record.bool(["in_stock"]) ?? (stock.map { $0 > 0 } ?? true)
-        let currency = record.value(["currency"]) ?? "GBP"
-        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        guard let currency = CurrencyCode.normalized(record.value(["currency"]) ?? "GBP") else {
             throw ImportRowError(line: record.line, field: "currency", reason: "is not a 3-letter ISO 4217 code")
         }
-        let createdAt = try timestamp(record, ["created_at"]) ?? now
+        let createdAt = try record.timestamp(["created_at"]) ?? now
         return Product(
             id: id,
             name: name,
             description: try record.text(["description"], maximumCharacters: TextRule.maximumDescriptionCharacters) ?? "",
             category: try record.text(["category"], maximumCharacters: TextRule.maximumCategoryCharacters) ?? "",
             price: price,
-            currency: currency.uppercased(),
+            currency: currency,
             stockQuantity: stock,
             inStock: inStock,
             promoted: try record.bool(["promoted"]) ?? false,
             createdAt: createdAt,
             updatedAt: now
         )
-    }
-
-    static func timestamp(_ record: ImportRecord, _ names: [String]) throws(ImportRowError) -> Date? {
-        guard let text = record.value(names) else { return nil }
-        guard let date = ImportTimestamp.parse(text) else {
-            throw ImportRowError(line: record.line, field: names[0], reason: "is not a timestamp")
-        }
-        guard StoredRanges.timestamps.contains(date) else {
-            throw ImportRowError(line: record.line, field: names[0], reason: "is not between 1970 and 2200")
-        }
-        return date
     }
 }

@@ -34,12 +34,8 @@ public enum EventRecordParser {
         let quantity = try record.int(["quantity"], in: StoredRanges.eventQuantity) ?? 1
         let value = try record.double(["value"])
         if let value, value < 0 { throw ImportRowError(line: record.line, field: "value", reason: "is negative") }
-        let timeText = try record.required(["timestamp", "occurred_at", "time"])
-        guard let occurredAt = ImportTimestamp.parse(timeText) else {
-            throw ImportRowError(line: record.line, field: "timestamp", reason: "is not a timestamp")
-        }
-        guard StoredRanges.timestamps.contains(occurredAt) else {
-            throw ImportRowError(line: record.line, field: "timestamp", reason: "is not between 1970 and 2200")
+        guard let occurredAt = try record.timestamp(["timestamp", "occurred_at", "time"]) else {
+            throw ImportRowError(line: record.line, field: "timestamp", reason: "is missing")
         }
         let basket = try record.optionalID(["basket_id", "order_id", "invoice"])
         let request = try record.optionalID(["request_id"])

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Support
 
 /// One input row as named text fields, whatever the file format: CSV columns by header name,
@@ -69,6 +70,19 @@ public struct ImportRecord: Sendable, Hashable {
             throw ImportRowError(line: line, field: names[0], reason: "holds NUL or control characters")
         }
         return text
+    }
+
+    /// An optional time (`ImportTimestamp`'s forms) within `StoredRanges.timestamps`, as the API
+    /// bounds one.
+    public func timestamp(_ names: [String]) throws(ImportRowError) -> Date? {
+        guard let text = value(names) else { return nil }
+        guard let date = ImportTimestamp.parse(text) else {
+            throw ImportRowError(line: line, field: names[0], reason: "is not a timestamp")
+        }
+        guard StoredRanges.timestamps.contains(date) else {
+            throw ImportRowError(line: line, field: names[0], reason: "is not between 1970 and 2200")
+        }
+        return date
     }
 
     /// An optional integer in `range`.

@@ -47,14 +47,17 @@ public struct ProductInput: Codable, Sendable {
         if let stockQuantity {
             try bounds.checkInteger(stockQuantity, in: bounds.stockQuantity, field: prefix + "stock_quantity")
         }
-        if let currency, currency.count != 3 || !currency.allSatisfy({ $0.isASCII && $0.isLetter }) {
-            throw APIError.invalid(prefix + "currency", "currency must be a 3-letter ISO 4217 code")
-        }
+        let code = try currency.map {
+            guard let code = CurrencyCode.normalized($0) else {
+                throw APIError.invalid(prefix + "currency", "currency must be a 3-letter ISO 4217 code")
+            }
+            return code
+        } ?? "GBP"
         if let createdAt { try bounds.checkTimestamp(createdAt, field: prefix + "created_at") }
         let inStock = self.inStock ?? (stockQuantity.map { $0 > 0 } ?? true)
         return Product(
             id: id, name: name, description: description ?? "", category: category ?? "", price: price,
-            currency: currency?.uppercased() ?? "GBP", stockQuantity: stockQuantity, inStock: inStock,
+            currency: code, stockQuantity: stockQuantity, inStock: inStock,
             promoted: promoted ?? false, createdAt: createdAt ?? storedCreatedAt ?? now, updatedAt: now, deletedAt: nil)
     }
 
