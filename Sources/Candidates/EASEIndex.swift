@@ -60,7 +60,7 @@ public final class EASEIndex: @unchecked Sendable {
     }
 
     /// Refits from the purchases in `events` (any order; other event types and purchases without a
-    /// group are ignored), grouped by `groupKey` (`\.userID`: customers, `\.basketID`: baskets).
+    /// group are ignored), grouped by `groupKey` (`\.userID`: customers, `\.basketKey`: baskets).
     /// - Returns: false when the solve failed (the previous weights stay).
     @discardableResult
     public func rebuild(from events: some Collection<Interaction>, groupKey: (Interaction) -> String?) -> Bool {

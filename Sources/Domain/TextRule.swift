@@ -14,6 +14,17 @@ public enum TextRule {
     /// Categories (and other short labels): `products_category_live_idx` indexes them (≤ 1,024 bytes).
     public static let maximumCategoryCharacters = 256
 
+    /// `isPrintable` as the regular expression `/openapi.json` states for free text (with the
+    /// length bound added: `pattern(maximumCharacters:)`); a unit test compares the two.
+    public static let pattern = "^[^" + excludedCharacters + "]*$"
+
+    /// The characters free text may not hold, as the inside of a character class.
+    public static let excludedCharacters = #"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"#
+
+    public static func pattern(minimumCharacters: Int = 0, maximumCharacters: Int) -> String {
+        "^[^" + excludedCharacters + "]{\(minimumCharacters),\(maximumCharacters)}$"
+    }
+
     /// Whether `text` has at most `maximumCharacters` code points.
     public static func fits(_ text: String, maximumCharacters: Int) -> Bool {
         // UTF-8 bytes bound code points from above: most text is short ASCII and skips the count.

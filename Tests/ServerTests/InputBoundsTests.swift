@@ -148,7 +148,7 @@ struct InputBoundsTests {
     /// so schemathesis's positive and negative conformance checks can hold on every id.
     @Test func theDocumentedPatternsAreTheServicesRules() throws {
         let id = try NSRegularExpression(pattern: IdentifierRule.pattern)
-        let text = try NSRegularExpression(pattern: InputBounds.textPattern)
+        let text = try NSRegularExpression(pattern: TextRule.pattern)
         func matches(_ regex: NSRegularExpression, _ value: String) -> Bool {
             regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
         }

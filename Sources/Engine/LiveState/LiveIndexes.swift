@@ -4,7 +4,6 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Storage
-import Support
 
 /// This replica's in-memory retrieval indexes, derived from PostgreSQL at start and kept current
 /// by the events it ingests (and, across replicas, by the Redis event stream).

@@ -76,7 +76,7 @@ public struct InputBounds: Sendable {
     }
 
     /// Free text: at most `maximumCharacters` characters (code points), no NUL and no control
-    /// characters other than tab, line feed and carriage return (`textPattern`).
+    /// characters other than tab, line feed and carriage return (`TextRule`).
     public func checkText(_ text: String, field: String, maximumCharacters: Int? = nil) throws {
         if let maximumCharacters, !TextRule.fits(text, maximumCharacters: maximumCharacters) {
             throw ServiceError.invalid(field, "\(field) must be at most \(maximumCharacters) characters")
@@ -84,17 +84,6 @@ public struct InputBounds: Sendable {
         guard TextRule.isPrintable(text) else {
             throw ServiceError.invalid(field, "\(field) must not contain NUL or control characters")
         }
-    }
-
-    /// `TextRule.isPrintable` as the regular expression `/openapi.json` states for free text (with the
-    /// length bound added: `textPattern(maximumCharacters:)`).
-    public static let textPattern = "^[^" + textExcludedCharacters + "]*$"
-
-    /// The characters free text may not hold, as the inside of a character class.
-    public static let textExcludedCharacters = #"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"#
-
-    public static func textPattern(minimumCharacters: Int = 0, maximumCharacters: Int) -> String {
-        "^[^" + textExcludedCharacters + "]{\(minimumCharacters),\(maximumCharacters)}$"
     }
 
     /// A point in time between `earliestTimestamp` and `latest` (default `latestTimestamp`).

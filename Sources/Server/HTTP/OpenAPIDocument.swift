@@ -16,14 +16,14 @@ enum OpenAPIDocument {
 
     /// Free text in a body (`InputBounds.checkText`) of at most `maxLength` code points.
     static func textSchema(minLength: Int = 0, maxLength: Int) -> String {
-        let pattern = InputBounds.textPattern(minimumCharacters: minLength, maximumCharacters: maxLength)
+        let pattern = TextRule.pattern(minimumCharacters: minLength, maximumCharacters: maxLength)
         return #"{"type":"string","minLength":\#(minLength),"maxLength":\#(maxLength),"pattern":"\#(jsonEscaped(pattern))"}"#
     }
 
     /// A product name: free text with at least one character that is neither whitespace nor a
     /// control (`ProductInput` refuses a blank name); the length is `maxLength`'s alone.
     static let nameSchema: String = {
-        let text = InputBounds.textExcludedCharacters
+        let text = TextRule.excludedCharacters
         let pattern = "^[^\(text)]*[^\(IdentifierRule.excludedCharacters)][^\(text)]*$"
         return #"{"type":"string","minLength":1,"maxLength":500,"pattern":"\#(jsonEscaped(pattern))"}"#
     }()
